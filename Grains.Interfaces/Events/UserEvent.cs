@@ -1,0 +1,14 @@
+namespace FreedomCti.Presence;
+
+[GenerateSerializer, Alias("fcti.UserEventKind")]
+public enum UserEventKind
+{
+    /// <summary>Presence, profile or call changed; <see cref="UserEvent.User"/> is the new state.</summary>
+    Changed = 0,
+    /// <summary>The user was deleted from the directory.</summary>
+    Removed = 1,
+}
+
+/// <summary>One change on a user's stream.</summary>
+[GenerateSerializer, Immutable, Alias("fcti.UserEvent")]
+public sealed record UserEvent(long Seq, UserEventKind Kind, UserSnapshot? User, DateTimeOffset Timestamp);

@@ -1,0 +1,41 @@
+using System.Collections.Immutable;
+
+namespace FreedomCti.Presence;
+
+/// <summary>One user group, keyed "{orgId}/{groupId}": members' last known presence, summary counts and the call queue.</summary>
+/// <remarks>A member change costs O(1): the summary is kept incrementally, never recounted.</remarks>
+[Alias("fcti.IGroupGrain")]
+public interface IGroupGrain : IGrainWithStringKey
+{
+    /// <summary>The current state, or null when the group is not in the directory.</summary>
+    [Alias("GetSnapshot")]
+    Task<GroupSnapshot?> GetSnapshotAsync();
+
+    /// <summary>The group topic's current seq (0 when the group does not exist); cheap, for gateways' audits.</summary>
+    [Alias("GetSeq")]
+    Task<long> GetSeqAsync();
+
+    /// <summary>Creates the group or replaces its name and member list; members already known keep their newer state.</summary>
+    [Alias("Define")]
+    Task<GroupSnapshot> DefineAsync(string groupName, ImmutableArray<GroupMember> members);
+
+    /// <summary>Removes the group; returns the former member ids so the caller can update the users.</summary>
+    [Alias("Delete")]
+    Task<IReadOnlyList<string>> DeleteAsync();
+
+    /// <summary>A member's new state, pushed by its user grain; ignored for non-members and for views older than the one held.</summary>
+    [Alias("UpdateMember")]
+    Task UpdateMemberAsync(GroupMember member);
+
+    /// <summary>Removes one member (user deleted or taken out of the group).</summary>
+    [Alias("RemoveMember")]
+    Task RemoveMemberAsync(string userId);
+
+    /// <summary>A call starts waiting in the group's queue (idempotent per callId); null when the group does not exist.</summary>
+    [Alias("EnqueueCall")]
+    Task<QueueMetrics?> EnqueueCallAsync(string callId);
+
+    /// <summary>A waiting call left the queue (answered or abandoned); null when the group or the call is unknown.</summary>
+    [Alias("DequeueCall")]
+    Task<QueueMetrics?> DequeueCallAsync(string callId);
+}

@@ -1,0 +1,14 @@
+namespace FreedomCti.Presence;
+
+/// <summary>An organisation (tenant), keyed by orgId: whether it exists, its name and settings.</summary>
+[Alias("fcti.IOrganisationGrain")]
+public interface IOrganisationGrain : IGrainWithStringKey
+{
+    /// <summary>The organisation, or null when it was never created.</summary>
+    [Alias("Get")]
+    Task<OrganisationInfo?> GetAsync();
+
+    /// <summary>Creates the organisation or renames it; settings left null keep their current value.</summary>
+    [Alias("Upsert")]
+    Task<OrganisationInfo> UpsertAsync(string name, OrganisationSettings? settings);
+}

@@ -1,0 +1,53 @@
+namespace FreedomCti.Presence;
+
+/// <summary>One user's presence, keyed "{orgId}/{userId}"; publishes every change on the user's stream and to its groups.</summary>
+/// <remarks>Writes to a user that does not exist return null and change nothing.</remarks>
+[Alias("fcti.IUserGrain")]
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>The current state, or null when the user is not in the directory.</summary>
+    [Alias("GetSnapshot")]
+    Task<UserSnapshot?> GetSnapshotAsync();
+
+    /// <summary>Creates the user or updates its profile; presence is kept.</summary>
+    [Alias("UpsertProfile")]
+    Task<UserSnapshot> UpsertProfileAsync(UserProfile profile);
+
+    /// <summary>Removes the user; returns the groups it belonged to so the caller can drop it from them.</summary>
+    [Alias("Delete")]
+    Task<IReadOnlyList<string>> DeleteAsync();
+
+    /// <summary>Sets the user's chosen status. During a call the status stays on_call and the choice applies when the call ends.</summary>
+    [Alias("SetPresence")]
+    Task<UserSnapshot?> SetPresenceAsync(PresenceChange change);
+
+    /// <summary>Puts the user on a call (status on_call); the result says whether another call was already active.</summary>
+    [Alias("StartCall")]
+    Task<CallResult> StartCallAsync(ActiveCall call);
+
+    /// <summary>Ends the active call and returns the user to the status it had before (or chose during) the call.</summary>
+    [Alias("EndCall")]
+    Task<CallResult> EndCallAsync(string callId);
+
+    /// <summary>Records membership of a group and pushes the current state to it.</summary>
+    [Alias("JoinGroup")]
+    Task<bool> JoinGroupAsync(string groupId);
+
+    /// <summary>Forgets membership of a group; the group side is changed by the directory.</summary>
+    [Alias("LeaveGroup")]
+    Task LeaveGroupAsync(string groupId);
+}
+
+[GenerateSerializer, Alias("fcti.CallOutcome")]
+public enum CallOutcome
+{
+    Done = 0,
+    UnknownUser = 1,
+    /// <summary>StartCall while another call is active, or EndCall for a call that is not the active one.</summary>
+    Conflict = 2,
+    UnknownCall = 3,
+}
+
+/// <summary>What a call write did.</summary>
+[GenerateSerializer, Immutable, Alias("fcti.CallResult")]
+public sealed record CallResult(CallOutcome Outcome, UserSnapshot? User);

@@ -1,0 +1,13 @@
+namespace FreedomCti.Presence;
+
+/// <summary>Tenant-wide settings.</summary>
+/// <param name="MaxConnections">Concurrent WebSocket connections allowed for the organisation; 0 means the service default.</param>
+[GenerateSerializer, Immutable, Alias("fcti.OrganisationSettings")]
+public sealed record OrganisationSettings(int MaxConnections)
+{
+    public static readonly OrganisationSettings Default = new(0);
+}
+
+/// <summary>An organisation (tenant) as stored.</summary>
+[GenerateSerializer, Immutable, Alias("fcti.OrganisationInfo")]
+public sealed record OrganisationInfo(string OrgId, string Name, OrganisationSettings Settings);
