@@ -6,7 +6,11 @@ namespace FreedomCti.Presence;
 public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>The current state, or null when the user is not in the directory.</summary>
-    [Alias("GetSnapshot")]
+    /// <remarks>
+    /// Interleaves: a group activating reads its members' snapshots while a member may be awaiting that
+    /// very group's UpdateMember; without interleaving the two would wait on each other until timeout.
+    /// </remarks>
+    [Alias("GetSnapshot"), Orleans.Concurrency.AlwaysInterleave]
     Task<UserSnapshot?> GetSnapshotAsync();
 
     /// <summary>Creates the user or updates its profile; presence is kept.</summary>
