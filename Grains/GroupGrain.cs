@@ -1,0 +1,240 @@
+using System.Collections.Immutable;
+using FreedomCti.Presence.Persistence;
+using FreedomCti.Presence.State;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+
+namespace FreedomCti.Presence.Grains;
+
+/// <summary>One group: applies member views pushed by users, keeps the summary incrementally, runs the call queue, publishes each change.</summary>
+/// <remarks>
+/// Member presence is derived data (the users are the truth), so it is not persisted per change: on activation the group
+/// re-reads its members and starts a new seq epoch. Membership and queue changes are persisted before they are published.
+/// Every published event is exactly one seq above the previous one within an activation; the grain is not reentrant and
+/// its timer does not interleave, so transitions and publishes never overlap.
+/// </remarks>
+// Activation re-reads every member, so a group should outlive the idle periods of a normal working day.
+[CollectionAgeLimit(Hours = 4)]
+public sealed class GroupGrain(
+    [PersistentState("state", PresenceStorage.Name)] IPersistentState<GroupRecord> storage,
+    TimeProvider time,
+    ILogger<GroupGrain> logger) : Grain, IGroupGrain
+{
+    /// <summary>At most one QueueChanged per group per this interval; queue events are for wallboards, not for routing.</summary>
+    public static readonly TimeSpan QueuePublishInterval = TimeSpan.FromSeconds(1);
+
+    private const int RefreshBatchSize = 500;
+
+    private string _orgId = "";
+    private string _groupId = "";
+    private long _epoch;
+    private GroupState _state = GroupState.Empty;
+    private IAsyncStream<GroupEvent> _stream = null!;
+    private bool _queueDirty;
+    private DateTimeOffset _lastQueuePublish = DateTimeOffset.MinValue;
+    private IGrainTimer? _queueTimer;
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_orgId, _groupId) = PresenceIds.Split(this.GetPrimaryKeyString());
+        _stream = this.GetStreamProvider(PresenceStreams.ProviderName)
+            .GetStream<GroupEvent>(PresenceStreams.ForGroup(_orgId, _groupId));
+        // A group that does not exist stores nothing here; its first Define stores this epoch.
+        _epoch = storage.State.Epoch + 1;
+        _state = storage.State.ToState().WithEpoch(_epoch);
+        if (!_state.Exists)
+        {
+            return;
+        }
+        var loaded = _state;
+        var refreshed = loaded.WithMembersRefreshed(await ReadMembersAsync(loaded, cancellationToken), Now);
+        await SaveAsync(refreshed);
+        var changed = !ReferenceEquals(refreshed, loaded);
+        logger.GroupActivated(_orgId, _groupId, _epoch, refreshed.Members.Count, changed);
+        if (changed)
+        {
+            // Subscribers will see the epoch jump and resync anyway; handing them the refreshed state saves the round trip.
+            await PublishAsync(GroupEventKind.GroupChanged, withSnapshot: true);
+        }
+    }
+
+    public Task<GroupSnapshot?> GetSnapshotAsync() =>
+        Task.FromResult(_state.Exists ? _state.ToSnapshot(_orgId, _groupId, Now) : null);
+
+    public Task<long> GetSeqAsync() => Task.FromResult(_state.Exists ? _state.Seq : 0);
+
+    public async Task<GroupSnapshot> DefineAsync(string groupName, ImmutableArray<GroupMember> members)
+    {
+        await SaveAsync(_state.WithDefinition(groupName, members.IsDefault ? [] : members, Now));
+        await PublishAsync(GroupEventKind.GroupChanged, withSnapshot: true);
+        return _state.ToSnapshot(_orgId, _groupId, Now);
+    }
+
+    public async Task<IReadOnlyList<string>> DeleteAsync()
+    {
+        if (!_state.Exists)
+        {
+            return [];
+        }
+        var formerMembers = _state.Members.Keys.ToArray();
+        // A tombstone rather than ClearStateAsync: the stored epoch must survive or a re-created group would reuse seqs.
+        await SaveAsync(_state.WithDeleted(Now));
+        _queueTimer?.Dispose();
+        _queueTimer = null;
+        _queueDirty = false;
+        await PublishAsync(GroupEventKind.Removed);
+        return formerMembers;
+    }
+
+    public async Task UpdateMemberAsync(GroupMember member)
+    {
+        var (next, change) = _state.WithMemberUpdated(member, Now);
+        // Not persisted: member presence is re-read from the users on activation.
+        _state = next;
+        if (change is not null)
+        {
+            await PublishAsync(GroupEventKind.MemberChanged, change);
+        }
+    }
+
+    public async Task RemoveMemberAsync(string userId)
+    {
+        var next = _state.WithMemberRemoved(userId, Now);
+        if (ReferenceEquals(next, _state))
+        {
+            return;
+        }
+        await SaveAsync(next);
+        await PublishAsync(GroupEventKind.GroupChanged, withSnapshot: true);
+    }
+
+    public async Task<QueueMetrics?> EnqueueCallAsync(string callId)
+    {
+        if (!_state.Exists)
+        {
+            return null;
+        }
+        var next = _state.WithCallEnqueued(callId, Now);
+        if (!ReferenceEquals(next, _state))
+        {
+            await SaveAsync(next);
+            await QueueChangedAsync();
+        }
+        return _state.Queue.ToMetrics(Now);
+    }
+
+    public async Task<QueueMetrics?> DequeueCallAsync(string callId)
+    {
+        var next = _state.Exists ? _state.WithCallDequeued(callId, Now) : null;
+        if (next is null)
+        {
+            return null;
+        }
+        await SaveAsync(next);
+        await QueueChangedAsync();
+        return _state.Queue.ToMetrics(Now);
+    }
+
+    /// <summary>Publishes now if the last queue event is a second old, else makes sure one timer will publish the latest state.</summary>
+    private async Task QueueChangedAsync()
+    {
+        _queueDirty = true;
+        var sinceLast = Now - _lastQueuePublish;
+        if (sinceLast >= QueuePublishInterval)
+        {
+            await PublishQueueAsync();
+        }
+        else if (_queueTimer is null)
+        {
+            _queueTimer = this.RegisterGrainTimer(
+                OnQueueTimerAsync,
+                new GrainTimerCreationOptions { DueTime = QueuePublishInterval - sinceLast, Period = Timeout.InfiniteTimeSpan });
+        }
+    }
+
+    private async Task OnQueueTimerAsync(CancellationToken cancellationToken)
+    {
+        _queueTimer?.Dispose();
+        _queueTimer = null;
+        if (!_queueDirty || !_state.Exists)
+        {
+            return;
+        }
+        try
+        {
+            await PublishQueueAsync();
+        }
+        catch (Exception ex)
+        {
+            // The next queue change publishes the then-current metrics; subscribers see the seq gap and resync.
+            logger.QueuePublishFailed(ex, _orgId, _groupId);
+        }
+    }
+
+    private Task PublishQueueAsync()
+    {
+        _queueDirty = false;
+        _lastQueuePublish = Now;
+        _state = _state.WithQueuePublished(_lastQueuePublish);
+        return PublishAsync(GroupEventKind.QueueChanged);
+    }
+
+    private Task PublishAsync(GroupEventKind kind, MemberChange? member = null, bool withSnapshot = false)
+    {
+        var now = Now;
+        var evt = new GroupEvent(
+            _state.Seq,
+            kind,
+            _state.ChangedAt,
+            _state.Summary,
+            _state.Queue.ToMetrics(now),
+            member,
+            withSnapshot ? _state.ToSnapshot(_orgId, _groupId, now) : null);
+        return _stream.OnNextAsync(evt);
+    }
+
+    private async Task SaveAsync(GroupState next)
+    {
+        storage.State = next.ToRecord(_epoch);
+        try
+        {
+            await storage.WriteStateAsync();
+        }
+        catch
+        {
+            // What storage holds is now unknown: reload on the next call rather than guess.
+            DeactivateOnIdle();
+            throw;
+        }
+        _state = next;
+    }
+
+    /// <summary>Reads every member's current view from its user grain, in parallel batches; null marks a user that no longer exists.</summary>
+    private async Task<List<KeyValuePair<string, GroupMember?>>> ReadMembersAsync(GroupState state, CancellationToken cancellationToken)
+    {
+        var views = new List<KeyValuePair<string, GroupMember?>>(state.Members.Count);
+        foreach (var batch in state.Members.Values.Chunk(RefreshBatchSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            views.AddRange(await Task.WhenAll(batch.Select(ReadMemberAsync)));
+        }
+        return views;
+    }
+
+    private async Task<KeyValuePair<string, GroupMember?>> ReadMemberAsync(GroupMember held)
+    {
+        try
+        {
+            // IUserGrain.GetSnapshotAsync interleaves, so this cannot deadlock with a user awaiting our UpdateMember.
+            var snapshot = await GrainFactory.GetGrain<IUserGrain>(PresenceIds.Key(_orgId, held.UserId)).GetSnapshotAsync();
+            return KeyValuePair.Create(held.UserId, snapshot?.ToMember());
+        }
+        catch (Exception ex)
+        {
+            logger.MemberReadFailed(ex, _orgId, _groupId, held.UserId);
+            return KeyValuePair.Create<string, GroupMember?>(held.UserId, held);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+namespace FreedomCti.Presence.Persistence;
+
+/// <summary>A user as stored: plain properties so any storage serializer (Orleans, JSON) round-trips it.</summary>
+[GenerateSerializer, Alias("fcti.UserRecord")]
+public sealed class UserRecord
+{
+    [Id(0)] public bool Exists { get; set; }
+    [Id(1)] public UserProfile? Profile { get; set; }
+    [Id(2)] public PresenceStatus Status { get; set; }
+    [Id(3)] public PresenceStatus PreviousStatus { get; set; }
+    [Id(4)] public string? StatusMessage { get; set; }
+    [Id(5)] public DateTimeOffset LastActivity { get; set; }
+    [Id(6)] public ActiveCall? ActiveCall { get; set; }
+    [Id(7)] public PresenceStatus ReturnStatus { get; set; } = PresenceStatus.Available;
+    [Id(8)] public List<string> Groups { get; set; } = [];
+    [Id(9)] public long Seq { get; set; }
+    [Id(10)] public DateTimeOffset ChangedAt { get; set; }
+}

@@ -1,0 +1,11 @@
+namespace FreedomCti.Presence;
+
+/// <summary>Names of the grain storage providers the presence grains use.</summary>
+public static class PresenceStorage
+{
+    /// <summary>Users, groups and organisations.</summary>
+    public const string Name = "presence";
+
+    /// <summary>Stream pub-sub rendezvous (the name Orleans streaming looks up by default).</summary>
+    public const string PubSub = "PubSubStore";
+}

@@ -1,0 +1,126 @@
+using System.Collections.Immutable;
+
+namespace FreedomCti.Presence.State;
+
+/// <summary>A group's members, summary and queue as an immutable value; each transition that yields an event bumps Seq by one.</summary>
+/// <remarks>
+/// Member changes adjust the summary in O(1) and the member map in O(log n); only a definition (rare) recounts.
+/// Queue transitions do not bump Seq: queue events are coalesced, and <see cref="WithQueuePublished"/> marks one.
+/// </remarks>
+public sealed record GroupState
+{
+    public static readonly GroupState Empty = new();
+
+    public bool Exists { get; init; }
+    public string GroupName { get; init; } = "";
+
+    /// <summary>Members by user id, ordinal order, so snapshots list them stably without sorting.</summary>
+    public ImmutableSortedDictionary<string, GroupMember> Members { get; init; } =
+        ImmutableSortedDictionary.Create<string, GroupMember>(StringComparer.Ordinal);
+
+    public GroupSummary Summary { get; init; } = GroupSummary.Empty;
+    public QueueState Queue { get; init; } = QueueState.Empty;
+    public long Seq { get; init; }
+    public DateTimeOffset ChangedAt { get; init; }
+
+    /// <summary>Applies a member's newer view; the change is null when nothing a subscriber sees changed.</summary>
+    /// <remarks>
+    /// A view that differs only in UserSeq (say a status message or last-activity change) is absorbed without an event:
+    /// group subscribers do not render those fields, and the higher UserSeq still fences off older views.
+    /// </remarks>
+    public (GroupState State, MemberChange? Change) WithMemberUpdated(GroupMember member, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        if (!Exists || !Members.TryGetValue(member.UserId, out var held) || member.UserSeq <= held.UserSeq)
+        {
+            return (this, null);
+        }
+        var members = Members.SetItem(member.UserId, member);
+        if (member == held with { UserSeq = member.UserSeq })
+        {
+            return (this with { Members = members }, null);
+        }
+        var next = Bump(now) with { Members = members, Summary = Summary.Move(held.Status, member.Status) };
+        return (next, new MemberChange(member, held.Status));
+    }
+
+    /// <summary>Creates the group or replaces its name and members; for members already held the newer view wins.</summary>
+    public GroupState WithDefinition(string groupName, IEnumerable<GroupMember> members, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(groupName);
+        ArgumentNullException.ThrowIfNull(members);
+        var builder = ImmutableSortedDictionary.CreateBuilder<string, GroupMember>(StringComparer.Ordinal);
+        foreach (var m in members)
+        {
+            builder[m.UserId] = Newer(Newer(m, builder.GetValueOrDefault(m.UserId)), Exists ? Members.GetValueOrDefault(m.UserId) : null);
+        }
+        var map = builder.ToImmutable();
+        return Bump(now) with { Exists = true, GroupName = groupName, Members = map, Summary = GroupSummaries.Compute(map.Values) };
+    }
+
+    /// <summary>Replaces members' views with fresh ones read on activation; a null view drops the member (the user is gone).</summary>
+    /// <returns>The same instance when nothing changed.</returns>
+    public GroupState WithMembersRefreshed(IEnumerable<KeyValuePair<string, GroupMember?>> fresh, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(fresh);
+        var members = Members;
+        foreach (var (userId, view) in fresh)
+        {
+            if (!members.TryGetValue(userId, out var held))
+            {
+                continue;
+            }
+            if (view is null)
+            {
+                members = members.Remove(userId);
+            }
+            else if (view.UserSeq > held.UserSeq)
+            {
+                members = members.SetItem(userId, view);
+            }
+        }
+        return ReferenceEquals(members, Members)
+            ? this
+            : Bump(now) with { Members = members, Summary = GroupSummaries.Compute(members.Values) };
+    }
+
+    /// <summary>Takes one member out; the same instance when it was not a member.</summary>
+    public GroupState WithMemberRemoved(string userId, DateTimeOffset now)
+    {
+        if (!Exists || !Members.TryGetValue(userId, out var held))
+        {
+            return this;
+        }
+        return Bump(now) with { Members = Members.Remove(userId), Summary = Summary.RemoveMember(held.Status) };
+    }
+
+    /// <summary>The tombstone after deletion; keeps Seq so a re-created group continues above it.</summary>
+    public GroupState WithDeleted(DateTimeOffset now) => Empty with { Seq = Seq + 1, ChangedAt = now };
+
+    /// <summary>A call starts waiting; the same instance when it already waits. No Seq bump (see type remarks).</summary>
+    public GroupState WithCallEnqueued(string callId, DateTimeOffset now)
+    {
+        var queue = Queue.Enqueue(callId, now);
+        return ReferenceEquals(queue, Queue) ? this : this with { Queue = queue };
+    }
+
+    /// <summary>A waiting call leaves; null when it was not waiting. No Seq bump (see type remarks).</summary>
+    public GroupState? WithCallDequeued(string callId, DateTimeOffset now)
+    {
+        var queue = Queue.Dequeue(callId, now);
+        return queue is null ? null : this with { Queue = queue };
+    }
+
+    /// <summary>Marks a coalesced QueueChanged event.</summary>
+    public GroupState WithQueuePublished(DateTimeOffset now) => Bump(now);
+
+    /// <summary>Starts the seq of a new activation (see <see cref="GroupSeq"/>).</summary>
+    public GroupState WithEpoch(long epoch) => this with { Seq = GroupSeq.Start(epoch) };
+
+    public GroupSnapshot ToSnapshot(string orgId, string groupId, DateTimeOffset now) =>
+        new(orgId, groupId, Seq, GroupName, [.. Members.Values], Summary, Queue.ToMetrics(now), ChangedAt);
+
+    private GroupState Bump(DateTimeOffset now) => this with { Seq = Seq + 1, ChangedAt = now };
+
+    private static GroupMember Newer(GroupMember a, GroupMember? b) => b is not null && b.UserSeq > a.UserSeq ? b : a;
+}

@@ -1,0 +1,141 @@
+using FreedomCti.Presence.Persistence;
+using FreedomCti.Presence.State;
+using Orleans.Streams;
+
+namespace FreedomCti.Presence.Grains;
+
+/// <summary>One user's presence: persists every change, then publishes it on the user stream and pushes it to the user's groups.</summary>
+/// <remarks>
+/// Order matters: storage first (a published change is never lost by a crash), then the stream, then the groups,
+/// awaited so that an acknowledged write is already visible in every group. Calls flow user → group only
+/// (plus the interleaved GetSnapshot from an activating group), so nothing waits in a cycle.
+/// </remarks>
+public sealed class UserGrain(
+    [PersistentState("state", PresenceStorage.Name)] IPersistentState<UserRecord> storage,
+    TimeProvider time) : Grain, IUserGrain
+{
+    private string _orgId = "";
+    private string _userId = "";
+    private UserPresenceState _state = UserPresenceState.Empty;
+    private IAsyncStream<UserEvent> _stream = null!;
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_orgId, _userId) = PresenceIds.Split(this.GetPrimaryKeyString());
+        _state = storage.State.ToState();
+        _stream = this.GetStreamProvider(PresenceStreams.ProviderName)
+            .GetStream<UserEvent>(PresenceStreams.ForUser(_orgId, _userId));
+        return Task.CompletedTask;
+    }
+
+    public Task<UserSnapshot?> GetSnapshotAsync() => Task.FromResult(SnapshotOrNull());
+
+    public async Task<UserSnapshot> UpsertProfileAsync(UserProfile profile)
+    {
+        await ApplyAsync(_state.WithProfile(profile, Now));
+        return _state.ToSnapshot(_orgId, _userId);
+    }
+
+    public async Task<IReadOnlyList<string>> DeleteAsync()
+    {
+        if (!_state.Exists)
+        {
+            return [];
+        }
+        var formerGroups = _state.Groups.ToArray();
+        // A tombstone rather than ClearStateAsync: it keeps Seq, so a user re-created under the same id continues
+        // above every seq already published and the groups' "newer view wins" rule keeps working for it.
+        await SaveAsync(_state.WithDeleted(Now));
+        await _stream.OnNextAsync(new UserEvent(_state.Seq, UserEventKind.Removed, null, _state.ChangedAt));
+        return formerGroups;
+    }
+
+    public async Task<UserSnapshot?> SetPresenceAsync(PresenceChange change)
+    {
+        if (!_state.Exists)
+        {
+            return null;
+        }
+        await ApplyAsync(_state.WithPresence(change, Now));
+        return _state.ToSnapshot(_orgId, _userId);
+    }
+
+    public Task<CallResult> StartCallAsync(ActiveCall call) => ApplyCallAsync(_state.WithCallStarted(call, Now));
+
+    public Task<CallResult> EndCallAsync(string callId) => ApplyCallAsync(_state.WithCallEnded(callId, Now));
+
+    public async Task<bool> JoinGroupAsync(string groupId)
+    {
+        if (!_state.Exists)
+        {
+            return false;
+        }
+        var next = _state.WithGroupJoined(groupId);
+        if (ReferenceEquals(next, _state))
+        {
+            // Already a member: the group has been receiving every change since the join.
+            return true;
+        }
+        await SaveAsync(next);
+        // The directory defined the group from a snapshot taken before this join; a change made in between was not
+        // pushed to the group, so push the current view (the group ignores it if it is not newer).
+        await Group(groupId).UpdateMemberAsync(_state.ToMember(_userId));
+        return true;
+    }
+
+    public async Task LeaveGroupAsync(string groupId)
+    {
+        var next = _state.WithGroupLeft(groupId);
+        if (!ReferenceEquals(next, _state))
+        {
+            await SaveAsync(next);
+        }
+    }
+
+    private async Task<CallResult> ApplyCallAsync(CallTransition transition)
+    {
+        if (transition.Outcome == CallOutcome.Done)
+        {
+            await ApplyAsync(transition.State);
+        }
+        return new CallResult(transition.Outcome, SnapshotOrNull());
+    }
+
+    private async Task ApplyAsync(UserPresenceState next)
+    {
+        if (ReferenceEquals(next, _state))
+        {
+            return;
+        }
+        await SaveAsync(next);
+        await _stream.OnNextAsync(new UserEvent(_state.Seq, UserEventKind.Changed, _state.ToSnapshot(_orgId, _userId), _state.ChangedAt));
+        if (_state.Groups.Count > 0)
+        {
+            var member = _state.ToMember(_userId);
+            await Task.WhenAll(_state.Groups.Select(g => Group(g).UpdateMemberAsync(member)));
+        }
+    }
+
+    private async Task SaveAsync(UserPresenceState next)
+    {
+        storage.State = next.ToRecord();
+        try
+        {
+            await storage.WriteStateAsync();
+        }
+        catch
+        {
+            // What storage holds is now unknown (etag conflict, timeout): reload it on the next call rather than guess.
+            DeactivateOnIdle();
+            throw;
+        }
+        // Assigned only after the write, so an interleaved GetSnapshot never reports a state that might not survive.
+        _state = next;
+    }
+
+    private UserSnapshot? SnapshotOrNull() => _state.Exists ? _state.ToSnapshot(_orgId, _userId) : null;
+
+    private IGroupGrain Group(string groupId) => GrainFactory.GetGrain<IGroupGrain>(PresenceIds.Key(_orgId, groupId));
+}
