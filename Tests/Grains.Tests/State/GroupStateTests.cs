@@ -1,0 +1,199 @@
+using FreedomCti.Presence.State;
+
+namespace FreedomCti.Presence.Tests.State;
+
+public class GroupStateTests
+{
+    private static readonly DateTimeOffset T0 = new(2025, 1, 15, 10, 0, 0, TimeSpan.Zero);
+
+    private static GroupMember Member(string id, PresenceStatus status, long userSeq = 1) =>
+        new(id, "Name " + id, null, status, null, userSeq);
+
+    private static GroupState Defined(params GroupMember[] members) =>
+        GroupState.Empty.WithEpoch(1).WithDefinition("Sales", members, T0);
+
+    [Fact]
+    public void WithDefinition_NewGroup_ExistsWithCountedSummaryAndSeqPlusOne()
+    {
+        var s = Defined(Member("a", PresenceStatus.Available), Member("b", PresenceStatus.OnCall), Member("c", PresenceStatus.Available));
+
+        Assert.True(s.Exists);
+        Assert.Equal("Sales", s.GroupName);
+        Assert.Equal(GroupSeq.Start(1) + 1, s.Seq);
+        Assert.Equal(new GroupSummary(3, 2, 0, 1, 0, 0, 0), s.Summary);
+    }
+
+    [Fact]
+    public void WithDefinition_MemberAlreadyHeldWithNewerView_KeepsNewerView()
+    {
+        var s = Defined(Member("a", PresenceStatus.Available, userSeq: 1));
+        s = s.WithMemberUpdated(Member("a", PresenceStatus.Busy, userSeq: 5), T0).State;
+
+        var redefined = s.WithDefinition("Renamed", [Member("a", PresenceStatus.Available, userSeq: 3), Member("b", PresenceStatus.Away)], T0);
+
+        Assert.Equal(PresenceStatus.Busy, redefined.Members["a"].Status);
+        Assert.Equal(new GroupSummary(2, 0, 1, 0, 1, 0, 0), redefined.Summary);
+        Assert.Equal(s.Seq + 1, redefined.Seq);
+    }
+
+    [Fact]
+    public void WithMemberUpdated_StatusChange_ReportsPreviousStatusAndMovesCounts()
+    {
+        var s = Defined(Member("a", PresenceStatus.Available), Member("b", PresenceStatus.Available));
+
+        var (next, change) = s.WithMemberUpdated(Member("a", PresenceStatus.OnCall, userSeq: 2), T0.AddSeconds(1));
+
+        Assert.NotNull(change);
+        Assert.Equal(PresenceStatus.Available, change.PreviousStatus);
+        Assert.Equal(PresenceStatus.OnCall, change.Member.Status);
+        Assert.Equal(new GroupSummary(2, 1, 0, 1, 0, 0, 0), next.Summary);
+        Assert.Equal(s.Seq + 1, next.Seq);
+    }
+
+    [Fact]
+    public void WithMemberUpdated_StaleOrEqualUserSeq_Ignored()
+    {
+        var s = Defined(Member("a", PresenceStatus.Available, userSeq: 5));
+
+        var stale = s.WithMemberUpdated(Member("a", PresenceStatus.Busy, userSeq: 4), T0);
+        var equal = s.WithMemberUpdated(Member("a", PresenceStatus.Busy, userSeq: 5), T0);
+
+        Assert.Same(s, stale.State);
+        Assert.Null(stale.Change);
+        Assert.Same(s, equal.State);
+        Assert.Null(equal.Change);
+    }
+
+    [Fact]
+    public void WithMemberUpdated_NonMember_Ignored()
+    {
+        var s = Defined(Member("a", PresenceStatus.Available));
+
+        var (next, change) = s.WithMemberUpdated(Member("zz", PresenceStatus.Busy, userSeq: 9), T0);
+
+        Assert.Same(s, next);
+        Assert.Null(change);
+    }
+
+    [Fact]
+    public void WithMemberUpdated_OnlyUserSeqDiffers_AbsorbedWithoutEventButFencesOlderViews()
+    {
+        var s = Defined(Member("a", PresenceStatus.Available, userSeq: 1));
+
+        var (next, change) = s.WithMemberUpdated(Member("a", PresenceStatus.Available, userSeq: 2), T0);
+        var older = next.WithMemberUpdated(Member("a", PresenceStatus.Busy, userSeq: 1), T0);
+
+        Assert.Null(change);
+        Assert.Equal(s.Seq, next.Seq);
+        Assert.Equal(2, next.Members["a"].UserSeq);
+        Assert.Null(older.Change);
+    }
+
+    [Fact]
+    public void WithMemberUpdated_RandomSequence_IncrementalSummaryEqualsRecountAndSeqCountsEvents()
+    {
+        var random = new Random(20250115);
+        var ids = Enumerable.Range(0, 200).Select(i => $"u{i}").ToArray();
+        var statuses = Enum.GetValues<PresenceStatus>();
+        var userSeqs = ids.ToDictionary(id => id, _ => 1L);
+        var s = Defined([.. ids.Select(id => Member(id, statuses[random.Next(statuses.Length)]))]);
+        var expectedSeq = s.Seq;
+
+        for (var i = 0; i < 5_000; i++)
+        {
+            var id = ids[random.Next(ids.Length)];
+            // Mostly newer views, some stale ones (reordered deliveries) and some from non-members.
+            var roll = random.Next(10);
+            var seq = roll == 0 ? userSeqs[id] - random.Next(2) : ++userSeqs[id];
+            var target = roll == 1 ? "stranger" : id;
+            var (next, change) = s.WithMemberUpdated(Member(target, statuses[random.Next(statuses.Length)], seq), T0.AddSeconds(i));
+            if (change is not null)
+            {
+                expectedSeq++;
+            }
+            s = next;
+            Assert.Equal(expectedSeq, s.Seq);
+        }
+
+        Assert.Equal(GroupSummaries.Compute(s.Members.Values), s.Summary);
+        Assert.Equal(ids.Length, s.Summary.TotalMembers);
+    }
+
+    [Fact]
+    public void WithMemberRemoved_Member_DecrementsCountsAndBumpsSeq()
+    {
+        var s = Defined(Member("a", PresenceStatus.Available), Member("b", PresenceStatus.Dnd));
+
+        var next = s.WithMemberRemoved("b", T0);
+
+        Assert.Equal(new GroupSummary(1, 1, 0, 0, 0, 0, 0), next.Summary);
+        Assert.Equal(s.Seq + 1, next.Seq);
+        Assert.Same(next, next.WithMemberRemoved("b", T0));
+    }
+
+    [Fact]
+    public void WithDeleted_Group_TombstoneKeepsSeq()
+    {
+        var s = Defined(Member("a", PresenceStatus.Available)).WithCallEnqueued("c1", T0);
+
+        var deleted = s.WithDeleted(T0);
+
+        Assert.False(deleted.Exists);
+        Assert.Empty(deleted.Members);
+        Assert.Empty(deleted.Queue.Waiting);
+        Assert.Equal(s.Seq + 1, deleted.Seq);
+    }
+
+    [Fact]
+    public void WithMembersRefreshed_GoneAndNewerViews_DropsAndReplaces()
+    {
+        var s = Defined(Member("a", PresenceStatus.Available), Member("b", PresenceStatus.Available), Member("c", PresenceStatus.Away, userSeq: 7));
+
+        var next = s.WithMembersRefreshed(
+            [
+                KeyValuePair.Create<string, GroupMember?>("a", null),
+                KeyValuePair.Create<string, GroupMember?>("b", Member("b", PresenceStatus.OnCall, userSeq: 2)),
+                KeyValuePair.Create<string, GroupMember?>("c", Member("c", PresenceStatus.Offline, userSeq: 6)),
+            ],
+            T0);
+
+        Assert.Equal(["b", "c"], next.Members.Keys);
+        Assert.Equal(new GroupSummary(2, 0, 0, 1, 1, 0, 0), next.Summary);
+        Assert.Equal(s.Seq + 1, next.Seq);
+    }
+
+    [Fact]
+    public void WithMembersRefreshed_NothingNewer_ReturnsSameInstance()
+    {
+        var s = Defined(Member("a", PresenceStatus.Available, userSeq: 3));
+
+        Assert.Same(s, s.WithMembersRefreshed([KeyValuePair.Create<string, GroupMember?>("a", Member("a", PresenceStatus.Busy, userSeq: 3))], T0));
+    }
+
+    [Fact]
+    public void QueueTransitions_DoNotBumpSeq_QueuePublishedDoes()
+    {
+        var s = Defined();
+
+        var queued = s.WithCallEnqueued("c1", T0);
+        var dequeued = queued.WithCallDequeued("c1", T0.AddSeconds(30))!;
+        var published = dequeued.WithQueuePublished(T0.AddSeconds(30));
+
+        Assert.Equal(s.Seq, dequeued.Seq);
+        Assert.Same(queued, queued.WithCallEnqueued("c1", T0));
+        Assert.Null(dequeued.WithCallDequeued("c1", T0));
+        Assert.Equal(s.Seq + 1, published.Seq);
+    }
+
+    [Fact]
+    public void ToSnapshot_Members_OrderedByUserIdOrdinal()
+    {
+        var s = Defined(Member("b", PresenceStatus.Available), Member("B", PresenceStatus.Available), Member("a", PresenceStatus.Available));
+
+        var snapshot = s.ToSnapshot("o", "g", T0);
+
+        Assert.Equal(["B", "a", "b"], snapshot.Members.Select(m => m.UserId));
+        Assert.Equal(s.Seq, snapshot.Seq);
+        Assert.Equal(QueueMetrics.Empty, snapshot.Queue);
+    }
+}
