@@ -1,0 +1,23 @@
+using FreedomCti.Presence.Gateway.Topics;
+
+namespace FreedomCti.Presence.Gateway.Api;
+
+/// <summary>The services a REST handler needs, injected as one parameter.</summary>
+public sealed class ApiContext(IClusterClient grains, OrganisationCache organisations, TimeProvider clock)
+{
+    public IClusterClient Grains { get; } = grains;
+    public TimeProvider Clock { get; } = clock;
+
+    public IUserGrain User(string orgId, string userId) => Grains.GetGrain<IUserGrain>(PresenceIds.Key(orgId, userId));
+    public IGroupGrain Group(string orgId, string groupId) => Grains.GetGrain<IGroupGrain>(PresenceIds.Key(orgId, groupId));
+    public IDirectoryGrain Directory(string orgId) => Grains.GetGrain<IDirectoryGrain>(orgId);
+
+    /// <summary>Checks the ids' syntax and that the organisation exists; returns the answer to send when not.</summary>
+    public async Task<IResult?> CheckAsync(string orgId, string? userId = null, string? groupId = null)
+    {
+        if (ApiValidation.Id(orgId, "orgId") is { } orgError) return ApiProblems.Invalid("orgId", orgError);
+        if (userId is not null && ApiValidation.Id(userId, "userId") is { } userError) return ApiProblems.Invalid("userId", userError);
+        if (groupId is not null && ApiValidation.Id(groupId, "groupId") is { } groupError) return ApiProblems.Invalid("groupId", groupError);
+        return await organisations.ExistsAsync(orgId) ? null : ApiProblems.OrganisationNotFound(orgId);
+    }
+}

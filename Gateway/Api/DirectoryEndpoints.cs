@@ -1,0 +1,132 @@
+using Microsoft.AspNetCore.Mvc;
+using System.Collections.Immutable;
+
+namespace FreedomCti.Presence.Gateway.Api;
+
+/// <summary>Directory REST API: organisations, users, groups and their members, and the bulk import.</summary>
+public static class DirectoryEndpoints
+{
+    /// <summary>Bulk imports are the one large body we accept (tens of thousands of users).</summary>
+    public const long MaxImportBytes = 32 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapDirectoryApi(this IEndpointRouteBuilder app)
+    {
+        var org = app.MapGroup("/organisation/{orgId}");
+        org.MapPut("", PutOrganisationAsync);
+        org.MapGet("", GetOrganisationAsync);
+        org.MapPut("/user/{userId}", PutUserAsync);
+        org.MapDelete("/user/{userId}", DeleteUserAsync);
+        org.MapPut("/user-group/{groupId}", PutGroupAsync);
+        org.MapDelete("/user-group/{groupId}", DeleteGroupAsync);
+        org.MapPost("/user-group/{groupId}/members", AddMembersAsync);
+        org.MapDelete("/user-group/{groupId}/members/{userId}", RemoveMemberAsync);
+        org.MapPut("/directory", ImportAsync).WithMetadata(new RequestSizeLimitAttribute(MaxImportBytes));
+        return app;
+    }
+
+    private static async Task<IResult> PutOrganisationAsync(string orgId, OrganisationRequest body, ApiContext api)
+    {
+        if (ApiValidation.Id(orgId, "orgId") is { } idError) return ApiProblems.Invalid("orgId", idError);
+        if (ApiValidation.Text(body.Name, "name", ApiValidation.MaxNameLength, required: true) is { } nameError) return ApiProblems.Invalid("name", nameError);
+        if (body.Settings?.MaxConnections is < 0) return ApiProblems.Invalid("settings.maxConnections", "maxConnections must be 0 (service default) or more.");
+        var settings = body.Settings is null ? null : new OrganisationSettings(body.Settings.MaxConnections ?? 0);
+        var info = await api.Grains.GetGrain<IOrganisationGrain>(orgId).UpsertAsync(body.Name!.Trim(), settings);
+        return Results.Ok(Organisation(info));
+    }
+
+    private static async Task<IResult> GetOrganisationAsync(string orgId, ApiContext api)
+    {
+        if (ApiValidation.Id(orgId, "orgId") is { } idError) return ApiProblems.Invalid("orgId", idError);
+        var info = await api.Grains.GetGrain<IOrganisationGrain>(orgId).GetAsync();
+        return info is null ? ApiProblems.OrganisationNotFound(orgId) : Results.Ok(Organisation(info));
+    }
+
+    private static object Organisation(OrganisationInfo info) =>
+        new { orgId = info.OrgId, name = info.Name, settings = new { maxConnections = info.Settings.MaxConnections } };
+
+    private static async Task<IResult> PutUserAsync(string orgId, string userId, UserRequest body, ApiContext api)
+    {
+        if (await api.CheckAsync(orgId, userId: userId) is { } problem) return problem;
+        if (ApiValidation.User(body.DisplayName, body.Extension, body.Capabilities, "", out var profile) is { } errors) return ApiProblems.Invalid(errors);
+        var user = await api.User(orgId, userId).UpsertProfileAsync(profile!);
+        return SnapshotEndpoints.UserDocument(user, api.Clock);
+    }
+
+    private static async Task<IResult> DeleteUserAsync(string orgId, string userId, ApiContext api)
+    {
+        if (await api.CheckAsync(orgId, userId: userId) is { } problem) return problem;
+        return await api.Directory(orgId).DeleteUserAsync(userId) ? Results.NoContent() : ApiProblems.UserNotFound(orgId, userId);
+    }
+
+    private static async Task<IResult> PutGroupAsync(string orgId, string groupId, GroupRequest body, ApiContext api)
+    {
+        if (await api.CheckAsync(orgId, groupId: groupId) is { } problem) return problem;
+        var errors = new Dictionary<string, string[]>();
+        ApiValidation.Add(errors, "groupName", ApiValidation.Text(body.GroupName, "groupName", ApiValidation.MaxNameLength, required: true));
+        ApiValidation.Add(errors, "members", ApiValidation.UserIds(body.Members, "members", required: false, out var members));
+        if (errors.Count > 0) return ApiProblems.Invalid(errors);
+        return GroupResult(orgId, groupId, await api.Directory(orgId).PutGroupAsync(groupId, body.GroupName!.Trim(), members), api);
+    }
+
+    private static async Task<IResult> DeleteGroupAsync(string orgId, string groupId, ApiContext api)
+    {
+        if (await api.CheckAsync(orgId, groupId: groupId) is { } problem) return problem;
+        return await api.Directory(orgId).DeleteGroupAsync(groupId) ? Results.NoContent() : ApiProblems.GroupNotFound(orgId, groupId);
+    }
+
+    private static async Task<IResult> AddMembersAsync(string orgId, string groupId, MembersRequest body, ApiContext api)
+    {
+        if (await api.CheckAsync(orgId, groupId: groupId) is { } problem) return problem;
+        if (ApiValidation.UserIds(body.UserIds, "userIds", required: true, out var userIds) is { } error) return ApiProblems.Invalid("userIds", error);
+        return GroupResult(orgId, groupId, await api.Directory(orgId).AddMembersAsync(groupId, userIds), api);
+    }
+
+    private static async Task<IResult> RemoveMemberAsync(string orgId, string groupId, string userId, ApiContext api)
+    {
+        if (await api.CheckAsync(orgId, userId: userId, groupId: groupId) is { } problem) return problem;
+        return GroupResult(orgId, groupId, await api.Directory(orgId).RemoveMemberAsync(groupId, userId), api, userId);
+    }
+
+    private static IResult GroupResult(string orgId, string groupId, DirectoryResult<GroupSnapshot> result, ApiContext api, string? userId = null) =>
+        result.Outcome switch
+        {
+            DirectoryOutcome.Done => SnapshotEndpoints.GroupDocument(result.Value!, api.Clock),
+            DirectoryOutcome.UnknownGroup => ApiProblems.GroupNotFound(orgId, groupId),
+            DirectoryOutcome.UnknownUser => ApiProblems.UserNotFound(orgId, userId ?? ""),
+            _ => ApiProblems.UnknownMembers(result.UnknownIds),
+        };
+
+    private static async Task<IResult> ImportAsync(string orgId, DirectoryRequest body, ApiContext api)
+    {
+        if (await api.CheckAsync(orgId) is { } problem) return problem;
+        var errors = new Dictionary<string, string[]>();
+        var users = ImmutableArray.CreateBuilder<ImportedUser>();
+        foreach (var (u, i) in (body.Users ?? []).Select((u, i) => (u, i)))
+        {
+            var prefix = $"users[{i}].";
+            if (u is null) { ApiValidation.Add(errors, $"users[{i}]", "must be an object."); continue; }
+            ApiValidation.Add(errors, prefix + "userId", ApiValidation.Id(u.UserId, "userId"));
+            if (ApiValidation.User(u.DisplayName, u.Extension, u.Capabilities, prefix, out var profile) is { } userErrors)
+            {
+                foreach (var e in userErrors) errors[e.Key] = e.Value;
+            }
+            else if (u.UserId is not null) users.Add(new ImportedUser(u.UserId, profile!));
+        }
+        var groups = ImmutableArray.CreateBuilder<ImportedGroup>();
+        foreach (var (g, i) in (body.Groups ?? []).Select((g, i) => (g, i)))
+        {
+            var prefix = $"groups[{i}].";
+            if (g is null) { ApiValidation.Add(errors, $"groups[{i}]", "must be an object."); continue; }
+            ApiValidation.Add(errors, prefix + "groupId", ApiValidation.Id(g.GroupId, "groupId"));
+            ApiValidation.Add(errors, prefix + "groupName", ApiValidation.Text(g.GroupName, "groupName", ApiValidation.MaxNameLength, required: true));
+            ApiValidation.Add(errors, prefix + "members", ApiValidation.UserIds(g.Members, "members", required: false, out var members));
+            if (g.GroupId is not null && g.GroupName is not null) groups.Add(new ImportedGroup(g.GroupId, g.GroupName.Trim(), members));
+        }
+        if (errors.Count > 0) return ApiProblems.Invalid(errors);
+
+        var result = await api.Directory(orgId).ImportAsync(new DirectoryImport(users.ToImmutable(), groups.ToImmutable()));
+        return result.Outcome == DirectoryOutcome.Done
+            ? Results.Ok(new { users = result.Value!.Users, groups = result.Value.Groups, memberships = result.Value.Memberships })
+            : ApiProblems.UnknownMembers(result.UnknownIds);
+    }
+}

@@ -1,0 +1,66 @@
+namespace FreedomCti.Presence.Gateway.Api;
+
+/// <summary>Presence and call REST API: what agents' desktops and the PBX integration write.</summary>
+public static class PresenceEndpoints
+{
+    public static IEndpointRouteBuilder MapPresenceApi(this IEndpointRouteBuilder app)
+    {
+        var user = app.MapGroup("/organisation/{orgId}/user/{userId}");
+        user.MapPut("/presence", SetPresenceAsync);
+        user.MapPost("/calls", StartCallAsync);
+        user.MapDelete("/calls/{callId}", EndCallAsync);
+        return app;
+    }
+
+    private static async Task<IResult> SetPresenceAsync(string orgId, string userId, PresenceRequest body, ApiContext api)
+    {
+        if (await api.CheckAsync(orgId, userId: userId) is { } problem) return problem;
+        if (!PresenceStatusNames.TryParse(body.Status, out var status))
+        {
+            return ApiProblems.Invalid("status", "status must be one of available, busy, on_call, away, dnd, offline.");
+        }
+        if (ApiValidation.Text(body.StatusMessage, "statusMessage", ApiValidation.MaxStatusMessageLength, required: false) is { } error)
+        {
+            return ApiProblems.Invalid("statusMessage", error);
+        }
+        var user = await api.User(orgId, userId).SetPresenceAsync(new PresenceChange(status, body.StatusMessage));
+        return user is null ? ApiProblems.UserNotFound(orgId, userId) : SnapshotEndpoints.UserDocument(user, api.Clock);
+    }
+
+    private static async Task<IResult> StartCallAsync(string orgId, string userId, CallRequest body, ApiContext api)
+    {
+        if (await api.CheckAsync(orgId, userId: userId) is { } problem) return problem;
+        var errors = new Dictionary<string, string[]>();
+        ApiValidation.Add(errors, "callId", ApiValidation.Id(body.CallId, "callId"));
+        var direction = body.Direction switch
+        {
+            "inbound" => CallDirection.Inbound,
+            "outbound" => CallDirection.Outbound,
+            _ => (CallDirection?)null,
+        };
+        if (direction is null) ApiValidation.Add(errors, "direction", "direction must be inbound or outbound.");
+        ApiValidation.Add(errors, "remoteParty", ApiValidation.Text(body.RemoteParty, "remoteParty", ApiValidation.MaxRemotePartyLength, required: false));
+        if (errors.Count > 0) return ApiProblems.Invalid(errors);
+
+        var call = new ActiveCall(body.CallId!, direction!.Value, body.RemoteParty, api.Clock.GetUtcNow());
+        return CallAnswer(orgId, userId, await api.User(orgId, userId).StartCallAsync(call), api,
+            "The user is already on another call; end it first.");
+    }
+
+    private static async Task<IResult> EndCallAsync(string orgId, string userId, string callId, ApiContext api)
+    {
+        if (await api.CheckAsync(orgId, userId: userId) is { } problem) return problem;
+        if (ApiValidation.Id(callId, "callId") is { } error) return ApiProblems.Invalid("callId", error);
+        return CallAnswer(orgId, userId, await api.User(orgId, userId).EndCallAsync(callId), api,
+            $"Call '{callId}' is not the user's active call.");
+    }
+
+    private static IResult CallAnswer(string orgId, string userId, CallResult result, ApiContext api, string conflict) =>
+        result.Outcome switch
+        {
+            CallOutcome.Done => SnapshotEndpoints.UserDocument(result.User!, api.Clock),
+            CallOutcome.UnknownUser => ApiProblems.UserNotFound(orgId, userId),
+            CallOutcome.UnknownCall => Results.Problem(statusCode: 404, title: "Call not found", detail: conflict),
+            _ => ApiProblems.Conflict("Call conflict", conflict),
+        };
+}

@@ -1,0 +1,34 @@
+using FreedomCti.Presence.Gateway.Protocol;
+using FreedomCti.Presence.Gateway.Topics;
+
+namespace FreedomCti.Presence.Gateway.Api;
+
+/// <summary>GET on a socket path without an upgrade: the same snapshot document a subscriber receives first.</summary>
+public static class SnapshotEndpoints
+{
+    public static async Task<IResult> GetAsync(IServiceProvider services, TopicKey key)
+    {
+        if (!PresenceIds.IsValid(key.OrgId)) return ApiProblems.Invalid("orgId", ApiValidation.Id(key.OrgId, "orgId")!);
+        if (!PresenceIds.IsValid(key.Id)) return ApiProblems.Invalid(key.Kind == TopicKind.User ? "userId" : "groupId", ApiValidation.Id(key.Id, "id")!);
+
+        var grains = services.GetRequiredService<IClusterClient>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        if (!await services.GetRequiredService<OrganisationCache>().ExistsAsync(key.OrgId))
+        {
+            return ApiProblems.OrganisationNotFound(key.OrgId);
+        }
+        if (key.Kind == TopicKind.User)
+        {
+            var user = await grains.GetGrain<IUserGrain>(key.GrainKey).GetSnapshotAsync();
+            return user is null ? ApiProblems.UserNotFound(key.OrgId, key.Id) : UserDocument(user, clock);
+        }
+        var group = await grains.GetGrain<IGroupGrain>(key.GrainKey).GetSnapshotAsync();
+        return group is null ? ApiProblems.GroupNotFound(key.OrgId, key.Id) : GroupDocument(group, clock);
+    }
+
+    public static IResult UserDocument(UserSnapshot user, TimeProvider clock) =>
+        Results.Bytes(PresenceMessageWriter.UserUpdate(user, snapshot: true, clock.GetUtcNow()), "application/json");
+
+    public static IResult GroupDocument(GroupSnapshot group, TimeProvider clock) =>
+        Results.Bytes(PresenceMessageWriter.GroupUpdate(group, snapshot: true, group.ChangedAt, clock.GetUtcNow()), "application/json");
+}

@@ -1,0 +1,25 @@
+using System.Collections.Concurrent;
+using FreedomCti.Presence.Gateway.Protocol;
+
+namespace FreedomCti.Presence.Gateway.Connections;
+
+/// <summary>The open connections of this gateway, so shutdown can close each one with a reconnect hint.</summary>
+public sealed class ConnectionRegistry
+{
+    private readonly ConcurrentDictionary<string, PresenceConnection> _open = new(StringComparer.Ordinal);
+    private long _next;
+
+    public int Count => _open.Count;
+
+    public string NextId() => $"c{Interlocked.Increment(ref _next):x}-{Environment.ProcessId:x}";
+
+    public void Add(PresenceConnection connection) => _open[connection.ConnectionId] = connection;
+
+    public void Remove(PresenceConnection connection) => _open.TryRemove(connection.ConnectionId, out _);
+
+    /// <summary>Closes every socket with 1012 SERVICE_RESTART; clients should reconnect after a short random delay.</summary>
+    public void CloseAll(string description)
+    {
+        foreach (var connection in _open.Values) connection.Close(PresenceCloseCodes.ServiceRestart, description);
+    }
+}

@@ -1,0 +1,272 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using FreedomCti.Presence.Gateway.Protocol;
+using FreedomCti.Presence.Gateway.Topics;
+using Microsoft.Extensions.Logging;
+
+namespace FreedomCti.Presence.Gateway.Connections;
+
+/// <summary>
+/// Owns one WebSocket: a receive loop that parses and dispatches client frames, and a send loop that is the
+/// socket's only writer, fed by a bounded queue. Whatever ends first ends both; the topic subscription is
+/// always released in <c>finally</c>.
+/// </summary>
+public sealed class PresenceConnection : ITopicSubscriber
+{
+    private readonly WebSocket _socket;
+    private readonly TopicKey _path;
+    private readonly TopicHub _hub;
+    private readonly GatewayOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly GatewayMetrics _metrics;
+    private readonly Channel<byte[]> _outbox;
+    private PendingClose? _close;
+    private bool _subscribed;
+
+    private sealed record PendingClose(PresenceError Error, string Description);
+
+    public PresenceConnection(WebSocket socket, TopicKey path, string connectionId, ConnectionServices services)
+    {
+        _socket = socket;
+        _path = path;
+        ConnectionId = connectionId;
+        _hub = services.Hub;
+        _options = services.Options;
+        _clock = services.Clock;
+        _logger = services.Logger;
+        _metrics = services.Metrics;
+        _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(_options.SendQueueCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of silently dropping
+        });
+    }
+
+    public string ConnectionId { get; }
+
+    public TopicKey Path => _path;
+
+    public void Send(byte[] frame)
+    {
+        if (_outbox.Writer.TryWrite(frame)) return;
+        if (_close is null && !_outbox.Reader.Completion.IsCompleted)
+        {
+            _metrics.SlowConsumerClosed();
+            Close(PresenceCloseCodes.SlowConsumer, "The connection fell too far behind; reconnect and resubscribe to get a fresh snapshot.");
+        }
+    }
+
+    public void Close(PresenceError error, string description)
+    {
+        // First close wins; queued frames are abandoned, the error frame and close frame go out next.
+        if (Interlocked.CompareExchange(ref _close, new PendingClose(error, description), null) is null)
+        {
+            GatewayLog.ConnectionClosing(_logger, ConnectionId, error.Code, error.Message, description);
+            _outbox.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Runs the connection until either side closes it or the gateway stops.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        _metrics.SocketOpened();
+        GatewayLog.ConnectionOpened(_logger, ConnectionId, _path.ToString());
+        using var receiveCancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        try
+        {
+            var receiving = ReceiveLoopAsync(receiveCancel.Token);
+            var sending = SendLoopAsync();
+            if (await Task.WhenAny(receiving, sending) == receiving)
+            {
+                // The client closed (or the transport failed): stop sending, answer its close.
+                _outbox.Writer.TryComplete();
+                await sending.WaitAsync(_options.CloseTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await AnswerClientCloseAsync();
+            }
+            else
+            {
+                // We sent a close frame: give the client a moment to answer it, then stop reading.
+                await receiving.WaitAsync(_options.CloseTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                receiveCancel.Cancel();
+            }
+        }
+        finally
+        {
+            if (_subscribed) _hub.Unsubscribe(_path, this);
+            _outbox.Writer.TryComplete();
+            _socket.Abort(); // no-op after a clean close; frees the transport after a failed one
+            _socket.Dispose();
+            _metrics.SocketClosed();
+            GatewayLog.ConnectionClosed(_logger, ConnectionId);
+        }
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellation)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes);
+        try
+        {
+            var filled = 0;
+            while (_close is null)
+            {
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(filled, _options.MaxMessageBytes - filled), cancellation);
+                if (result.MessageType == WebSocketMessageType.Close) return;
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    Close(PresenceCloseCodes.UnsupportedData, "Binary frames are not supported; send JSON text frames.");
+                    return;
+                }
+                filled += result.Count;
+                if (!result.EndOfMessage)
+                {
+                    if (filled < _options.MaxMessageBytes) continue;
+                    Close(PresenceCloseCodes.MessageTooBig, $"Client messages are limited to {_options.MaxMessageBytes} bytes.");
+                    return;
+                }
+                await HandleAsync(ClientMessageParser.Parse(buffer.AsSpan(0, filled)));
+                filled = 0;
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            GatewayLog.ConnectionFaulted(_logger, ConnectionId, ex);
+        }
+        catch (Exception ex)
+        {
+            GatewayLog.ConnectionError(_logger, ConnectionId, ex);
+            Close(PresenceCloseCodes.ServerError, "An internal error occurred.");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private Task HandleAsync(ClientMessage message) => message.Kind switch
+    {
+        ClientMessageKind.Ping => SendNow(PresenceMessageWriter.Pong(_clock.GetUtcNow())),
+        ClientMessageKind.Subscribe => SubscribeAsync(message),
+        ClientMessageKind.Unsubscribe => UnsubscribeAsync(message),
+        _ => SendNow(PresenceMessageWriter.Error(PresenceCloseCodes.InvalidMessage, message.Problem ?? "Invalid message.")),
+    };
+
+    private Task SendNow(byte[] frame)
+    {
+        Send(frame);
+        return Task.CompletedTask;
+    }
+
+    private async Task SubscribeAsync(ClientMessage message)
+    {
+        if (!TargetsPath(message, out var mismatch))
+        {
+            Close(mismatch.Error, mismatch.Description);
+            return;
+        }
+        var outcome = await _hub.SubscribeAsync(_path, this);
+        switch (outcome)
+        {
+            case SubscribeOutcome.Subscribed:
+                _subscribed = true;
+                break;
+            case SubscribeOutcome.OrganisationNotFound:
+                Close(PresenceCloseCodes.InvalidOrgId, $"Organisation '{_path.OrgId}' was not found.");
+                break;
+            case SubscribeOutcome.TargetNotFound when _path.Kind == TopicKind.User:
+                Close(PresenceCloseCodes.InvalidUserId, $"User '{_path.Id}' was not found in organisation '{_path.OrgId}'.");
+                break;
+            case SubscribeOutcome.TargetNotFound:
+                Close(PresenceCloseCodes.InvalidGroupId, $"User group '{_path.Id}' was not found in organisation '{_path.OrgId}'.");
+                break;
+            default:
+                Close(PresenceCloseCodes.SubscriptionFailed, "The subscription could not be established; reconnect with backoff.");
+                break;
+        }
+    }
+
+    private Task UnsubscribeAsync(ClientMessage message)
+    {
+        if (!TargetsPath(message, out var mismatch))
+        {
+            Close(mismatch.Error, mismatch.Description);
+            return Task.CompletedTask;
+        }
+        if (_subscribed)
+        {
+            _hub.Unsubscribe(_path, this);
+            _subscribed = false;
+        }
+        var isUser = _path.Kind == TopicKind.User;
+        return SendNow(PresenceMessageWriter.Unsubscribed(_path.OrgId, isUser ? _path.Id : null, isUser ? null : _path.Id, _clock.GetUtcNow()));
+    }
+
+    /// <summary>A (un)subscribe must name exactly the org and user/group of the socket's path.</summary>
+    private bool TargetsPath(ClientMessage message, out PendingClose mismatch)
+    {
+        if (message.OrgId != _path.OrgId)
+        {
+            mismatch = new(PresenceCloseCodes.InvalidOrgId, $"orgId must be '{_path.OrgId}', the organisation in the connection path.");
+            return false;
+        }
+        if (_path.Kind == TopicKind.User && message.UserId != _path.Id)
+        {
+            mismatch = new(PresenceCloseCodes.InvalidUserId, $"userId must be '{_path.Id}', the user in the connection path.");
+            return false;
+        }
+        if (_path.Kind == TopicKind.Group && message.GroupId != _path.Id)
+        {
+            mismatch = new(PresenceCloseCodes.InvalidGroupId, $"groupId must be '{_path.Id}', the user group in the connection path.");
+            return false;
+        }
+        mismatch = null!;
+        return true;
+    }
+
+    private async Task SendLoopAsync()
+    {
+        var reader = _outbox.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync())
+            {
+                while (_close is null && reader.TryRead(out var frame))
+                {
+                    using var timeout = new CancellationTokenSource(_options.SendTimeout);
+                    await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+                }
+                if (_close is not null) break;
+            }
+            if (_close is { } close) await SendCloseAsync(close);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // A peer that stopped reading (send timeout) or vanished: the transport is gone, nothing more to send.
+            GatewayLog.ConnectionFaulted(_logger, ConnectionId, ex);
+        }
+    }
+
+    private async Task SendCloseAsync(PendingClose close)
+    {
+        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+        using var timeout = new CancellationTokenSource(_options.CloseTimeout);
+        await _socket.SendAsync(PresenceMessageWriter.Error(close.Error, close.Description), WebSocketMessageType.Text, true, timeout.Token);
+        await _socket.CloseOutputAsync(close.Error.Status, close.Error.Message, timeout.Token);
+    }
+
+    private async Task AnswerClientCloseAsync()
+    {
+        if (_socket.State != WebSocketState.CloseReceived) return;
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.CloseTimeout);
+            await _socket.CloseOutputAsync(_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            GatewayLog.ConnectionFaulted(_logger, ConnectionId, ex);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+
+namespace FreedomCti.Presence.Gateway;
+
+/// <summary>The gateway's log events, with stable ids and structured fields.</summary>
+internal static partial class GatewayLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "Connection {ConnectionId} opened on {Topic}")]
+    public static partial void ConnectionOpened(ILogger logger, string connectionId, string topic);
+
+    [LoggerMessage(2, LogLevel.Debug, "Connection {ConnectionId} closed")]
+    public static partial void ConnectionClosed(ILogger logger, string connectionId);
+
+    [LoggerMessage(3, LogLevel.Information, "Connection {ConnectionId} closed by the server with {Code} {Reason}: {Description}")]
+    public static partial void ConnectionClosing(ILogger logger, string connectionId, int code, string reason, string description);
+
+    [LoggerMessage(4, LogLevel.Debug, "Connection {ConnectionId} ended with a transport error")]
+    public static partial void ConnectionFaulted(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Warning, "Connection {ConnectionId}: unexpected fault while handling a client message")]
+    public static partial void ConnectionError(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Warning, "Topic {Topic} could not be loaded")]
+    public static partial void TopicLoadFailed(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Information, "Topic {Topic}: seq gap (held {HeldSeq}, received {ReceivedSeq}); resyncing from the grain")]
+    public static partial void SeqGap(ILogger logger, string topic, long heldSeq, long receivedSeq);
+
+    [LoggerMessage(12, LogLevel.Warning, "Topic {Topic}: resync attempt {Attempt} failed")]
+    public static partial void ResyncFailed(ILogger logger, string topic, int attempt, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Warning, "Topic {Topic}: stream looks silent (held seq {HeldSeq}, grain seq {GrainSeq}); subscribing again")]
+    public static partial void AuditFoundSilentTopic(ILogger logger, string topic, long heldSeq, long grainSeq);
+
+    [LoggerMessage(14, LogLevel.Debug, "Topic {Topic}: releasing the stream subscription failed")]
+    public static partial void UnsubscribeFailed(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Warning, "Topic {Topic}: stream reported an error")]
+    public static partial void StreamError(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Warning, "Topic audit failed for {Topic}")]
+    public static partial void AuditFailed(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Warning, "Cluster connection lost; sockets stay open, topics resync when it returns")]
+    public static partial void ClusterConnectionLost(ILogger logger);
+
+    [LoggerMessage(21, LogLevel.Information, "Cluster connection restored; subscribing {TopicCount} topics again")]
+    public static partial void ClusterConnectionRestored(ILogger logger, int topicCount);
+
+    [LoggerMessage(30, LogLevel.Information, "Demo tenant {OrgId} ready")]
+    public static partial void DemoTenantReady(ILogger logger, string orgId);
+
+    [LoggerMessage(31, LogLevel.Warning, "Demo tenant not seeded yet (attempt {Attempt})")]
+    public static partial void DemoTenantRetry(ILogger logger, int attempt, Exception exception);
+}

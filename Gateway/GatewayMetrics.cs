@@ -1,0 +1,57 @@
+using System.Diagnostics.Metrics;
+
+namespace FreedomCti.Presence.Gateway;
+
+/// <summary>The gateway's own instruments (meter "FreedomCti.Presence.Gateway"), also readable as plain totals.</summary>
+public sealed class GatewayMetrics : IDisposable
+{
+    public const string MeterName = "FreedomCti.Presence.Gateway";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _messages;
+    private readonly Counter<long> _bytes;
+    private readonly Counter<long> _duplicates;
+    private readonly Counter<long> _resyncs;
+    private readonly Counter<long> _slowConsumers;
+    private long _openSockets;
+    private long _messagesTotal;
+    private long _resyncsTotal;
+
+    public GatewayMetrics(IMeterFactory meters)
+    {
+        _meter = meters.Create(MeterName);
+        _messages = _meter.CreateCounter<long>("presence.gateway.messages_sent", description: "Frames queued to sockets.");
+        _bytes = _meter.CreateCounter<long>("presence.gateway.bytes_sent", "By", "Bytes queued to sockets.");
+        _duplicates = _meter.CreateCounter<long>("presence.gateway.duplicates_dropped", description: "Stream events dropped because their seq was already applied.");
+        _resyncs = _meter.CreateCounter<long>("presence.gateway.resyncs", description: "Topics reloaded from their grain after a gap, reconnect or silent stream.");
+        _slowConsumers = _meter.CreateCounter<long>("presence.gateway.slow_consumers_closed", description: "Sockets closed because their send queue filled up.");
+        _meter.CreateObservableUpDownCounter("presence.gateway.open_sockets", () => Interlocked.Read(ref _openSockets), description: "Open WebSocket connections.");
+    }
+
+    public long OpenSockets => Interlocked.Read(ref _openSockets);
+    public long MessagesSent => Interlocked.Read(ref _messagesTotal);
+    public long Resyncs => Interlocked.Read(ref _resyncsTotal);
+
+    public void SocketOpened() => Interlocked.Increment(ref _openSockets);
+    public void SocketClosed() => Interlocked.Decrement(ref _openSockets);
+
+    public void Delivered(int sockets, int frameBytes)
+    {
+        if (sockets == 0) return;
+        Interlocked.Add(ref _messagesTotal, sockets);
+        _messages.Add(sockets);
+        _bytes.Add((long)sockets * frameBytes);
+    }
+
+    public void DuplicateDropped() => _duplicates.Add(1);
+
+    public void Resynced()
+    {
+        Interlocked.Increment(ref _resyncsTotal);
+        _resyncs.Add(1);
+    }
+
+    public void SlowConsumerClosed() => _slowConsumers.Add(1);
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,34 @@
+namespace FreedomCti.Presence.Gateway;
+
+/// <summary>Gateway limits and timings, bound from the "Gateway" configuration section.</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Largest client frame accepted; a larger one closes the socket with 1009.</summary>
+    public int MaxMessageBytes { get; set; } = 4096;
+
+    /// <summary>Frames queued per socket before it counts as a slow consumer and is closed with 1013.</summary>
+    public int SendQueueCapacity { get; set; } = 1024;
+
+    /// <summary>A single frame that cannot be written within this time means the peer is stuck: the socket is aborted.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a topic's Orleans subscription outlives its last local socket (absorbs reconnect churn).</summary>
+    public TimeSpan TopicLinger { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often every topic's seq is compared with its grain's, to catch a stream that went silent.</summary>
+    public TimeSpan AuditInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bound on any one grain call made for a socket.</summary>
+    public TimeSpan GrainCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Server-sent WebSocket ping interval (protocol-level, invisible to the application).</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A peer that does not answer a ping within this time is dropped.</summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a closing handshake may take before the socket is aborted.</summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,20 @@
+namespace FreedomCti.Presence.Gateway.Protocol;
+
+public enum ClientMessageKind
+{
+    Invalid,
+    Subscribe,
+    Unsubscribe,
+    Ping,
+}
+
+/// <summary>One parsed client frame. For <see cref="ClientMessageKind.Invalid"/>, <see cref="Problem"/> says what was wrong.</summary>
+public sealed record ClientMessage(
+    ClientMessageKind Kind,
+    string? OrgId = null,
+    string? UserId = null,
+    string? GroupId = null,
+    string? Problem = null)
+{
+    public static ClientMessage Invalid(string problem) => new(ClientMessageKind.Invalid, Problem: problem);
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+
+namespace FreedomCti.Presence.Gateway.Protocol;
+
+/// <summary>Parses client frames without allocating a DOM; anything unexpected becomes an Invalid message, never an exception.</summary>
+public static class ClientMessageParser
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8 };
+
+    public static ClientMessage Parse(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            return ParseObject(utf8);
+        }
+        catch (JsonException)
+        {
+            return ClientMessage.Invalid("The frame is not valid JSON.");
+        }
+        catch (InvalidOperationException)
+        {
+            // Thrown by GetString() on a non-string token; the field had the wrong type.
+            return ClientMessage.Invalid("A field has the wrong type: action, type, orgId, userId and groupId are strings.");
+        }
+    }
+
+    private static ClientMessage ParseObject(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return ClientMessage.Invalid("A message is a JSON object.");
+        }
+
+        string? action = null, type = null, orgId = null, userId = null, groupId = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueSpan;
+            reader.Read();
+            if (name.SequenceEqual("action"u8)) action = StringOrNull(ref reader);
+            else if (name.SequenceEqual("type"u8)) type = StringOrNull(ref reader);
+            else if (name.SequenceEqual("orgId"u8)) orgId = StringOrNull(ref reader);
+            else if (name.SequenceEqual("userId"u8)) userId = StringOrNull(ref reader);
+            else if (name.SequenceEqual("groupId"u8)) groupId = StringOrNull(ref reader);
+            else reader.Skip(); // unknown fields are ignored, so clients may add their own
+        }
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+        {
+            return ClientMessage.Invalid("The frame is not valid JSON.");
+        }
+
+        return (action, type) switch
+        {
+            ("subscribe", _) => new ClientMessage(ClientMessageKind.Subscribe, orgId, userId, groupId),
+            ("unsubscribe", _) => new ClientMessage(ClientMessageKind.Unsubscribe, orgId, userId, groupId),
+            (null, "ping") => new ClientMessage(ClientMessageKind.Ping),
+            (null, null) => ClientMessage.Invalid("A message needs an \"action\" (subscribe, unsubscribe) or a \"type\" (ping)."),
+            (null, _) => ClientMessage.Invalid($"Unknown type '{Truncate(type)}'; the only client type is ping."),
+            _ => ClientMessage.Invalid($"Unknown action '{Truncate(action)}'; actions are subscribe and unsubscribe."),
+        };
+    }
+
+    private static string? StringOrNull(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
+
+    // Echoed text is bounded so an error frame can never be used to amplify a hostile frame.
+    private static string Truncate(string? value) =>
+        value is null ? "" : value.Length <= 32 ? value : value[..32] + "…";
+}

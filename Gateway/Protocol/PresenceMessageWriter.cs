@@ -1,0 +1,169 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace FreedomCti.Presence.Gateway.Protocol;
+
+/// <summary>
+/// Renders server messages as UTF-8 JSON frames exactly as the contract shows them, plus "seq" and "snapshot".
+/// </summary>
+/// <remarks>Called once per topic event, never once per socket: every subscriber of a topic gets the same bytes.</remarks>
+public static class PresenceMessageWriter
+{
+    public static byte[] UserUpdate(UserSnapshot user, bool snapshot, DateTimeOffset now) => Write(w =>
+    {
+        Header(w, "presence_update", user.ChangedAt, user.Seq, snapshot);
+        w.WriteStartObject("data");
+        WriteUser(w, user, now);
+        w.WriteEndObject();
+    });
+
+    /// <summary>The user document without the envelope; REST answers and snapshots share it.</summary>
+    public static void WriteUser(Utf8JsonWriter w, UserSnapshot user, DateTimeOffset now)
+    {
+        w.WriteString("userId", user.UserId);
+        w.WriteString("orgId", user.OrgId);
+        w.WriteString("displayName", user.Profile.DisplayName);
+        w.WriteString("status", user.Status.ToWire());
+        w.WriteString("previousStatus", user.PreviousStatus.ToWire());
+        w.WriteString("statusMessage", user.StatusMessage);
+        w.WriteString("lastActivity", user.LastActivity.ToWire());
+        if (user.ActiveCall is { } call)
+        {
+            w.WriteStartObject("activeCall");
+            w.WriteString("callId", call.CallId);
+            w.WriteString("direction", call.Direction == CallDirection.Inbound ? "inbound" : "outbound");
+            w.WriteString("remoteParty", call.RemoteParty);
+            w.WriteString("startedAt", call.StartedAt.ToWire());
+            w.WriteNumber("callDuration", WireTime.SecondsSince(call.StartedAt, now));
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("activeCall");
+        }
+        w.WriteString("extension", user.Profile.Extension);
+        w.WriteStartObject("capabilities");
+        w.WriteBoolean("canReceiveCalls", user.Profile.Capabilities.CanReceiveCalls);
+        w.WriteBoolean("canMakeOutbound", user.Profile.Capabilities.CanMakeOutbound);
+        w.WriteBoolean("canTransfer", user.Profile.Capabilities.CanTransfer);
+        w.WriteEndObject();
+    }
+
+    /// <summary>A group_presence_update: the whole group. <paramref name="members"/> are in display order.</summary>
+    public static byte[] GroupUpdate(GroupSnapshot group, bool snapshot, DateTimeOffset timestamp, DateTimeOffset now) => Write(w =>
+    {
+        Header(w, "group_presence_update", timestamp, group.Seq, snapshot);
+        w.WriteStartObject("data");
+        w.WriteString("groupId", group.GroupId);
+        w.WriteString("groupName", group.GroupName);
+        w.WriteString("orgId", group.OrgId);
+        WriteSummary(w, "summary", group.Summary);
+        w.WriteStartArray("members");
+        foreach (var member in group.Members)
+        {
+            w.WriteStartObject();
+            WriteMemberFields(w, member, now);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        WriteQueue(w, group.Queue, now);
+        w.WriteEndObject();
+    });
+
+    public static byte[] MemberUpdate(string groupId, long seq, DateTimeOffset timestamp, MemberChange change, GroupSummary summary, DateTimeOffset now) => Write(w =>
+    {
+        Header(w, "member_presence_update", timestamp, seq, snapshot: null);
+        w.WriteStartObject("data");
+        w.WriteString("groupId", groupId);
+        var m = change.Member;
+        w.WriteString("userId", m.UserId);
+        w.WriteString("displayName", m.DisplayName);
+        w.WriteString("status", m.Status.ToWire());
+        w.WriteString("previousStatus", change.PreviousStatus.ToWire());
+        w.WriteString("extension", m.Extension);
+        if (m.CallStartedAt is { } started && m.Status == PresenceStatus.OnCall)
+        {
+            w.WriteNumber("callDuration", WireTime.SecondsSince(started, now));
+        }
+        WriteSummary(w, "updatedSummary", summary);
+        w.WriteEndObject();
+    });
+
+    public static byte[] Error(PresenceError error, string description) => Write(w =>
+    {
+        w.WriteString("type", "error");
+        w.WriteNumber("code", error.Code);
+        w.WriteString("message", error.Message);
+        w.WriteString("description", description);
+    });
+
+    public static byte[] Pong(DateTimeOffset now) => Write(w =>
+    {
+        w.WriteString("type", "pong");
+        w.WriteString("timestamp", now.ToWire());
+    });
+
+    /// <summary>Acknowledges an unsubscribe; the socket stays open and may subscribe again.</summary>
+    public static byte[] Unsubscribed(string orgId, string? userId, string? groupId, DateTimeOffset now) => Write(w =>
+    {
+        w.WriteString("type", "unsubscribed");
+        w.WriteString("timestamp", now.ToWire());
+        w.WriteString("orgId", orgId);
+        if (userId is not null) w.WriteString("userId", userId);
+        if (groupId is not null) w.WriteString("groupId", groupId);
+    });
+
+    private static void WriteMemberFields(Utf8JsonWriter w, GroupMember member, DateTimeOffset now)
+    {
+        w.WriteString("userId", member.UserId);
+        w.WriteString("displayName", member.DisplayName);
+        w.WriteString("status", member.Status.ToWire());
+        w.WriteString("extension", member.Extension);
+        if (member.CallStartedAt is { } started && member.Status == PresenceStatus.OnCall)
+        {
+            w.WriteNumber("callDuration", WireTime.SecondsSince(started, now));
+        }
+    }
+
+    private static void WriteSummary(Utf8JsonWriter w, string name, GroupSummary s)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("totalMembers", s.TotalMembers);
+        w.WriteNumber("available", s.Available);
+        w.WriteNumber("busy", s.Busy);
+        w.WriteNumber("onCall", s.OnCall);
+        w.WriteNumber("away", s.Away);
+        w.WriteNumber("dnd", s.Dnd);
+        w.WriteNumber("offline", s.Offline);
+        w.WriteEndObject();
+    }
+
+    private static void WriteQueue(Utf8JsonWriter w, QueueMetrics q, DateTimeOffset now)
+    {
+        w.WriteStartObject("queueMetrics");
+        w.WriteNumber("callsWaiting", q.CallsWaiting);
+        w.WriteNumber("averageWaitTime", q.AverageWaitSeconds);
+        w.WriteNumber("longestWaitTime", q.OldestWaitingSince is { } oldest ? WireTime.SecondsSince(oldest, now) : 0);
+        w.WriteEndObject();
+    }
+
+    private static void Header(Utf8JsonWriter w, string type, DateTimeOffset timestamp, long seq, bool? snapshot)
+    {
+        w.WriteString("type", type);
+        w.WriteString("timestamp", timestamp.ToWire());
+        w.WriteNumber("seq", seq);
+        if (snapshot is { } s) w.WriteBoolean("snapshot", s);
+    }
+
+    private static byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,369 @@
+using FreedomCti.Presence.Gateway.Protocol;
+using Orleans.Streams;
+
+namespace FreedomCti.Presence.Gateway.Topics;
+
+/// <summary>
+/// One topic on this gateway: a single Orleans stream subscription shared by every local socket, the latest state
+/// (so late subscribers get a snapshot without a grain call), and the seq that orders everything.
+/// </summary>
+/// <remarks>
+/// All state changes happen under <see cref="_gate"/>, and a new subscriber is added and sent its snapshot in the
+/// same critical section as events are applied: a subscriber sees the snapshot at seq N, then exactly N+1, N+2, ...
+/// A gap in the stream's seq (lost delivery, grain failover) triggers a resync from the grain's snapshot.
+/// </remarks>
+public abstract partial class Topic<TEvent, TSnapshot> : ITopic
+    where TEvent : class
+    where TSnapshot : class
+{
+    private const int MaxBufferedEvents = 10_000;
+
+    private readonly object _gate = new();
+    private readonly HashSet<ITopicSubscriber> _subscribers = [];
+    private readonly List<TEvent> _buffer = [];
+    private readonly IStreamProvider _streams;
+    private readonly TopicServices _services;
+    private StreamSubscriptionHandle<TEvent>? _handle;
+    private Task<bool>? _loading;
+    private bool _loaded;
+    private bool _resyncing;
+    private bool _released;
+    private long _seq = -1;
+    private long _seqAtLastAudit = -1;
+    private CancellationTokenSource? _release;
+
+    protected Topic(TopicKey key, IStreamProvider streams, TopicServices services)
+    {
+        Key = key;
+        _streams = streams;
+        _services = services;
+    }
+
+    public TopicKey Key { get; }
+
+    public int SubscriberCount { get { lock (_gate) return _subscribers.Count; } }
+
+    public long Seq { get { lock (_gate) return _seq; } }
+
+    protected abstract Orleans.Runtime.StreamId StreamId { get; }
+
+    /// <summary>Reads the grain's current state; null when the user or group does not exist.</summary>
+    protected abstract Task<TSnapshot?> FetchSnapshotAsync();
+
+    /// <summary>Reads the grain's current seq cheaply; null when the target no longer exists.</summary>
+    protected abstract Task<long?> FetchSeqAsync();
+
+    protected abstract long SeqOf(TEvent evt);
+
+    /// <summary>Replaces the held state; returns its seq.</summary>
+    protected abstract long Install(TSnapshot snapshot);
+
+    /// <summary>Renders the held state as a snapshot frame (callers hold the gate).</summary>
+    protected abstract byte[] RenderSnapshot(DateTimeOffset now);
+
+    /// <summary>Applies the next event in seq order to the held state and renders it once for every subscriber.</summary>
+    protected abstract TopicChange Apply(TEvent evt, DateTimeOffset now);
+
+    /// <summary>Adds a subscriber and sends it the current snapshot. Loads the topic first if this is its first subscriber.</summary>
+    public async Task<SubscribeOutcome> AddAsync(ITopicSubscriber subscriber)
+    {
+        Task<bool> loading;
+        lock (_gate)
+        {
+            if (_released) return SubscribeOutcome.Failed; // the hub retries on a fresh topic
+            _release?.Cancel();
+            _release = null;
+            loading = _loading ??= LoadAsync();
+        }
+
+        bool exists;
+        try
+        {
+            exists = await loading.WaitAsync(_services.Options.GrainCallTimeout);
+        }
+        catch (Exception ex)
+        {
+            lock (_gate)
+            {
+                if (ReferenceEquals(_loading, loading)) _loading = null; // let the next subscriber try again
+            }
+            GatewayLog.TopicLoadFailed(_services.Logger, Key.ToString(), ex);
+            ScheduleReleaseIfIdle();
+            return SubscribeOutcome.Failed;
+        }
+
+        lock (_gate)
+        {
+            if (!exists || _released)
+            {
+                if (!exists && ReferenceEquals(_loading, loading)) _loading = null;
+                ScheduleReleaseLocked();
+                return exists ? SubscribeOutcome.Failed : SubscribeOutcome.TargetNotFound;
+            }
+            _subscribers.Add(subscriber);
+            subscriber.Send(RenderSnapshot(_services.Clock.GetUtcNow()));
+        }
+        return SubscribeOutcome.Subscribed;
+    }
+
+    public void Remove(ITopicSubscriber subscriber)
+    {
+        lock (_gate)
+        {
+            if (_subscribers.Remove(subscriber)) ScheduleReleaseLocked();
+        }
+    }
+
+    public bool IsReleased { get { lock (_gate) return _released; } }
+
+    /// <summary>First load: check existence, subscribe to the stream, then take the snapshot the stream continues from.</summary>
+    private async Task<bool> LoadAsync()
+    {
+        // Existence first, so a subscribe to an unknown id costs no stream subscription.
+        if (await FetchSnapshotAsync() is null) return false;
+        await SubscribeStreamAsync();
+        // Taken after subscribing: an event published in between is either in the snapshot or arrives after it.
+        var snapshot = await FetchSnapshotAsync();
+        if (snapshot is null) return false;
+        lock (_gate)
+        {
+            InstallLocked(snapshot);
+            _loaded = true;
+            DrainBufferLocked();
+        }
+        return true;
+    }
+
+    private async Task SubscribeStreamAsync()
+    {
+        var stream = _streams.GetStream<TEvent>(StreamId);
+        var previous = _handle;
+        // Subscribe before dropping the old handle: no window without a subscription; duplicates are dropped by seq.
+        _handle = await stream.SubscribeAsync(OnEventAsync, OnErrorAsync);
+        if (previous is not null)
+        {
+            try { await previous.UnsubscribeAsync(); }
+            catch (Exception ex) { GatewayLog.UnsubscribeFailed(_services.Logger, Key.ToString(), ex); }
+        }
+    }
+
+    private Task OnEventAsync(TEvent evt, StreamSequenceToken? token)
+    {
+        lock (_gate)
+        {
+            if (_released) return Task.CompletedTask;
+            if (!_loaded || _resyncing)
+            {
+                BufferLocked(evt);
+                return Task.CompletedTask;
+            }
+            ApplyInOrderLocked(evt);
+        }
+        return Task.CompletedTask;
+    }
+
+    private Task OnErrorAsync(Exception ex)
+    {
+        GatewayLog.StreamError(_services.Logger, Key.ToString(), ex);
+        return Task.CompletedTask;
+    }
+
+    private void ApplyInOrderLocked(TEvent evt)
+    {
+        var seq = SeqOf(evt);
+        if (seq <= _seq)
+        {
+            _services.Metrics.DuplicateDropped();
+            return;
+        }
+        if (seq != _seq + 1)
+        {
+            GatewayLog.SeqGap(_services.Logger, Key.ToString(), _seq, seq);
+            BufferLocked(evt);
+            StartResyncLocked();
+            return;
+        }
+
+        var change = Apply(evt, _services.Clock.GetUtcNow());
+        _seq = seq;
+        if (change.Frame is { } frame)
+        {
+            foreach (var subscriber in _subscribers) subscriber.Send(frame);
+            _services.Metrics.Delivered(_subscribers.Count, frame.Length);
+        }
+        if (change.Terminal is { } error)
+        {
+            foreach (var subscriber in _subscribers) subscriber.Close(error, change.TerminalDescription ?? error.Message);
+            _subscribers.Clear();
+            _loading = null; // a later subscribe must find out afresh whether the target exists
+            _loaded = false;
+            ScheduleReleaseLocked();
+        }
+        if (change.Resync) StartResyncLocked();
+    }
+
+    private void BufferLocked(TEvent evt)
+    {
+        if (_buffer.Count < MaxBufferedEvents) _buffer.Add(evt);
+        // Overflow simply loses events: the seq gap they leave triggers another resync.
+    }
+
+    private void DrainBufferLocked()
+    {
+        if (_buffer.Count == 0) return;
+        var pending = _buffer.ToArray();
+        _buffer.Clear();
+        Array.Sort(pending, (a, b) => SeqOf(a).CompareTo(SeqOf(b)));
+        foreach (var evt in pending)
+        {
+            if (_resyncing) BufferLocked(evt);
+            else ApplyInOrderLocked(evt);
+        }
+    }
+
+    private void InstallLocked(TSnapshot snapshot)
+    {
+        _seq = Install(snapshot);
+    }
+
+    private void StartResyncLocked()
+    {
+        if (_resyncing || !_loaded) return;
+        _resyncing = true;
+        _ = ResyncAsync(resubscribe: false);
+    }
+
+    /// <summary>Reloads the state from the grain and sends every subscriber a fresh snapshot.</summary>
+    /// <param name="resubscribe">Also replace the stream subscription (after a cluster reconnect, or when the audit found it silent).</param>
+    public async Task ResyncAsync(bool resubscribe)
+    {
+        lock (_gate)
+        {
+            if (_released || !_loaded)
+            {
+                _resyncing = false;
+                return;
+            }
+            _resyncing = true;
+        }
+        _services.Metrics.Resynced();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (resubscribe) await SubscribeStreamAsync();
+                var snapshot = await FetchSnapshotAsync().WaitAsync(_services.Options.GrainCallTimeout);
+                lock (_gate)
+                {
+                    _resyncing = false;
+                    if (_released) return;
+                    if (snapshot is null)
+                    {
+                        CloseAllLocked(MissingError, "The subscribed target no longer exists.");
+                        return;
+                    }
+                    InstallLocked(snapshot);
+                    var frame = RenderSnapshot(_services.Clock.GetUtcNow());
+                    foreach (var subscriber in _subscribers) subscriber.Send(frame);
+                    DrainBufferLocked();
+                }
+                return;
+            }
+            catch (Exception ex) when (attempt < 5)
+            {
+                GatewayLog.ResyncFailed(_services.Logger, Key.ToString(), attempt, ex);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt)); // back off while the cluster recovers
+            }
+            catch (Exception ex)
+            {
+                GatewayLog.ResyncFailed(_services.Logger, Key.ToString(), attempt, ex);
+                lock (_gate)
+                {
+                    _resyncing = false;
+                    // Subscribers stay; the next audit retries. Telling them to reconnect would only add load.
+                }
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Anti-entropy: if the grain is ahead of us and no event arrived since the last audit, the stream went silent
+    /// (e.g. Orleans dropped the subscription after a failed delivery): subscribe again and resync.
+    /// </summary>
+    public async Task AuditAsync()
+    {
+        long local;
+        lock (_gate)
+        {
+            if (_released || !_loaded || _resyncing) return;
+            local = _seq;
+        }
+        var remote = await FetchSeqAsync().WaitAsync(_services.Options.GrainCallTimeout);
+        bool silent;
+        lock (_gate)
+        {
+            silent = remote is null || (remote > _seq && _seq == _seqAtLastAudit);
+            _seqAtLastAudit = _seq;
+        }
+        if (silent)
+        {
+            GatewayLog.AuditFoundSilentTopic(_services.Logger, Key.ToString(), local, remote ?? -1);
+            await ResyncAsync(resubscribe: true);
+        }
+    }
+
+    protected abstract PresenceError MissingError { get; }
+
+    private void CloseAllLocked(PresenceError error, string description)
+    {
+        foreach (var subscriber in _subscribers) subscriber.Close(error, description);
+        _subscribers.Clear();
+        _loading = null;
+        _loaded = false;
+        ScheduleReleaseLocked();
+    }
+
+    private void ScheduleReleaseIfIdle()
+    {
+        lock (_gate) ScheduleReleaseLocked();
+    }
+
+    // The last subscriber leaving starts a short linger, so a reconnecting client finds the topic still warm.
+    private void ScheduleReleaseLocked()
+    {
+        if (_subscribers.Count > 0 || _released || _release is not null) return;
+        var cts = new CancellationTokenSource();
+        _release = cts;
+        _ = ReleaseAfterLingerAsync(cts.Token);
+    }
+
+    private async Task ReleaseAfterLingerAsync(CancellationToken cancelled)
+    {
+        try
+        {
+            await Task.Delay(_services.Options.TopicLinger, _services.Clock, cancelled);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        StreamSubscriptionHandle<TEvent>? handle;
+        lock (_gate)
+        {
+            if (cancelled.IsCancellationRequested || _subscribers.Count > 0 || _released) return;
+            _released = true;
+            handle = _handle;
+            _handle = null;
+        }
+        _services.OnReleased(this);
+        if (handle is not null)
+        {
+            try { await handle.UnsubscribeAsync(); }
+            catch (Exception ex) { GatewayLog.UnsubscribeFailed(_services.Logger, Key.ToString(), ex); }
+        }
+    }
+}
+
+/// <summary>What applying one event produced: a frame for every subscriber, and whether the topic ended.</summary>
+public readonly record struct TopicChange(byte[]? Frame, PresenceError? Terminal = null, string? TerminalDescription = null, bool Resync = false);

@@ -1,0 +1,43 @@
+using FreedomCti.Presence.Gateway.Protocol;
+using Orleans.Streams;
+
+namespace FreedomCti.Presence.Gateway.Topics;
+
+/// <summary>A user topic: holds the latest <see cref="UserSnapshot"/> and renders presence_update frames.</summary>
+public sealed class UserTopic(TopicKey key, IStreamProvider streams, TopicServices services)
+    : Topic<UserEvent, UserSnapshot>(key, streams, services)
+{
+    private readonly IUserGrain _grain = services.Grains.GetGrain<IUserGrain>(key.GrainKey);
+    private UserSnapshot? _current;
+    private SnapshotFrameCache _cache;
+
+    protected override Orleans.Runtime.StreamId StreamId => PresenceStreams.ForUser(Key.OrgId, Key.Id);
+
+    protected override PresenceError MissingError => PresenceCloseCodes.InvalidUserId;
+
+    protected override Task<UserSnapshot?> FetchSnapshotAsync() => _grain.GetSnapshotAsync();
+
+    protected override async Task<long?> FetchSeqAsync() => (await _grain.GetSnapshotAsync())?.Seq;
+
+    protected override long SeqOf(UserEvent evt) => evt.Seq;
+
+    protected override long Install(UserSnapshot snapshot)
+    {
+        _current = snapshot;
+        _cache = default;
+        return snapshot.Seq;
+    }
+
+    protected override byte[] RenderSnapshot(DateTimeOffset now) =>
+        _cache.GetOrRender(_current!.Seq, now, () => PresenceMessageWriter.UserUpdate(_current, snapshot: true, now));
+
+    protected override TopicChange Apply(UserEvent evt, DateTimeOffset now)
+    {
+        if (evt.Kind == UserEventKind.Removed || evt.User is null)
+        {
+            return new TopicChange(null, PresenceCloseCodes.InvalidUserId, "The user was removed from the directory.");
+        }
+        Install(evt.User);
+        return new TopicChange(PresenceMessageWriter.UserUpdate(evt.User, snapshot: false, now));
+    }
+}
