@@ -45,7 +45,8 @@ public enum DirectoryOutcome
 }
 
 /// <summary>Outcome of a directory operation; on UnknownMembers, <see cref="UnknownIds"/> lists the ids not in the directory.</summary>
-[GenerateSerializer, Immutable, Alias("fcti.DirectoryResult")]
+// A generic type's alias carries its arity ("`1"): without it Orleans cannot parse the closed type name on the wire.
+[GenerateSerializer, Immutable, Alias("fcti.DirectoryResult`1")]
 public sealed record DirectoryResult<T>(DirectoryOutcome Outcome, T? Value, ImmutableArray<string> UnknownIds)
 {
     public static DirectoryResult<T> Ok(T value) => new(DirectoryOutcome.Done, value, []);
