@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
+using Orleans.Streams;
 
 namespace FreedomCti.Presence.Hosting;
 
@@ -26,7 +27,12 @@ public static class PresenceSiloExtensions
         {
             silo.AddMemoryStreams(PresenceStreams.ProviderName, streams =>
                 streams.ConfigurePullingAgent(agent =>
-                    agent.Configure(o => o.GetQueueMsgsTimerPeriod = options.StreamPollPeriod)));
+                    agent.Configure(o =>
+                    {
+                        o.GetQueueMsgsTimerPeriod = options.StreamPollPeriod;
+                        // A new subscriber starts from now: gateways take a snapshot first and apply only later seqs.
+                        o.InitialSubscriptionStartPosition = StreamSubscriptionStartPosition.Latest;
+                    })));
         }
         return silo;
     }
