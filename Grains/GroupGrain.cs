@@ -12,8 +12,8 @@ namespace FreedomCti.Presence.Grains;
 /// re-reads its members and starts a new seq epoch. Membership and queue changes are persisted before they are published.
 /// Every published event is exactly one seq above the previous one within an activation; the grain is not reentrant and
 /// its timer does not interleave, so transitions and publishes never overlap.
+/// Activation re-reads every member, hence the long collection age: a group should outlive a working day's idle spells.
 /// </remarks>
-// Activation re-reads every member, so a group should outlive the idle periods of a normal working day.
 [CollectionAgeLimit(Hours = 4)]
 public sealed class GroupGrain(
     [PersistentState("state", PresenceStorage.Name)] IPersistentState<GroupRecord> storage,
