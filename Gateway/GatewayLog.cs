@@ -41,6 +41,9 @@ internal static partial class GatewayLog
     [LoggerMessage(16, LogLevel.Warning, "Topic audit failed for {Topic}")]
     public static partial void AuditFailed(ILogger logger, string topic, Exception exception);
 
+    [LoggerMessage(17, LogLevel.Information, "Topic {Topic}: events after seq {HeldSeq} starting at {FirstSeq} do not follow the snapshot; dropped")]
+    public static partial void BufferedGapDropped(ILogger logger, string topic, long heldSeq, long firstSeq);
+
     [LoggerMessage(20, LogLevel.Warning, "Cluster connection lost; sockets stay open, topics resync when it returns")]
     public static partial void ClusterConnectionLost(ILogger logger);
 

@@ -51,8 +51,10 @@ public static class PresenceEndpoints
     {
         if (await api.CheckAsync(orgId, userId: userId) is { } problem) return problem;
         if (ApiValidation.Id(callId, "callId") is { } error) return ApiProblems.Invalid("callId", error);
-        return CallAnswer(orgId, userId, await api.User(orgId, userId).EndCallAsync(callId), api,
-            $"Call '{callId}' is not the user's active call.");
+        var result = await api.User(orgId, userId).EndCallAsync(callId);
+        // Ending a call that is not the active one names a resource that does not exist: 404, not 409.
+        if (result.Outcome == CallOutcome.Conflict) result = result with { Outcome = CallOutcome.UnknownCall };
+        return CallAnswer(orgId, userId, result, api, $"Call '{callId}' is not the user's active call.");
     }
 
     private static IResult CallAnswer(string orgId, string userId, CallResult result, ApiContext api, string conflict) =>

@@ -104,27 +104,38 @@ public sealed class PresenceConnection : ITopicSubscriber
         }
     }
 
+    /// <summary>
+    /// Reads client frames until the client's close frame. After the server has decided to close, frames are
+    /// read and discarded: the loop still has to see the client's close reply, because aborting a socket whose
+    /// peer has unread data resets the connection and the peer may lose our error frame.
+    /// </summary>
     private async Task ReceiveLoopAsync(CancellationToken cancellation)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes);
         try
         {
             var filled = 0;
-            while (_close is null)
+            while (true)
             {
                 var result = await _socket.ReceiveAsync(buffer.AsMemory(filled, _options.MaxMessageBytes - filled), cancellation);
                 if (result.MessageType == WebSocketMessageType.Close) return;
+                if (_close is not null)
+                {
+                    filled = 0;
+                    continue;
+                }
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
                     Close(PresenceCloseCodes.UnsupportedData, "Binary frames are not supported; send JSON text frames.");
-                    return;
+                    continue;
                 }
                 filled += result.Count;
                 if (!result.EndOfMessage)
                 {
                     if (filled < _options.MaxMessageBytes) continue;
                     Close(PresenceCloseCodes.MessageTooBig, $"Client messages are limited to {_options.MaxMessageBytes} bytes.");
-                    return;
+                    filled = 0;
+                    continue;
                 }
                 await HandleAsync(ClientMessageParser.Parse(buffer.AsSpan(0, filled)));
                 filled = 0;

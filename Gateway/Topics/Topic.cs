@@ -208,6 +208,11 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
         // Overflow simply loses events: the seq gap they leave triggers another resync.
     }
 
+    /// <summary>
+    /// Applies the events that arrived while a snapshot was being fetched. Those at or below the snapshot's seq are
+    /// already in it; a gap after it is dropped rather than resynced again (a resync cannot fill it if the grain never
+    /// had those seqs): if the grain really is ahead, the next event or the next audit catches it.
+    /// </summary>
     private void DrainBufferLocked()
     {
         if (_buffer.Count == 0) return;
@@ -216,8 +221,14 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
         Array.Sort(pending, (a, b) => SeqOf(a).CompareTo(SeqOf(b)));
         foreach (var evt in pending)
         {
-            if (_resyncing) BufferLocked(evt);
-            else ApplyInOrderLocked(evt);
+            var seq = SeqOf(evt);
+            if (seq <= _seq) continue;
+            if (seq != _seq + 1)
+            {
+                GatewayLog.BufferedGapDropped(_services.Logger, Key.ToString(), _seq, seq);
+                return;
+            }
+            ApplyInOrderLocked(evt);
         }
     }
 

@@ -1,0 +1,167 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+namespace FreedomCti.Presence.Tests.Infrastructure;
+
+/// <summary>A real <see cref="ClientWebSocket"/> with a background reader, so tests can await the next message or the close.</summary>
+public sealed class PresenceSocket : IAsyncDisposable
+{
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(10);
+
+    private readonly ClientWebSocket _socket;
+    private readonly Channel<JsonObject> _inbox = Channel.CreateUnbounded<JsonObject>();
+    private readonly TaskCompletionSource<(int? Code, string? Reason)> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task _reader;
+
+    private PresenceSocket(ClientWebSocket socket)
+    {
+        _socket = socket;
+        _reader = ReadAsync();
+    }
+
+    public WebSocketState State => _socket.State;
+
+    public static async Task<PresenceSocket> ConnectAsync(Uri uri)
+    {
+        var socket = new ClientWebSocket();
+        await socket.ConnectAsync(uri, CancellationToken.None).WaitAsync(DefaultWait);
+        return new PresenceSocket(socket);
+    }
+
+    public Task SendAsync(object message) => SendTextAsync(JsonSerializer.Serialize(message));
+
+    public Task SendTextAsync(string text) => SendRawAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
+
+    public Task SendRawAsync(byte[] bytes, WebSocketMessageType type) =>
+        _socket.SendAsync(bytes, type, endOfMessage: true, CancellationToken.None).WaitAsync(DefaultWait);
+
+    /// <summary>The next server message.</summary>
+    public async Task<JsonObject> ReceiveAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? DefaultWait);
+        try
+        {
+            return await _inbox.Reader.ReadAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException("No message arrived in time.");
+        }
+        catch (ChannelClosedException)
+        {
+            throw new InvalidOperationException($"The socket closed ({_closed.Task.Result.Code} {_closed.Task.Result.Reason}) before a message arrived.");
+        }
+    }
+
+    /// <summary>Skips messages until one matches.</summary>
+    public async Task<JsonObject> ReceiveUntilAsync(Func<JsonObject, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultWait);
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) throw new TimeoutException("No matching message arrived in time.");
+            var message = await ReceiveAsync(left);
+            if (match(message)) return message;
+        }
+    }
+
+    /// <summary>True when no message arrives within <paramref name="window"/> (used to prove something is NOT sent).</summary>
+    public async Task<bool> StaysQuietAsync(TimeSpan window)
+    {
+        using var cts = new CancellationTokenSource(window);
+        try
+        {
+            await _inbox.Reader.WaitToReadAsync(cts.Token);
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>The close code and reason the server sent.</summary>
+    public Task<(int? Code, string? Reason)> ClosedAsync(TimeSpan? timeout = null) => _closed.Task.WaitAsync(timeout ?? DefaultWait);
+
+    public Task SubscribeUserAsync(string orgId, string userId) => SendAsync(new { action = "subscribe", orgId, userId });
+
+    public Task SubscribeGroupAsync(string orgId, string groupId) => SendAsync(new { action = "subscribe", orgId, groupId });
+
+    private async Task ReadAsync()
+    {
+        var buffer = new byte[1 << 16];
+        var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    _closed.TrySetResult(((int?)result.CloseStatus, result.CloseStatusDescription));
+                    if (_socket.State == WebSocketState.CloseReceived)
+                    {
+                        await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    }
+                    return;
+                }
+                message.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage) continue;
+                var node = JsonNode.Parse(message.ToArray())!.AsObject();
+                message.SetLength(0);
+                await _inbox.Writer.WriteAsync(node);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            _closed.TrySetResult((null, ex.Message));
+        }
+        finally
+        {
+            _inbox.Writer.TryComplete();
+        }
+    }
+
+    public async Task CloseAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            using var cts = new CancellationTokenSource(DefaultWait);
+            try { await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", cts.Token); }
+            catch (WebSocketException) { }
+        }
+        await _reader.WaitAsync(DefaultWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync();
+        _socket.Dispose();
+    }
+}
+
+/// <summary>Assertions about how the server ends a socket.</summary>
+public static class PresenceSocketAssertions
+{
+    /// <summary>The next message is the error frame for <paramref name="code"/>, and the socket then closes with the same code and reason.</summary>
+    public static async Task<JsonObject> ExpectErrorAndCloseAsync(this PresenceSocket socket, int code, string message)
+    {
+        var error = await socket.ReceiveUntilAsync(m => (string?)m["type"] == "error");
+        Assert.Equal(code, (int)error["code"]!);
+        Assert.Equal(message, (string?)error["message"]);
+        Assert.False(string.IsNullOrWhiteSpace((string?)error["description"]));
+        await socket.ExpectCloseAsync(code, message);
+        return error;
+    }
+
+    public static async Task ExpectCloseAsync(this PresenceSocket socket, int code, string reason)
+    {
+        var (closeCode, closeReason) = await socket.ClosedAsync();
+        Assert.Equal(code, closeCode);
+        Assert.Equal(reason, closeReason);
+    }
+}
