@@ -50,6 +50,12 @@ internal static partial class GatewayLog
     [LoggerMessage(21, LogLevel.Information, "Cluster connection restored; subscribing {TopicCount} topics again")]
     public static partial void ClusterConnectionRestored(ILogger logger, int topicCount);
 
+    [LoggerMessage(22, LogLevel.Warning, "Renewing connection leases failed; the next renewal retries")]
+    public static partial void LeaseRenewalFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(23, LogLevel.Information, "Connection refused: {Reason}")]
+    public static partial void ConnectionRefused(ILogger logger, string reason);
+
     [LoggerMessage(30, LogLevel.Information, "Demo tenant {OrgId} ready")]
     public static partial void DemoTenantReady(ILogger logger, string orgId);
 

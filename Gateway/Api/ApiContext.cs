@@ -7,6 +7,7 @@ public sealed class ApiContext(IClusterClient grains, OrganisationCache organisa
 {
     public IClusterClient Grains { get; } = grains;
     public TimeProvider Clock { get; } = clock;
+    public OrganisationCache Organisations { get; } = organisations;
 
     public IUserGrain User(string orgId, string userId) => Grains.GetGrain<IUserGrain>(PresenceIds.Key(orgId, userId));
     public IGroupGrain Group(string orgId, string groupId) => Grains.GetGrain<IGroupGrain>(PresenceIds.Key(orgId, groupId));
@@ -18,6 +19,6 @@ public sealed class ApiContext(IClusterClient grains, OrganisationCache organisa
         if (ApiValidation.Id(orgId, "orgId") is { } orgError) return ApiProblems.Invalid("orgId", orgError);
         if (userId is not null && ApiValidation.Id(userId, "userId") is { } userError) return ApiProblems.Invalid("userId", userError);
         if (groupId is not null && ApiValidation.Id(groupId, "groupId") is { } groupError) return ApiProblems.Invalid("groupId", groupError);
-        return await organisations.ExistsAsync(orgId) ? null : ApiProblems.OrganisationNotFound(orgId);
+        return await Organisations.ExistsAsync(orgId) ? null : ApiProblems.OrganisationNotFound(orgId);
     }
 }

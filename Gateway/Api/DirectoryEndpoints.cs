@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using System.Collections.Immutable;
+using FreedomCti.Presence.Gateway.Security;
 
 namespace FreedomCti.Presence.Gateway.Api;
 
@@ -12,15 +13,16 @@ public static class DirectoryEndpoints
     public static IEndpointRouteBuilder MapDirectoryApi(this IEndpointRouteBuilder app)
     {
         var org = app.MapGroup("/organisation/{orgId}");
-        org.MapPut("", PutOrganisationAsync);
-        org.MapGet("", GetOrganisationAsync);
-        org.MapPut("/user/{userId}", PutUserAsync);
-        org.MapDelete("/user/{userId}", DeleteUserAsync);
-        org.MapPut("/user-group/{groupId}", PutGroupAsync);
-        org.MapDelete("/user-group/{groupId}", DeleteGroupAsync);
-        org.MapPost("/user-group/{groupId}/members", AddMembersAsync);
-        org.MapDelete("/user-group/{groupId}/members/{userId}", RemoveMemberAsync);
-        org.MapPut("/directory", ImportAsync).WithMetadata(new RequestSizeLimitAttribute(MaxImportBytes));
+        org.MapGet("", GetOrganisationAsync).RequireAccess(ApiAccess.Read);
+        org.MapPut("", PutOrganisationAsync).RequireAccess(ApiAccess.Directory);
+        org.MapPut("/user/{userId}", PutUserAsync).RequireAccess(ApiAccess.Directory);
+        org.MapDelete("/user/{userId}", DeleteUserAsync).RequireAccess(ApiAccess.Directory);
+        org.MapPut("/user-group/{groupId}", PutGroupAsync).RequireAccess(ApiAccess.Directory);
+        org.MapDelete("/user-group/{groupId}", DeleteGroupAsync).RequireAccess(ApiAccess.Directory);
+        org.MapPost("/user-group/{groupId}/members", AddMembersAsync).RequireAccess(ApiAccess.Directory);
+        org.MapDelete("/user-group/{groupId}/members/{userId}", RemoveMemberAsync).RequireAccess(ApiAccess.Directory);
+        org.MapPut("/directory", ImportAsync).RequireAccess(ApiAccess.Directory)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxImportBytes));
         return app;
     }
 
@@ -31,6 +33,7 @@ public static class DirectoryEndpoints
         if (body.Settings?.MaxConnections is < 0) return ApiProblems.Invalid("settings.maxConnections", "maxConnections must be 0 (service default) or more.");
         var settings = body.Settings is null ? null : new OrganisationSettings(body.Settings.MaxConnections ?? 0);
         var info = await api.Grains.GetGrain<IOrganisationGrain>(orgId).UpsertAsync(body.Name!.Trim(), settings);
+        api.Organisations.Forget(orgId);
         return Results.Ok(Organisation(info));
     }
 

@@ -1,3 +1,5 @@
+using FreedomCti.Presence.Gateway.Security;
+
 namespace FreedomCti.Presence.Gateway.Api;
 
 /// <summary>Presence and call REST API: what agents' desktops and the PBX integration write.</summary>
@@ -6,9 +8,9 @@ public static class PresenceEndpoints
     public static IEndpointRouteBuilder MapPresenceApi(this IEndpointRouteBuilder app)
     {
         var user = app.MapGroup("/organisation/{orgId}/user/{userId}");
-        user.MapPut("/presence", SetPresenceAsync);
-        user.MapPost("/calls", StartCallAsync);
-        user.MapDelete("/calls/{callId}", EndCallAsync);
+        user.MapPut("/presence", SetPresenceAsync).RequireAccess(ApiAccess.Presence);
+        user.MapPost("/calls", StartCallAsync).RequireAccess(ApiAccess.CallsAndQueues);
+        user.MapDelete("/calls/{callId}", EndCallAsync).RequireAccess(ApiAccess.CallsAndQueues);
         return app;
     }
 

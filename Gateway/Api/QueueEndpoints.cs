@@ -1,3 +1,5 @@
+using FreedomCti.Presence.Gateway.Security;
+
 namespace FreedomCti.Presence.Gateway.Api;
 
 /// <summary>Queue REST API: the ACD/PBX reports calls entering and leaving a group's queue.</summary>
@@ -6,8 +8,8 @@ public static class QueueEndpoints
     public static IEndpointRouteBuilder MapQueueApi(this IEndpointRouteBuilder app)
     {
         var queue = app.MapGroup("/organisation/{orgId}/user-group/{groupId}/queue/calls");
-        queue.MapPost("", EnqueueAsync);
-        queue.MapDelete("/{callId}", DequeueAsync);
+        queue.MapPost("", EnqueueAsync).RequireAccess(ApiAccess.CallsAndQueues);
+        queue.MapDelete("/{callId}", DequeueAsync).RequireAccess(ApiAccess.CallsAndQueues);
         return app;
     }
 

@@ -1,4 +1,5 @@
 using FreedomCti.Presence.Gateway.Protocol;
+using FreedomCti.Presence.Gateway.Security;
 using FreedomCti.Presence.Gateway.Topics;
 
 namespace FreedomCti.Presence.Gateway.Api;
@@ -6,8 +7,9 @@ namespace FreedomCti.Presence.Gateway.Api;
 /// <summary>GET on a socket path without an upgrade: the same snapshot document a subscriber receives first.</summary>
 public static class SnapshotEndpoints
 {
-    public static async Task<IResult> GetAsync(IServiceProvider services, TopicKey key)
+    public static async Task<IResult> GetAsync(HttpContext context, TopicKey key)
     {
+        var services = context.RequestServices;
         if (!PresenceIds.IsValid(key.OrgId)) return ApiProblems.Invalid("orgId", ApiValidation.Id(key.OrgId, "orgId")!);
         if (!PresenceIds.IsValid(key.Id)) return ApiProblems.Invalid(key.Kind == TopicKind.User ? "userId" : "groupId", ApiValidation.Id(key.Id, "id")!);
 
@@ -23,7 +25,14 @@ public static class SnapshotEndpoints
             return user is null ? ApiProblems.UserNotFound(key.OrgId, key.Id) : UserDocument(user, clock);
         }
         var group = await grains.GetGrain<IGroupGrain>(key.GrainKey).GetSnapshotAsync();
-        return group is null ? ApiProblems.GroupNotFound(key.OrgId, key.Id) : GroupDocument(group, clock);
+        if (group is null) return ApiProblems.GroupNotFound(key.OrgId, key.Id);
+        // The same rule as for sockets: agents read only the groups they are in.
+        var caller = PresenceCaller.From(context.User)!;
+        if (!caller.SeesAllGroups && !group.Members.Any(m => m.UserId == caller.UserId))
+        {
+            return Results.Problem(statusCode: 403, title: "Forbidden", detail: "Only members, supervisors and admins may read this group.");
+        }
+        return GroupDocument(group, clock);
     }
 
     public static IResult UserDocument(UserSnapshot user, TimeProvider clock) =>

@@ -1,3 +1,5 @@
+using FreedomCti.Presence.Gateway.Limits;
+using FreedomCti.Presence.Gateway.Security;
 using FreedomCti.Presence.Gateway.Topics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,7 +8,8 @@ namespace FreedomCti.Presence.Gateway.Connections;
 
 /// <summary>The singletons every connection uses, gathered once so a connection's constructor stays short.</summary>
 public sealed class ConnectionServices(TopicHub hub, IOptions<GatewayOptions> options, TimeProvider clock,
-    ILogger<PresenceConnection> logger, GatewayMetrics metrics, ConnectionRegistry registry)
+    ILogger<PresenceConnection> logger, GatewayMetrics metrics, ConnectionRegistry registry,
+    TokenValidator tokens, ConnectionQuota quota, IOptions<LimitsOptions> limits)
 {
     public TopicHub Hub { get; } = hub;
     public GatewayOptions Options { get; } = options.Value;
@@ -14,4 +17,7 @@ public sealed class ConnectionServices(TopicHub hub, IOptions<GatewayOptions> op
     public ILogger Logger { get; } = logger;
     public GatewayMetrics Metrics { get; } = metrics;
     public ConnectionRegistry Registry { get; } = registry;
+    public TokenValidator Tokens { get; } = tokens;
+    public ConnectionQuota Quota { get; } = quota;
+    public LimitsOptions Limits { get; } = limits.Value;
 }

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using FreedomCti.Presence.Gateway.Limits;
 using FreedomCti.Presence.Gateway.Protocol;
+using FreedomCti.Presence.Gateway.Security;
 using FreedomCti.Presence.Gateway.Topics;
 using Microsoft.Extensions.Logging;
 
@@ -22,8 +24,12 @@ public sealed class PresenceConnection : ITopicSubscriber
     private readonly ILogger _logger;
     private readonly GatewayMetrics _metrics;
     private readonly Channel<byte[]> _outbox;
+    private readonly ConnectionServices _services;
     private PendingClose? _close;
     private bool _subscribed;
+    private PresenceCaller? _caller;
+    private ITimer? _expiry;
+    private MessageRateLimit _rate;
 
     private sealed record PendingClose(PresenceError Error, string Description);
 
@@ -37,6 +43,8 @@ public sealed class PresenceConnection : ITopicSubscriber
         _clock = services.Clock;
         _logger = services.Logger;
         _metrics = services.Metrics;
+        _services = services;
+        _rate = new MessageRateLimit(services.Limits.MessagesPerSecond, services.Limits.MessageBurst, _clock.GetTimestamp());
         _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(_options.SendQueueCapacity)
         {
             SingleReader = true,
@@ -48,6 +56,25 @@ public sealed class PresenceConnection : ITopicSubscriber
     public string ConnectionId { get; }
 
     public TopicKey Path => _path;
+
+    /// <summary>
+    /// Binds the socket to the caller its token names, and arms the close at the token's expiry
+    /// (4003 unless a refresh_token arrives first).
+    /// </summary>
+    public void Authenticate(PresenceCaller caller, DateTimeOffset expiresAt)
+    {
+        _caller = caller;
+        _expiry = _clock.CreateTimer(static state => ((PresenceConnection)state!).Close(PresenceCloseCodes.Unauthorized,
+            "The access token expired; send refresh_token before expiry, or reconnect with a fresh token."),
+            this, DueIn(expiresAt), Timeout.InfiniteTimeSpan);
+    }
+
+    private TimeSpan DueIn(DateTimeOffset expiresAt)
+    {
+        var due = expiresAt - _clock.GetUtcNow();
+        // Timers take at most ~49 days; a token that lives longer is re-armed by its refresh anyway.
+        return due <= TimeSpan.Zero ? TimeSpan.Zero : due > TimeSpan.FromDays(30) ? TimeSpan.FromDays(30) : due;
+    }
 
     public void Send(byte[] frame)
     {
@@ -95,6 +122,7 @@ public sealed class PresenceConnection : ITopicSubscriber
         }
         finally
         {
+            _expiry?.Dispose();
             if (_subscribed) _hub.Unsubscribe(_path, this);
             _outbox.Writer.TryComplete();
             _socket.Abort(); // no-op after a clean close; frees the transport after a failed one
@@ -137,8 +165,14 @@ public sealed class PresenceConnection : ITopicSubscriber
                     filled = 0;
                     continue;
                 }
-                await HandleAsync(ClientMessageParser.Parse(buffer.AsSpan(0, filled)));
+                var length = filled;
                 filled = 0;
+                if (!_rate.TryTake(_clock.GetTimestamp(), _clock))
+                {
+                    Close(PresenceCloseCodes.RateLimited, $"More than {_services.Limits.MessagesPerSecond} messages per second (burst {_services.Limits.MessageBurst}).");
+                    continue;
+                }
+                await HandleAsync(ClientMessageParser.Parse(buffer.AsSpan(0, length)));
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
@@ -161,6 +195,7 @@ public sealed class PresenceConnection : ITopicSubscriber
         ClientMessageKind.Ping => SendNow(PresenceMessageWriter.Pong(_clock.GetUtcNow())),
         ClientMessageKind.Subscribe => SubscribeAsync(message),
         ClientMessageKind.Unsubscribe => UnsubscribeAsync(message),
+        ClientMessageKind.RefreshToken => RefreshTokenAsync(message.Token!),
         _ => SendNow(PresenceMessageWriter.Error(PresenceCloseCodes.InvalidMessage, message.Problem ?? "Invalid message.")),
     };
 
@@ -177,7 +212,9 @@ public sealed class PresenceConnection : ITopicSubscriber
             Close(mismatch.Error, mismatch.Description);
             return;
         }
-        var outcome = await _hub.SubscribeAsync(_path, this);
+        // Agents may watch only the groups they belong to; the topic checks membership against the state it holds.
+        var requiredMember = _path.Kind == TopicKind.Group && _caller is { SeesAllGroups: false } ? _caller.UserId : null;
+        var outcome = await _hub.SubscribeAsync(_path, this, requiredMember);
         switch (outcome)
         {
             case SubscribeOutcome.Subscribed:
@@ -188,6 +225,9 @@ public sealed class PresenceConnection : ITopicSubscriber
                 break;
             case SubscribeOutcome.TargetNotFound when _path.Kind == TopicKind.User:
                 Close(PresenceCloseCodes.InvalidUserId, $"User '{_path.Id}' was not found in organisation '{_path.OrgId}'.");
+                break;
+            case SubscribeOutcome.AccessDenied:
+                Close(PresenceCloseCodes.GroupAccessDenied, $"Only members of '{_path.Id}', supervisors and admins may watch this group.");
                 break;
             case SubscribeOutcome.TargetNotFound:
                 Close(PresenceCloseCodes.InvalidGroupId, $"User group '{_path.Id}' was not found in organisation '{_path.OrgId}'.");
@@ -212,6 +252,25 @@ public sealed class PresenceConnection : ITopicSubscriber
         }
         var isUser = _path.Kind == TopicKind.User;
         return SendNow(PresenceMessageWriter.Unsubscribed(_path.OrgId, isUser ? _path.Id : null, isUser ? null : _path.Id, _clock.GetUtcNow()));
+    }
+
+    /// <summary>Swaps in a fresh token for the same user and organisation, moving the socket's expiry.</summary>
+    private async Task RefreshTokenAsync(string token)
+    {
+        var validated = await _services.Tokens.ValidateAsync(token);
+        if (validated is not { } fresh)
+        {
+            Close(PresenceCloseCodes.Unauthorized, "The refreshed token is not valid.");
+            return;
+        }
+        if (_caller is null || fresh.Caller.UserId != _caller.UserId || !fresh.Caller.BelongsTo(_caller.OrgId))
+        {
+            Close(PresenceCloseCodes.Unauthorized, "A refreshed token must be for the same user and organisation.");
+            return;
+        }
+        _caller = fresh.Caller;
+        _expiry?.Change(DueIn(fresh.ExpiresAt), Timeout.InfiniteTimeSpan);
+        Send(PresenceMessageWriter.TokenRefreshed(fresh.ExpiresAt, _clock.GetUtcNow()));
     }
 
     /// <summary>A (un)subscribe must name exactly the org and user/group of the socket's path.</summary>

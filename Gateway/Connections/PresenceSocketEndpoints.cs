@@ -1,5 +1,6 @@
 using FreedomCti.Presence.Gateway.Api;
 using FreedomCti.Presence.Gateway.Protocol;
+using FreedomCti.Presence.Gateway.Security;
 using FreedomCti.Presence.Gateway.Topics;
 
 namespace FreedomCti.Presence.Gateway.Connections;
@@ -26,29 +27,24 @@ public static class PresenceSocketEndpoints
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            return await SnapshotEndpoints.GetAsync(context.RequestServices, key);
+            return ApiAccessExtensions.Check(context, ApiAccess.Read) ?? await SnapshotEndpoints.GetAsync(context, key);
         }
 
         var services = context.RequestServices.GetRequiredService<ConnectionServices>();
-        var options = services.Options;
+        // Refused before the upgrade: a hijacking page must not even get an open socket.
+        if (!OriginPolicy.Allows(context.Request.Headers.Origin, services.Limits.AllowedOrigins))
+        {
+            return Results.Problem(statusCode: 403, title: "Forbidden", detail: "This origin may not open presence sockets.");
+        }
+
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
-            KeepAliveInterval = options.KeepAliveInterval,
-            KeepAliveTimeout = options.KeepAliveTimeout,
+            KeepAliveInterval = services.Options.KeepAliveInterval,
+            KeepAliveTimeout = services.Options.KeepAliveTimeout,
         });
         var connection = new PresenceConnection(socket, key, services.Registry.NextId(), services);
-
-        // Ids are checked before anything else; the socket is accepted first so that browsers see the close code.
-        if (!PresenceIds.IsValid(key.OrgId))
-        {
-            connection.Close(PresenceCloseCodes.InvalidOrgId, "orgId must be 1-64 characters: letters, digits, '.', '_' or '-'.");
-        }
-        else if (!PresenceIds.IsValid(key.Id))
-        {
-            connection.Close(
-                key.Kind == TopicKind.User ? PresenceCloseCodes.InvalidUserId : PresenceCloseCodes.InvalidGroupId,
-                $"{(key.Kind == TopicKind.User ? "userId" : "groupId")} must be 1-64 characters: letters, digits, '.', '_' or '-'.");
-        }
+        // Every refusal happens after the upgrade, as an error frame and a close code a browser can read.
+        var caller = await AdmitAsync(context, key, connection, services);
 
         services.Registry.Add(connection);
         try
@@ -58,7 +54,62 @@ public static class PresenceSocketEndpoints
         finally
         {
             services.Registry.Remove(connection);
+            if (caller is not null) services.Quota.Release(caller, key.OrgId);
         }
         return Results.Empty;
+    }
+
+    /// <summary>Authenticates and admits the socket; returns the caller when a connection quota was taken.</summary>
+    private static async Task<PresenceCaller?> AdmitAsync(HttpContext context, TopicKey key, PresenceConnection connection, ConnectionServices services)
+    {
+        var caller = PresenceCaller.From(context.User);
+        if (caller is null)
+        {
+            Refuse(connection, services, PresenceCloseCodes.Unauthorized,
+                "A valid bearer token is required: an Authorization header or an access_token query parameter.");
+            return null;
+        }
+        if (!PresenceIds.IsValid(key.OrgId))
+        {
+            Refuse(connection, services, PresenceCloseCodes.InvalidOrgId, "orgId must be 1-64 characters: letters, digits, '.', '_' or '-'.");
+            return null;
+        }
+        if (!PresenceIds.IsValid(key.Id))
+        {
+            Refuse(connection, services,
+                key.Kind == TopicKind.User ? PresenceCloseCodes.InvalidUserId : PresenceCloseCodes.InvalidGroupId,
+                $"{(key.Kind == TopicKind.User ? "userId" : "groupId")} must be 1-64 characters: letters, digits, '.', '_' or '-'.");
+            return null;
+        }
+        if (!caller.BelongsTo(key.OrgId))
+        {
+            Refuse(connection, services, PresenceCloseCodes.Unauthorized, "The token is for another organisation.");
+            return null;
+        }
+
+        string? limit;
+        try
+        {
+            limit = await services.Quota.TryAcquireAsync(caller, key.OrgId).WaitAsync(services.Options.GrainCallTimeout);
+        }
+        catch (Exception ex)
+        {
+            GatewayLog.ConnectionError(services.Logger, connection.ConnectionId, ex);
+            Refuse(connection, services, PresenceCloseCodes.ServerError, "Connection limits could not be checked; reconnect with backoff.");
+            return null;
+        }
+        if (limit is not null)
+        {
+            Refuse(connection, services, PresenceCloseCodes.ConnectionLimitExceeded, limit);
+            return null;
+        }
+        connection.Authenticate(caller, TokenValidator.ExpiryOf(context.User));
+        return caller;
+    }
+
+    private static void Refuse(PresenceConnection connection, ConnectionServices services, PresenceError error, string description)
+    {
+        GatewayLog.ConnectionRefused(services.Logger, error.Message);
+        connection.Close(error, description);
     }
 }

@@ -30,7 +30,9 @@ public static class PresenceGatewayExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseWebSockets();
+        app.UseWebSockets(); // first: authentication and the handshake limiter ask whether a request is a WebSocket upgrade
+        app.UseAuthentication();
+        app.UseRateLimiter();
         app.MapPresenceSockets();
         app.MapDirectoryApi();
         app.MapPresenceApi();

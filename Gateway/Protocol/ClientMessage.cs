@@ -6,6 +6,7 @@ public enum ClientMessageKind
     Subscribe,
     Unsubscribe,
     Ping,
+    RefreshToken,
 }
 
 /// <summary>One parsed client frame. For <see cref="ClientMessageKind.Invalid"/>, <see cref="Problem"/> says what was wrong.</summary>
@@ -14,7 +15,8 @@ public sealed record ClientMessage(
     string? OrgId = null,
     string? UserId = null,
     string? GroupId = null,
-    string? Problem = null)
+    string? Problem = null,
+    string? Token = null)
 {
     public static ClientMessage Invalid(string problem) => new(ClientMessageKind.Invalid, Problem: problem);
 }

@@ -20,7 +20,7 @@ public static class ClientMessageParser
         catch (InvalidOperationException)
         {
             // Thrown by GetString() on a non-string token; the field had the wrong type.
-            return ClientMessage.Invalid("A field has the wrong type: action, type, orgId, userId and groupId are strings.");
+            return ClientMessage.Invalid("A field has the wrong type: action, type, orgId, userId, groupId and token are strings.");
         }
     }
 
@@ -32,7 +32,7 @@ public static class ClientMessageParser
             return ClientMessage.Invalid("A message is a JSON object.");
         }
 
-        string? action = null, type = null, orgId = null, userId = null, groupId = null;
+        string? action = null, type = null, orgId = null, userId = null, groupId = null, token = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.ValueSpan;
@@ -42,6 +42,7 @@ public static class ClientMessageParser
             else if (name.SequenceEqual("orgId"u8)) orgId = StringOrNull(ref reader);
             else if (name.SequenceEqual("userId"u8)) userId = StringOrNull(ref reader);
             else if (name.SequenceEqual("groupId"u8)) groupId = StringOrNull(ref reader);
+            else if (name.SequenceEqual("token"u8)) token = StringOrNull(ref reader);
             else reader.Skip(); // unknown fields are ignored, so clients may add their own
         }
         if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
@@ -53,10 +54,12 @@ public static class ClientMessageParser
         {
             ("subscribe", _) => new ClientMessage(ClientMessageKind.Subscribe, orgId, userId, groupId),
             ("unsubscribe", _) => new ClientMessage(ClientMessageKind.Unsubscribe, orgId, userId, groupId),
+            ("refresh_token", _) when !string.IsNullOrEmpty(token) => new ClientMessage(ClientMessageKind.RefreshToken, Token: token),
+            ("refresh_token", _) => ClientMessage.Invalid("refresh_token needs a \"token\"."),
             (null, "ping") => new ClientMessage(ClientMessageKind.Ping),
             (null, null) => ClientMessage.Invalid("A message needs an \"action\" (subscribe, unsubscribe) or a \"type\" (ping)."),
             (null, _) => ClientMessage.Invalid($"Unknown type '{Truncate(type)}'; the only client type is ping."),
-            _ => ClientMessage.Invalid($"Unknown action '{Truncate(action)}'; actions are subscribe and unsubscribe."),
+            _ => ClientMessage.Invalid($"Unknown action '{Truncate(action)}'; actions are subscribe, unsubscribe and refresh_token."),
         };
     }
 

@@ -14,7 +14,8 @@ public readonly record struct PresenceError(int Code, string Message)
 /// </summary>
 /// <remarks>
 /// Reconnect classes (docs/protocol.md): 1001, 1011, 1012, 1013 and 4004 are transient — reconnect with backoff;
-/// 4001, 4002, 4005 are terminal for that path; 4003, 4006 need a different token; 1003, 1008, 1009 and 4000 are client bugs.
+/// 4001, 4002, 4005 are terminal for that path; 4003, 4006 need a different token; 1003, 1008, 1009 and 4000 are client bugs;
+/// 4008 is transient but should back off longer (30 s or more).
 /// </remarks>
 public static class PresenceCloseCodes
 {
@@ -31,6 +32,8 @@ public static class PresenceCloseCodes
 
     /// <summary>A binary frame: the protocol is JSON text only.</summary>
     public static readonly PresenceError UnsupportedData = new(1003, "UNSUPPORTED_DATA");
+    /// <summary>The client sent more messages per second than allowed.</summary>
+    public static readonly PresenceError RateLimited = new(1008, "RATE_LIMITED");
     /// <summary>A client frame larger than the limit.</summary>
     public static readonly PresenceError MessageTooBig = new(1009, "MESSAGE_TOO_BIG");
     /// <summary>The client does not read fast enough and its bounded send queue filled up; reconnect and resync.</summary>

@@ -103,6 +103,14 @@ public static class PresenceMessageWriter
         w.WriteString("timestamp", now.ToWire());
     });
 
+    /// <summary>Acknowledges a refresh_token: the socket now lives until the new token's expiry.</summary>
+    public static byte[] TokenRefreshed(DateTimeOffset expiresAt, DateTimeOffset now) => Write(w =>
+    {
+        w.WriteString("type", "token_refreshed");
+        w.WriteString("timestamp", now.ToWire());
+        w.WriteString("expiresAt", expiresAt.ToWire());
+    });
+
     /// <summary>Acknowledges an unsubscribe; the socket stays open and may subscribe again.</summary>
     public static byte[] Unsubscribed(string orgId, string? userId, string? groupId, DateTimeOffset now) => Write(w =>
     {

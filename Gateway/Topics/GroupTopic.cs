@@ -50,6 +50,8 @@ public sealed class GroupTopic(TopicKey key, IStreamProvider streams, TopicServi
         return snapshot.Seq;
     }
 
+    protected override bool HasMember(string userId) => _members.ContainsKey(userId);
+
     protected override byte[] RenderSnapshot(DateTimeOffset now) =>
         _cache.GetOrRender(_seq, now, () => PresenceMessageWriter.GroupUpdate(ToSnapshot(), snapshot: true, _changedAt, now));
 

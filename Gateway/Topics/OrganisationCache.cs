@@ -3,21 +3,27 @@ using System.Collections.Concurrent;
 namespace FreedomCti.Presence.Gateway.Topics;
 
 /// <summary>
-/// Remembers which organisations exist, so a login storm of thousands of subscribes does not turn into
-/// thousands of calls on one organisation grain. Only positive answers are cached: a new tenant is visible at once.
+/// Remembers organisations (existence and settings) for a short while, so a login storm of thousands of
+/// subscribes does not turn into thousands of calls on one organisation grain. Only organisations that exist
+/// are cached: a new tenant is visible at once; changed settings apply within <see cref="Lifetime"/>.
 /// </summary>
 public sealed class OrganisationCache(IGrainFactory grains, TimeProvider clock)
 {
-    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _known = new(StringComparer.Ordinal);
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<string, (OrganisationInfo Info, DateTimeOffset Expires)> _known = new(StringComparer.Ordinal);
 
-    public async Task<bool> ExistsAsync(string orgId)
+    public async Task<OrganisationInfo?> GetAsync(string orgId)
     {
         var now = clock.GetUtcNow();
-        if (_known.TryGetValue(orgId, out var expires) && expires > now) return true;
-        var exists = await grains.GetGrain<IOrganisationGrain>(orgId).GetAsync() is not null;
-        if (exists) _known[orgId] = now + Lifetime;
+        if (_known.TryGetValue(orgId, out var entry) && entry.Expires > now) return entry.Info;
+        var info = await grains.GetGrain<IOrganisationGrain>(orgId).GetAsync();
+        if (info is not null) _known[orgId] = (info, now + Lifetime);
         else _known.TryRemove(orgId, out _);
-        return exists;
+        return info;
     }
+
+    public async Task<bool> ExistsAsync(string orgId) => await GetAsync(orgId) is not null;
+
+    /// <summary>Drops a cached entry after this gateway changed the organisation.</summary>
+    public void Forget(string orgId) => _known.TryRemove(orgId, out _);
 }

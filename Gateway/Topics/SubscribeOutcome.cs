@@ -6,5 +6,7 @@ public enum SubscribeOutcome
     Subscribed,
     OrganisationNotFound,
     TargetNotFound,
+    /// <summary>An agent asked for a group it is not a member of.</summary>
+    AccessDenied,
     Failed,
 }

@@ -65,7 +65,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
     protected abstract TopicChange Apply(TEvent evt, DateTimeOffset now);
 
     /// <summary>Adds a subscriber and sends it the current snapshot. Loads the topic first if this is its first subscriber.</summary>
-    public async Task<SubscribeOutcome> AddAsync(ITopicSubscriber subscriber)
+    public async Task<SubscribeOutcome> AddAsync(ITopicSubscriber subscriber, string? requiredMember = null)
     {
         Task<bool> loading;
         lock (_gate)
@@ -99,6 +99,11 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
                 if (!exists && ReferenceEquals(_loading, loading)) _loading = null;
                 ScheduleReleaseLocked();
                 return exists ? SubscribeOutcome.Failed : SubscribeOutcome.TargetNotFound;
+            }
+            if (requiredMember is not null && !HasMember(requiredMember))
+            {
+                if (_subscribers.Count == 0) ScheduleReleaseLocked();
+                return SubscribeOutcome.AccessDenied;
             }
             _subscribers.Add(subscriber);
             subscriber.Send(RenderSnapshot(_services.Clock.GetUtcNow()));
@@ -325,6 +330,9 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
     }
 
     protected abstract PresenceError MissingError { get; }
+
+    /// <summary>Whether the held state lists this user as a member (callers hold the gate).</summary>
+    protected virtual bool HasMember(string userId) => false;
 
     private void CloseAllLocked(PresenceError error, string description)
     {

@@ -48,28 +48,29 @@ public sealed class RestApiTests(GatewayHost host)
     public async Task UnknownOrgUserOrGroup_Are404ProblemDetails()
     {
         var tenant = await TestTenant.CreateAsync(host, users: 1);
-        await ProblemAsync(await host.Http.GetAsync("/organisation/org-nope"), HttpStatusCode.NotFound);
-        await ProblemAsync(await host.Http.GetAsync($"/organisation/org-nope/user/u1"), HttpStatusCode.NotFound);
-        await ProblemAsync(await host.Http.GetAsync(tenant.UserPath("nobody")), HttpStatusCode.NotFound);
-        await ProblemAsync(await host.Http.GetAsync(tenant.GroupPath("nothing")), HttpStatusCode.NotFound);
-        await ProblemAsync(await host.Http.PutAsJsonAsync($"{tenant.UserPath("nobody")}/presence", new { status = "busy" }), HttpStatusCode.NotFound);
-        await ProblemAsync(await host.Http.DeleteAsync(tenant.UserPath("nobody")), HttpStatusCode.NotFound);
-        await ProblemAsync(await host.Http.PostAsJsonAsync($"{tenant.GroupPath("nothing")}/queue/calls", new { callId = "x" }), HttpStatusCode.NotFound);
+        var nope = host.HttpFor("org-nope");
+        await ProblemAsync(await nope.GetAsync("/organisation/org-nope"), HttpStatusCode.NotFound);
+        await ProblemAsync(await nope.GetAsync($"/organisation/org-nope/user/u1"), HttpStatusCode.NotFound);
+        await ProblemAsync(await tenant.Http.GetAsync(tenant.UserPath("nobody")), HttpStatusCode.NotFound);
+        await ProblemAsync(await tenant.Http.GetAsync(tenant.GroupPath("nothing")), HttpStatusCode.NotFound);
+        await ProblemAsync(await tenant.Http.PutAsJsonAsync($"{tenant.UserPath("nobody")}/presence", new { status = "busy" }), HttpStatusCode.NotFound);
+        await ProblemAsync(await tenant.Http.DeleteAsync(tenant.UserPath("nobody")), HttpStatusCode.NotFound);
+        await ProblemAsync(await tenant.Http.PostAsJsonAsync($"{tenant.GroupPath("nothing")}/queue/calls", new { callId = "x" }), HttpStatusCode.NotFound);
     }
 
     [Fact]
     public async Task InvalidIdsAndBodies_Are400WithTheFieldNamed()
     {
         var tenant = await TestTenant.CreateAsync(host, users: 1, withGroup: false);
-        var problem = await ProblemAsync(await host.Http.PutAsJsonAsync($"/organisation/{tenant.OrgId}/user/{new string('x', 80)}", new { displayName = "X" }), HttpStatusCode.BadRequest);
+        var problem = await ProblemAsync(await tenant.Http.PutAsJsonAsync($"/organisation/{tenant.OrgId}/user/{new string('x', 80)}", new { displayName = "X" }), HttpStatusCode.BadRequest);
         Assert.NotNull(problem["errors"]!["userId"]);
-        problem = await ProblemAsync(await host.Http.PutAsJsonAsync(tenant.UserPath("u2"), new { extension = "1" }), HttpStatusCode.BadRequest);
+        problem = await ProblemAsync(await tenant.Http.PutAsJsonAsync(tenant.UserPath("u2"), new { extension = "1" }), HttpStatusCode.BadRequest);
         Assert.NotNull(problem["errors"]!["displayName"]);
-        problem = await ProblemAsync(await host.Http.PutAsJsonAsync(tenant.GroupPath("g2"), new { groupName = "G", members = new[] { "u1", "ghost" } }), HttpStatusCode.BadRequest);
+        problem = await ProblemAsync(await tenant.Http.PutAsJsonAsync(tenant.GroupPath("g2"), new { groupName = "G", members = new[] { "u1", "ghost" } }), HttpStatusCode.BadRequest);
         Assert.Contains("ghost", problem["errors"]!["members"]!.ToJsonString());
-        problem = await ProblemAsync(await host.Http.PostAsJsonAsync($"{tenant.UserPath("u1")}/calls", new { callId = "c1", direction = "sideways" }), HttpStatusCode.BadRequest);
+        problem = await ProblemAsync(await tenant.Http.PostAsJsonAsync($"{tenant.UserPath("u1")}/calls", new { callId = "c1", direction = "sideways" }), HttpStatusCode.BadRequest);
         Assert.NotNull(problem["errors"]!["direction"]);
-        problem = await ProblemAsync(await host.Http.PutAsJsonAsync($"{tenant.UserPath("u1")}/presence", new { status = "busy", statusMessage = new string('m', 300) }), HttpStatusCode.BadRequest);
+        problem = await ProblemAsync(await tenant.Http.PutAsJsonAsync($"{tenant.UserPath("u1")}/presence", new { status = "busy", statusMessage = new string('m', 300) }), HttpStatusCode.BadRequest);
         Assert.NotNull(problem["errors"]!["statusMessage"]);
     }
 
@@ -80,12 +81,12 @@ public sealed class RestApiTests(GatewayHost host)
         await tenant.SetPresenceAsync("u1", "available");
         await tenant.PostAsync($"{tenant.UserPath("u1")}/calls", new { callId = "c1", direction = "inbound" });
 
-        await ProblemAsync(await host.Http.PostAsJsonAsync($"{tenant.UserPath("u1")}/calls", new { callId = "c2", direction = "outbound" }), HttpStatusCode.Conflict);
-        await ProblemAsync(await host.Http.DeleteAsync($"{tenant.UserPath("u1")}/calls/c9"), HttpStatusCode.NotFound);
+        await ProblemAsync(await tenant.Http.PostAsJsonAsync($"{tenant.UserPath("u1")}/calls", new { callId = "c2", direction = "outbound" }), HttpStatusCode.Conflict);
+        await ProblemAsync(await tenant.Http.DeleteAsync($"{tenant.UserPath("u1")}/calls/c9"), HttpStatusCode.NotFound);
 
         var during = await tenant.SetPresenceAsync("u1", "away", "Lunch after this call");
         Assert.Equal("on_call", (string?)during["data"]!["status"]);
-        var end = await host.Http.DeleteAsync($"{tenant.UserPath("u1")}/calls/c1");
+        var end = await tenant.Http.DeleteAsync($"{tenant.UserPath("u1")}/calls/c1");
         Assert.Equal(HttpStatusCode.OK, end.StatusCode);
         var after = JsonNode.Parse(await end.Content.ReadAsStringAsync())!;
         Assert.Equal("away", (string?)after["data"]!["status"]);
@@ -107,7 +108,7 @@ public sealed class RestApiTests(GatewayHost host)
         Assert.Equal(4, (int)group["data"]!["summary"]!["totalMembers"]!);
         Assert.Equal(1, (int)group["data"]!["summary"]!["busy"]!);
 
-        var removed = await host.Http.DeleteAsync($"{tenant.GroupPath("team")}/members/u4");
+        var removed = await tenant.Http.DeleteAsync($"{tenant.GroupPath("team")}/members/u4");
         Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
         group = await tenant.GetAsync(tenant.GroupPath("team"));
         Assert.Equal(3, (int)group["data"]!["summary"]!["totalMembers"]!);
@@ -123,8 +124,8 @@ public sealed class RestApiTests(GatewayHost host)
         Assert.Equal("Team B", (string?)group["data"]!["groupName"]);
         Assert.Equal(1, (int)group["data"]!["summary"]!["totalMembers"]!);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await host.Http.DeleteAsync(tenant.GroupPath("team"))).StatusCode);
-        await ProblemAsync(await host.Http.GetAsync(tenant.GroupPath("team")), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NoContent, (await tenant.Http.DeleteAsync(tenant.GroupPath("team"))).StatusCode);
+        await ProblemAsync(await tenant.Http.GetAsync(tenant.GroupPath("team")), HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -155,13 +156,13 @@ public sealed class RestApiTests(GatewayHost host)
     public async Task DirectoryImport_UnknownMember_Is400_AndNothingIsCreated()
     {
         var tenant = await TestTenant.CreateAsync(host, users: 0, withGroup: false);
-        var response = await host.Http.PutAsJsonAsync($"/organisation/{tenant.OrgId}/directory", new
+        var response = await tenant.Http.PutAsJsonAsync($"/organisation/{tenant.OrgId}/directory", new
         {
             users = new[] { new { userId = "a1", displayName = "A" } },
             groups = new[] { new { groupId = "g", groupName = "G", members = new[] { "a1", "ghost" } } },
         });
         await ProblemAsync(response, HttpStatusCode.BadRequest);
-        await ProblemAsync(await host.Http.GetAsync(tenant.UserPath("a1")), HttpStatusCode.NotFound);
+        await ProblemAsync(await tenant.Http.GetAsync(tenant.UserPath("a1")), HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -173,10 +174,10 @@ public sealed class RestApiTests(GatewayHost host)
         metrics = await tenant.PostAsync($"{tenant.GroupPath("g1")}/queue/calls", new { callId = "q1" });
         Assert.Equal(1, (int)metrics["queueMetrics"]!["callsWaiting"]!); // idempotent per callId
 
-        var left = await host.Http.DeleteAsync($"{tenant.GroupPath("g1")}/queue/calls/q1");
+        var left = await tenant.Http.DeleteAsync($"{tenant.GroupPath("g1")}/queue/calls/q1");
         Assert.Equal(HttpStatusCode.OK, left.StatusCode);
         var after = JsonNode.Parse(await left.Content.ReadAsStringAsync())!;
         Assert.Equal(0, (int)after["queueMetrics"]!["callsWaiting"]!);
-        await ProblemAsync(await host.Http.DeleteAsync($"{tenant.GroupPath("g1")}/queue/calls/q1"), HttpStatusCode.NotFound);
+        await ProblemAsync(await tenant.Http.DeleteAsync($"{tenant.GroupPath("g1")}/queue/calls/q1"), HttpStatusCode.NotFound);
     }
 }

@@ -76,10 +76,10 @@ public sealed class SpecExampleTests(GatewayHost host)
         // The spec's member example: Jane Doe goes from on_call to available.
         var before = (string)jane["status"]!;
         var target = before == "available" ? "busy" : "available";
-        var tenant = new TestTenant(host.Http, "org-12345");
+        var tenant = new TestTenant(host.HttpFor("org-12345"), "org-12345");
         await tenant.SetPresenceAsync("user-002", target);
         // On a call, a chosen status waits for the call's end; end the demo call if there is one.
-        if (before == "on_call") await host.Http.DeleteAsync("/organisation/org-12345/user/user-002/calls/demo-user-002");
+        if (before == "on_call") await tenant.Http.DeleteAsync("/organisation/org-12345/user/user-002/calls/demo-user-002");
 
         var member = await socket.ReceiveUntilAsync(m => (string?)m["type"] == "member_presence_update");
         AssertHasFields(member, "type", "timestamp", "data");

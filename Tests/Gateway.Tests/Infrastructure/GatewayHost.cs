@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Net.Http.Headers;
 using FreedomCti.Presence.Gateway.Demo;
 using FreedomCti.Presence.Gateway.Hosting;
+using FreedomCti.Presence.Gateway.Limits;
+using FreedomCti.Presence.Gateway.Security;
+using Microsoft.IdentityModel.Tokens;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -20,7 +24,13 @@ public sealed class GatewayHost : IAsyncLifetime
     public Uri HttpAddress { get; private set; } = null!;
     public Uri WebSocketAddress { get; private set; } = null!;
     public IServiceProvider Services => _app!.Services;
+    /// <summary>A client without credentials (health, 401 tests).</summary>
     public HttpClient Http { get; private set; } = null!;
+
+    public const string SigningKey = "test-signing-key-0123456789abcdef-0123456789";
+    public const string Issuer = "freedomcti-test";
+    public const string Audience = "freedomcti-presence";
+    public static readonly SymmetricSecurityKey Key = new(System.Text.Encoding.UTF8.GetBytes(SigningKey));
 
     /// <summary>Settings the tests shorten so that lingers and audits finish within a test's bounds.</summary>
     public static readonly string[] TestSettings =
@@ -28,6 +38,9 @@ public sealed class GatewayHost : IAsyncLifetime
         "--Gateway:TopicLinger=00:00:00.300",
         "--Gateway:AuditInterval=00:00:01",
         "--Demo:Seed=true",
+        $"--Auth:SigningKey={SigningKey}",
+        $"--Auth:Issuer={Issuer}",
+        $"--Auth:Audience={Audience}",
         "--Logging:LogLevel:Default=Warning",
     ];
 
@@ -45,6 +58,8 @@ public sealed class GatewayHost : IAsyncLifetime
         var builder = WebApplication.CreateBuilder(args);
         builder.AddPresenceCluster();
         builder.AddPresenceGateway();
+        builder.AddPresenceAuthentication();
+        builder.AddPresenceLimits();
         builder.AddDemoTenant();
         _app = builder.Build();
         _app.UsePresenceGateway();
@@ -54,7 +69,8 @@ public sealed class GatewayHost : IAsyncLifetime
         HttpAddress = new Uri(address);
         WebSocketAddress = new UriBuilder(HttpAddress) { Scheme = "ws" }.Uri;
         Http = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
-        await Poll.UntilAsync(async () => (await Http.GetAsync($"/organisation/{DemoTenant.OrgId}")).StatusCode == HttpStatusCode.OK,
+        var demo = HttpFor(DemoTenant.OrgId);
+        await Poll.UntilAsync(async () => (await demo.GetAsync($"/organisation/{DemoTenant.OrgId}")).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(30), "the demo tenant to be seeded");
     }
 
@@ -68,7 +84,31 @@ public sealed class GatewayHost : IAsyncLifetime
         }
     }
 
-    public Task<PresenceSocket> ConnectAsync(string path) => PresenceSocket.ConnectAsync(new Uri(WebSocketAddress, path));
+    /// <summary>A token of the test issuer; supervisor by default, so it may watch any user and group of its org.</summary>
+    public static string Token(string orgId, string userId = "tester", params string[] roles) =>
+        DevTokens.Issue(Key, Issuer, Audience, userId, orgId, roles.Length == 0 ? [PresenceRoles.Supervisor] : roles, TimeSpan.FromHours(1));
+
+    /// <summary>A REST client whose requests carry a token for <paramref name="orgId"/> (admin, system and supervisor unless told).</summary>
+    public HttpClient HttpFor(string orgId, params string[] roles)
+    {
+        var client = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            Token(orgId, "tester", roles.Length == 0 ? [PresenceRoles.Admin, PresenceRoles.System, PresenceRoles.Supervisor] : roles));
+        return client;
+    }
+
+    /// <summary>Opens a socket on a path; without a token, one for the path's organisation (supervisor) is sent as access_token.</summary>
+    public Task<PresenceSocket> ConnectAsync(string path, string? token = null)
+    {
+        token ??= Token(OrgOf(path));
+        var separator = path.Contains('?') ? '&' : '?';
+        return PresenceSocket.ConnectAsync(new Uri(WebSocketAddress, $"{path}{separator}access_token={Uri.EscapeDataString(token)}"));
+    }
+
+    /// <summary>Opens a socket without any credentials.</summary>
+    public Task<PresenceSocket> ConnectAnonymousAsync(string path) => PresenceSocket.ConnectAsync(new Uri(WebSocketAddress, path));
+
+    private static string OrgOf(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries) is ["organisation", var org, ..] ? Uri.UnescapeDataString(org) : "none";
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 

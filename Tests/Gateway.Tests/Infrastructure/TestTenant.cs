@@ -13,7 +13,8 @@ public sealed class TestTenant(HttpClient http, string orgId)
     /// <summary>An organisation with users u1..uN ("User i", extension 2000+i) and, if asked, group "g1" holding all of them.</summary>
     public static async Task<TestTenant> CreateAsync(GatewayHost host, int users = 3, bool withGroup = true)
     {
-        var tenant = new TestTenant(host.Http, $"org-{Guid.NewGuid():N}");
+        var orgId = $"org-{Guid.NewGuid():N}";
+        var tenant = new TestTenant(host.HttpFor(orgId), orgId);
         await tenant.PutAsync($"/organisation/{tenant.OrgId}", new { name = "Test Org" });
         for (var i = 1; i <= users; i++)
         {

@@ -1,0 +1,37 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace FreedomCti.Presence.Gateway.Limits;
+
+/// <summary>Registers the connection quota, the handshake rate limiter and the request body limit.</summary>
+public static class LimitsExtensions
+{
+    public static WebApplicationBuilder AddPresenceLimits(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(LimitsOptions.Section);
+        var limits = section.Get<LimitsOptions>() ?? new();
+        builder.Services.AddOptions<LimitsOptions>().Bind(section);
+        builder.Services.AddSingleton<ConnectionQuota>();
+        builder.Services.AddHostedService<ConnectionLeaseRenewer>();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
+
+        builder.Services.AddRateLimiter(rate =>
+        {
+            rate.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Only handshakes are limited here; REST writes are paced by the grains, sockets by their own bucket.
+            rate.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, IPAddress>(context =>
+                context.WebSockets.IsWebSocketRequest
+                    ? RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress ?? IPAddress.None, _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = limits.HandshakeBurstPerAddress,
+                        TokensPerPeriod = limits.HandshakesPerSecondPerAddress,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    })
+                    : RateLimitPartition.GetNoLimiter(IPAddress.None));
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,37 @@
+namespace FreedomCti.Presence.Gateway.Limits;
+
+/// <summary>Connection and input limits, bound from the "Limits" configuration section (docs/security.md).</summary>
+public sealed class LimitsOptions
+{
+    public const string Section = "Limits";
+
+    /// <summary>Open sockets on this gateway; the next one is refused with 4008.</summary>
+    public int MaxConnectionsPerGateway { get; set; } = 20_000;
+
+    /// <summary>Open sockets of one user (token subject) on this gateway.</summary>
+    public int MaxConnectionsPerUser { get; set; } = 20;
+
+    /// <summary>Open sockets of one organisation across the cluster when its settings say 0.</summary>
+    public int DefaultMaxConnectionsPerOrg { get; set; } = 50_000;
+
+    /// <summary>A gateway's share of an organisation's count lapses this long after its last renewal.</summary>
+    public TimeSpan ConnectionLeaseTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Client messages per second per socket (sustained); a flood closes the socket with 1008.</summary>
+    public double MessagesPerSecond { get; set; } = 10;
+
+    /// <summary>Client messages a socket may send in a burst.</summary>
+    public int MessageBurst { get; set; } = 20;
+
+    /// <summary>WebSocket handshakes per second per source address (sustained); beyond it, 429.</summary>
+    public int HandshakesPerSecondPerAddress { get; set; } = 50;
+
+    /// <summary>Handshakes a source address may make in a burst (a contact centre behind one NAT logs in at 9:00).</summary>
+    public int HandshakeBurstPerAddress { get; set; } = 500;
+
+    /// <summary>REST request bodies; the bulk directory import has its own, larger limit.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Browser origins allowed to open sockets ("*" allows any). Requests without an Origin header (non-browser clients) are allowed.</summary>
+    public string[] AllowedOrigins { get; set; } = ["http://localhost:8080", "http://127.0.0.1:8080"];
+}

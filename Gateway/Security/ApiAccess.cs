@@ -1,0 +1,52 @@
+namespace FreedomCti.Presence.Gateway.Security;
+
+/// <summary>What a REST endpoint needs from the caller's token, beyond belonging to the path's organisation.</summary>
+public enum ApiAccess
+{
+    /// <summary>Any user of the organisation.</summary>
+    Read,
+    /// <summary>The user in the path themself (agent), or a supervisor, admin or integration.</summary>
+    Presence,
+    /// <summary>Integrations only (role system): the PBX and ACD report calls and queues.</summary>
+    CallsAndQueues,
+    /// <summary>Admins of the organisation and integrations (directory sync).</summary>
+    Directory,
+}
+
+/// <summary>Enforces <see cref="ApiAccess"/> on REST endpoints: 401 without a valid token, 403 for another org or role.</summary>
+public static class ApiAccessExtensions
+{
+    public static TBuilder RequireAccess<TBuilder>(this TBuilder builder, ApiAccess access) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) => Check(context.HttpContext, access) ?? await next(context));
+
+    /// <summary>The refusal to send, or null when the caller may go on.</summary>
+    public static IResult? Check(HttpContext http, ApiAccess access)
+    {
+        var caller = PresenceCaller.From(http.User);
+        if (caller is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return Results.Problem(statusCode: 401, title: "Unauthorized",
+                detail: "A valid bearer token with 'sub' and 'org' claims is required (Authorization: Bearer ...).");
+        }
+        var orgId = http.Request.RouteValues["orgId"] as string;
+        if (orgId is null || !caller.BelongsTo(orgId))
+        {
+            return Results.Problem(statusCode: 403, title: "Forbidden", detail: "The token is for another organisation.");
+        }
+        var allowed = access switch
+        {
+            ApiAccess.Read => true,
+            ApiAccess.Presence => caller.CanSetPresenceOf(http.Request.RouteValues["userId"] as string ?? ""),
+            ApiAccess.CallsAndQueues => caller.CanReportCallsAndQueues,
+            ApiAccess.Directory => caller.CanEditDirectory,
+            _ => false,
+        };
+        return allowed ? null : Results.Problem(statusCode: 403, title: "Forbidden", detail: access switch
+        {
+            ApiAccess.Presence => "Agents may set only their own presence; supervisors and admins may set anyone's.",
+            ApiAccess.CallsAndQueues => "Calls and queue events are reported by integrations (role 'system').",
+            _ => "The directory is managed by admins of the organisation and integrations (role 'admin' or 'system').",
+        });
+    }
+}

@@ -1,0 +1,22 @@
+namespace FreedomCti.Presence.Gateway.Security;
+
+/// <summary>The values of the "role" claim; a token may carry several.</summary>
+public static class PresenceRoles
+{
+    /// <summary>Watches anyone in the org and their own groups; sets their own presence.</summary>
+    public const string Agent = "agent";
+    /// <summary>Watches every group of the org; sets anyone's presence.</summary>
+    public const string Supervisor = "supervisor";
+    /// <summary>Everything a supervisor can, plus the directory.</summary>
+    public const string Admin = "admin";
+    /// <summary>Integrations (PBX, ACD, directory sync): calls, queues, directory, presence.</summary>
+    public const string System = "system";
+}
+
+/// <summary>The claim names this service reads.</summary>
+public static class PresenceClaims
+{
+    public const string Subject = "sub";
+    public const string Organisation = "org";
+    public const string Role = "role";
+}
