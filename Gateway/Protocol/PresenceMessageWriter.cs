@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace FreedomCti.Presence.Gateway.Protocol;
@@ -163,10 +164,13 @@ public static class PresenceMessageWriter
         if (snapshot is { } s) w.WriteBoolean("snapshot", s);
     }
 
+    // Frames go to JSON parsers, not into HTML: escape only what JSON requires, so "O'Brien" stays readable.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static byte[] Write(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
             w.WriteStartObject();
             body(w);

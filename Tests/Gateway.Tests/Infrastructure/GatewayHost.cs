@@ -1,32 +1,26 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using FreedomCti.Presence.Gateway.Demo;
 using FreedomCti.Presence.Gateway.Hosting;
 using FreedomCti.Presence.Gateway.Limits;
 using FreedomCti.Presence.Gateway.Security;
-using Microsoft.IdentityModel.Tokens;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Tokens;
 
 namespace FreedomCti.Presence.Tests.Infrastructure;
 
 /// <summary>
 /// The gateway exactly as Program.cs wires it (co-hosted silo, real Kestrel on a loopback port), shared by a
 /// test collection. Tests provision their own tenants with fresh ids; the demo tenant is seeded for the spec replay.
+/// More gateways (Orleans clients of the same silo) can be started for multi-gateway tests.
 /// </summary>
-public sealed class GatewayHost : IAsyncLifetime
+public class GatewayHost : IAsyncLifetime
 {
-    private WebApplication? _app;
-
-    public Uri HttpAddress { get; private set; } = null!;
-    public Uri WebSocketAddress { get; private set; } = null!;
-    public IServiceProvider Services => _app!.Services;
-    /// <summary>A client without credentials (health, 401 tests).</summary>
-    public HttpClient Http { get; private set; } = null!;
-
     public const string SigningKey = "test-signing-key-0123456789abcdef-0123456789";
     public const string Issuer = "freedomcti-test";
     public const string Audience = "freedomcti-presence";
@@ -37,25 +31,65 @@ public sealed class GatewayHost : IAsyncLifetime
     [
         "--Gateway:TopicLinger=00:00:00.300",
         "--Gateway:AuditInterval=00:00:01",
-        "--Demo:Seed=true",
+        "--Limits:MaxConnectionsPerUser=25",
         $"--Auth:SigningKey={SigningKey}",
         $"--Auth:Issuer={Issuer}",
         $"--Auth:Audience={Audience}",
         "--Logging:LogLevel:Default=Warning",
     ];
 
-    public async Task InitializeAsync()
+    private readonly List<GatewayHost> _others = [];
+    private WebApplication? _app;
+    private int _orleansGatewayPort;
+
+    public Uri HttpAddress { get; private set; } = null!;
+    public Uri WebSocketAddress { get; private set; } = null!;
+    public IServiceProvider Services => _app!.Services;
+
+    /// <summary>A client without credentials (health, 401 tests).</summary>
+    public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>Log lines written by this gateway (all levels the configuration lets through).</summary>
+    public LogCapture Logs { get; } = new();
+
+    /// <summary>Extra settings a derived fixture adds.</summary>
+    protected virtual IEnumerable<string> ExtraSettings => [];
+
+    public virtual async Task InitializeAsync()
     {
-        string[] args =
-        [
-            "--urls", "http://127.0.0.1:0",
+        _orleansGatewayPort = FreePort();
+        await StartAsync([
             $"--Cluster:SiloPort={FreePort()}",
-            $"--Cluster:GatewayPort={FreePort()}",
+            $"--Cluster:GatewayPort={_orleansGatewayPort}",
             $"--Cluster:ClusterId=test-{Guid.NewGuid():N}",
-            .. TestSettings,
-        ];
-        // The same three calls as Program.cs.
-        var builder = WebApplication.CreateBuilder(args);
+            "--Demo:Seed=true",
+            .. ExtraSettings,
+        ]);
+        var demo = HttpFor(DemoTenant.OrgId);
+        await Poll.UntilAsync(async () => (await demo.GetAsync($"/organisation/{DemoTenant.OrgId}")).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30), "the demo tenant to be seeded");
+    }
+
+    /// <summary>Another gateway process-alike: an Orleans client of this host's silo, with its own Kestrel and limits.</summary>
+    public async Task<GatewayHost> StartSecondGatewayAsync(params string[] settings)
+    {
+        var other = new GatewayHost();
+        await other.StartAsync([
+            "--Cluster:Mode=Client",
+            $"--Cluster:GatewayPort={_orleansGatewayPort}",
+            "--Cluster:ClusterId=" + Services.GetRequiredService<PresenceClusterOptions>().ClusterId,
+            "--Demo:Seed=false",
+            .. settings,
+        ]);
+        lock (_others) _others.Add(other);
+        return other;
+    }
+
+    private async Task StartAsync(string[] settings)
+    {
+        // The same calls as Program.cs.
+        var builder = WebApplication.CreateBuilder(["--urls", "http://127.0.0.1:0", .. TestSettings, .. settings]);
+        builder.Logging.AddProvider(Logs);
         builder.AddPresenceCluster();
         builder.AddPresenceGateway();
         builder.AddPresenceAuthentication();
@@ -69,13 +103,11 @@ public sealed class GatewayHost : IAsyncLifetime
         HttpAddress = new Uri(address);
         WebSocketAddress = new UriBuilder(HttpAddress) { Scheme = "ws" }.Uri;
         Http = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
-        var demo = HttpFor(DemoTenant.OrgId);
-        await Poll.UntilAsync(async () => (await demo.GetAsync($"/organisation/{DemoTenant.OrgId}")).StatusCode == HttpStatusCode.OK,
-            TimeSpan.FromSeconds(30), "the demo tenant to be seeded");
     }
 
     public async Task DisposeAsync()
     {
+        foreach (var other in _others) await other.DisposeAsync();
         Http?.Dispose();
         if (_app is not null)
         {
@@ -84,33 +116,37 @@ public sealed class GatewayHost : IAsyncLifetime
         }
     }
 
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
     /// <summary>A token of the test issuer; supervisor by default, so it may watch any user and group of its org.</summary>
     public static string Token(string orgId, string userId = "tester", params string[] roles) =>
         DevTokens.Issue(Key, Issuer, Audience, userId, orgId, roles.Length == 0 ? [PresenceRoles.Supervisor] : roles, TimeSpan.FromHours(1));
 
     /// <summary>A REST client whose requests carry a token for <paramref name="orgId"/> (admin, system and supervisor unless told).</summary>
-    public HttpClient HttpFor(string orgId, params string[] roles)
+    public HttpClient HttpFor(string orgId, params string[] roles) => HttpWithToken(
+        Token(orgId, "tester", roles.Length == 0 ? [PresenceRoles.Admin, PresenceRoles.System, PresenceRoles.Supervisor] : roles));
+
+    public HttpClient HttpWithToken(string token)
     {
         var client = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            Token(orgId, "tester", roles.Length == 0 ? [PresenceRoles.Admin, PresenceRoles.System, PresenceRoles.Supervisor] : roles));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
 
     /// <summary>Opens a socket on a path; without a token, one for the path's organisation (supervisor) is sent as access_token.</summary>
-    public Task<PresenceSocket> ConnectAsync(string path, string? token = null)
+    public Task<PresenceSocket> ConnectAsync(string path, string? token = null, IPAddress? source = null)
     {
         token ??= Token(OrgOf(path));
         var separator = path.Contains('?') ? '&' : '?';
-        return PresenceSocket.ConnectAsync(new Uri(WebSocketAddress, $"{path}{separator}access_token={Uri.EscapeDataString(token)}"));
+        return PresenceSocket.ConnectAsync(new Uri(WebSocketAddress, $"{path}{separator}access_token={Uri.EscapeDataString(token)}"), source);
     }
 
     /// <summary>Opens a socket without any credentials.</summary>
-    public Task<PresenceSocket> ConnectAnonymousAsync(string path) => PresenceSocket.ConnectAsync(new Uri(WebSocketAddress, path));
+    public Task<PresenceSocket> ConnectAnonymousAsync(string path, IPAddress? source = null) =>
+        PresenceSocket.ConnectAsync(new Uri(WebSocketAddress, path), source);
 
-    private static string OrgOf(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries) is ["organisation", var org, ..] ? Uri.UnescapeDataString(org) : "none";
-
-    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+    private static string OrgOf(string path) =>
+        path.Split('/', StringSplitOptions.RemoveEmptyEntries) is ["organisation", var org, ..] ? Uri.UnescapeDataString(org) : "none";
 
     private static int FreePort()
     {

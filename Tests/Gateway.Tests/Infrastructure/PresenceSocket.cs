@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -24,12 +26,33 @@ public sealed class PresenceSocket : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
-    public static async Task<PresenceSocket> ConnectAsync(Uri uri)
+    /// <param name="source">A loopback source address to connect from (127.0.0.x), e.g. to stay out of another test's per-address limits.</param>
+    public static async Task<PresenceSocket> ConnectAsync(Uri uri, IPAddress? source = null)
     {
         var socket = new ClientWebSocket();
-        await socket.ConnectAsync(uri, CancellationToken.None).WaitAsync(DefaultWait);
+        if (source is null)
+        {
+            await socket.ConnectAsync(uri, CancellationToken.None).WaitAsync(DefaultWait);
+        }
+        else
+        {
+            using var handler = BoundHandler(source);
+            await socket.ConnectAsync(uri, new HttpMessageInvoker(handler), CancellationToken.None).WaitAsync(DefaultWait);
+        }
         return new PresenceSocket(socket);
     }
+
+    /// <summary>An HTTP handler whose connections leave from <paramref name="source"/>.</summary>
+    public static SocketsHttpHandler BoundHandler(IPAddress source) => new()
+    {
+        ConnectCallback = async (context, cancellation) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(source, 0));
+            await socket.ConnectAsync(context.DnsEndPoint, cancellation);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+    };
 
     public Task SendAsync(object message) => SendTextAsync(JsonSerializer.Serialize(message));
 
