@@ -19,6 +19,9 @@ public sealed class AuthOptions
     /// <summary>OpenID Connect authority, e.g. https://login.example.com/tenant/v2.0.</summary>
     public string? Authority { get; set; }
 
+    /// <summary>Fetch the authority's metadata over HTTPS only; turn off only for a test authority on loopback.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
     /// <summary>Allowed difference between our clock and the issuer's.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -22,6 +22,7 @@ public static class PresenceAuthenticationExtensions
             {
                 jwt.Authority = options.Authority;
                 jwt.Audience = options.Audience;
+                jwt.RequireHttpsMetadata = options.RequireHttpsMetadata;
             }
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
