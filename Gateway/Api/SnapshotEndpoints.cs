@@ -11,7 +11,8 @@ public static class SnapshotEndpoints
     {
         var services = context.RequestServices;
         if (!PresenceIds.IsValid(key.OrgId)) return ApiProblems.Invalid("orgId", ApiValidation.Id(key.OrgId, "orgId")!);
-        if (!PresenceIds.IsValid(key.Id)) return ApiProblems.Invalid(key.Kind == TopicKind.User ? "userId" : "groupId", ApiValidation.Id(key.Id, "id")!);
+        var idField = key.Kind == TopicKind.User ? "userId" : "groupId";
+        if (!PresenceIds.IsValid(key.Id)) return ApiProblems.Invalid(idField, ApiValidation.Id(key.Id, idField)!);
 
         var grains = services.GetRequiredService<IClusterClient>();
         var clock = services.GetRequiredService<TimeProvider>();

@@ -13,13 +13,13 @@ public readonly record struct PresenceError(int Code, string Message)
 /// (RFC 6455 §7.4.1) or documented extensions.
 /// </summary>
 /// <remarks>
-/// Reconnect classes (docs/protocol.md): 1001, 1011, 1012, 1013 and 4004 are transient — reconnect with backoff;
-/// 4001, 4002, 4005 are terminal for that path; 4003, 4006 need a different token; 1003, 1008, 1009 and 4000 are client bugs;
-/// 4008 is transient but should back off longer (30 s or more).
+/// Reconnect classes (docs/protocol.md): 1011, 1012, 1013 and 4004 are transient — reconnect with backoff; 4008 is
+/// transient but should back off longer (30 s or more); 4001, 4002, 4005 are terminal for that path; 4003 and 4006
+/// need a different token; 1003, 1008, 1009 and 4000 are client bugs.
 /// </remarks>
 public static class PresenceCloseCodes
 {
-    /// <summary>Malformed JSON, an unknown action or a missing field; sent as an error frame, the socket stays open.</summary>
+    /// <summary>Malformed JSON, an unknown action or type, or a field of the wrong type; sent as an error frame, the socket stays open.</summary>
     public static readonly PresenceError InvalidMessage = new(4000, "INVALID_MESSAGE");
     public static readonly PresenceError InvalidOrgId = new(4001, "INVALID_ORG_ID");
     public static readonly PresenceError InvalidUserId = new(4002, "INVALID_USER_ID");

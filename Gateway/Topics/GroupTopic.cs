@@ -74,7 +74,7 @@ public sealed class GroupTopic(TopicKey key, IStreamProvider streams, TopicServi
 
             case GroupEventKind.GroupChanged when evt.Group is { } group:
                 Install(group);
-                return new TopicChange(PresenceMessageWriter.GroupUpdate(group, snapshot: false, evt.Timestamp, now));
+                return new TopicChange(PresenceMessageWriter.GroupUpdate(group, snapshot: false, evt.Timestamp, now), MembershipChanged: true);
 
             case GroupEventKind.Removed:
                 return new TopicChange(null, PresenceCloseCodes.InvalidGroupId, "The group was removed from the directory.");

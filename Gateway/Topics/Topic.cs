@@ -20,6 +20,8 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
 
     private readonly object _gate = new();
     private readonly HashSet<ITopicSubscriber> _subscribers = [];
+    // Subscribers admitted only as members (agents on a group), re-checked whenever the membership may have changed.
+    private readonly Dictionary<ITopicSubscriber, string> _membersOnly = [];
     private readonly List<TEvent> _buffer = [];
     private readonly IStreamProvider _streams;
     private readonly TopicServices _services;
@@ -106,6 +108,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
                 return SubscribeOutcome.AccessDenied;
             }
             _subscribers.Add(subscriber);
+            if (requiredMember is not null) _membersOnly[subscriber] = requiredMember;
             subscriber.Send(RenderSnapshot(_services.Clock.GetUtcNow()));
         }
         return SubscribeOutcome.Subscribed;
@@ -115,6 +118,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
     {
         lock (_gate)
         {
+            _membersOnly.Remove(subscriber);
             if (_subscribers.Remove(subscriber)) ScheduleReleaseLocked();
         }
     }
@@ -200,11 +204,26 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
         {
             foreach (var subscriber in _subscribers) subscriber.Close(error, change.TerminalDescription ?? error.Message);
             _subscribers.Clear();
+            _membersOnly.Clear();
             _loading = null; // a later subscribe must find out afresh whether the target exists
             _loaded = false;
             ScheduleReleaseLocked();
         }
+        if (change.MembershipChanged) RevokeFormerMembersLocked();
         if (change.Resync) StartResyncLocked();
+    }
+
+    /// <summary>An agent taken out of a group stops seeing it at once: its socket is closed with 4006.</summary>
+    private void RevokeFormerMembersLocked()
+    {
+        if (_membersOnly.Count == 0) return;
+        foreach (var (subscriber, userId) in _membersOnly.Where(m => !HasMember(m.Value)).ToArray())
+        {
+            _membersOnly.Remove(subscriber);
+            _subscribers.Remove(subscriber);
+            subscriber.Close(PresenceCloseCodes.GroupAccessDenied, $"User '{userId}' is no longer a member of this group.");
+        }
+        ScheduleReleaseLocked();
     }
 
     private void BufferLocked(TEvent evt)
@@ -279,6 +298,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
                         return;
                     }
                     InstallLocked(snapshot);
+                    RevokeFormerMembersLocked();
                     var frame = RenderSnapshot(_services.Clock.GetUtcNow());
                     foreach (var subscriber in _subscribers) subscriber.Send(frame);
                     DrainBufferLocked();
@@ -338,6 +358,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
     {
         foreach (var subscriber in _subscribers) subscriber.Close(error, description);
         _subscribers.Clear();
+        _membersOnly.Clear();
         _loading = null;
         _loaded = false;
         ScheduleReleaseLocked();
@@ -385,4 +406,5 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
 }
 
 /// <summary>What applying one event produced: a frame for every subscriber, and whether the topic ended.</summary>
-public readonly record struct TopicChange(byte[]? Frame, PresenceError? Terminal = null, string? TerminalDescription = null, bool Resync = false);
+public readonly record struct TopicChange(byte[]? Frame, PresenceError? Terminal = null, string? TerminalDescription = null,
+    bool Resync = false, bool MembershipChanged = false);

@@ -104,4 +104,23 @@ public sealed class AuthorizationTests(GatewayHost host)
         Assert.Equal(HttpStatusCode.Forbidden, (await supervisor.PutAsJsonAsync(tenant.UserPath("u3"), new { displayName = "New" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await system.PostAsJsonAsync($"{tenant.UserPath("u2")}/calls", new { callId = "c", direction = "inbound" })).StatusCode);
     }
+
+    [Fact]
+    public async Task Agent_TakenOutOfTheGroup_LosesTheSubscriptionWith4006()
+    {
+        var tenant = await TestTenant.CreateAsync(host, users: 3);
+        await using var agent = await host.ConnectAsync(tenant.GroupPath("g1"), GatewayHost.Token(tenant.OrgId, "u2", PresenceRoles.Agent));
+        await agent.SubscribeGroupAsync(tenant.OrgId, "g1");
+        await agent.ReceiveAsync();
+        await using var supervisor = await host.ConnectAsync(tenant.GroupPath("g1"));
+        await supervisor.SubscribeGroupAsync(tenant.OrgId, "g1");
+        await supervisor.ReceiveAsync();
+
+        var removed = await tenant.Http.DeleteAsync($"{tenant.GroupPath("g1")}/members/u2");
+        Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
+
+        await agent.ExpectErrorAndCloseAsync(4006, "GROUP_ACCESS_DENIED");
+        var update = await supervisor.ReceiveUntilAsync(m => (string?)m["type"] == "group_presence_update");
+        Assert.Equal(2, (int)update["data"]!["summary"]!["totalMembers"]!);
+    }
 }
