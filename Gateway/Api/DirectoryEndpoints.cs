@@ -12,7 +12,7 @@ public static class DirectoryEndpoints
 
     public static IEndpointRouteBuilder MapDirectoryApi(this IEndpointRouteBuilder app)
     {
-        var org = app.MapGroup("/organisation/{orgId}");
+        var org = app.MapGroup("/organisation/{orgId}").RequireAuthorization(PresencePolicies.SameOrganisation);
         org.MapGet("", GetOrganisationAsync).RequireAccess(ApiAccess.Read);
         org.MapPut("", PutOrganisationAsync).RequireAccess(ApiAccess.Directory);
         org.MapPut("/user/{userId}", PutUserAsync).RequireAccess(ApiAccess.Directory);

@@ -7,7 +7,7 @@ public static class PresenceEndpoints
 {
     public static IEndpointRouteBuilder MapPresenceApi(this IEndpointRouteBuilder app)
     {
-        var user = app.MapGroup("/organisation/{orgId}/user/{userId}");
+        var user = app.MapGroup("/organisation/{orgId}/user/{userId}").RequireAuthorization(PresencePolicies.SameOrganisation);
         user.MapPut("/presence", SetPresenceAsync).RequireAccess(ApiAccess.Presence);
         user.MapPost("/calls", StartCallAsync).RequireAccess(ApiAccess.CallsAndQueues);
         user.MapDelete("/calls/{callId}", EndCallAsync).RequireAccess(ApiAccess.CallsAndQueues);

@@ -7,7 +7,7 @@ public static class QueueEndpoints
 {
     public static IEndpointRouteBuilder MapQueueApi(this IEndpointRouteBuilder app)
     {
-        var queue = app.MapGroup("/organisation/{orgId}/user-group/{groupId}/queue/calls");
+        var queue = app.MapGroup("/organisation/{orgId}/user-group/{groupId}/queue/calls").RequireAuthorization(PresencePolicies.SameOrganisation);
         queue.MapPost("", EnqueueAsync).RequireAccess(ApiAccess.CallsAndQueues);
         queue.MapDelete("/{callId}", DequeueAsync).RequireAccess(ApiAccess.CallsAndQueues);
         return app;

@@ -28,11 +28,13 @@ public static class PresenceGatewayExtensions
 
     public static WebApplication UsePresenceGateway(this WebApplication app)
     {
+        app.UseForwardedHeaders(); // first: the real client address matters to the handshake limiter
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseWebSockets(); // first: authentication and the handshake limiter ask whether a request is a WebSocket upgrade
         app.UseAuthentication();
         app.UseRateLimiter();
+        app.UseAuthorization();
         app.MapPresenceSockets();
         app.MapDirectoryApi();
         app.MapPresenceApi();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace FreedomCti.Presence.Gateway.Limits;
@@ -15,6 +16,14 @@ public static class LimitsExtensions
         builder.Services.AddSingleton<ConnectionQuota>();
         builder.Services.AddHostedService<ConnectionLeaseRenewer>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var network in limits.TrustedProxyNetworks ?? [])
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
 
         builder.Services.AddRateLimiter(rate =>
         {

@@ -32,6 +32,18 @@ public sealed class LimitsOptions
     /// <summary>REST request bodies; the bulk directory import has its own, larger limit.</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
-    /// <summary>Browser origins allowed to open sockets ("*" allows any). Requests without an Origin header (non-browser clients) are allowed.</summary>
-    public string[] AllowedOrigins { get; set; } = ["http://localhost:8080", "http://127.0.0.1:8080"];
+    /// <summary>
+    /// Browser origins allowed to open sockets ("*" allows any); unset means the local development origins.
+    /// Requests without an Origin header (non-browser clients) are allowed.
+    /// </summary>
+    /// <remarks>Nullable on purpose: configuration binding appends to a pre-filled array instead of replacing it.</remarks>
+    public string[]? AllowedOrigins { get; set; }
+
+    public IReadOnlyCollection<string> EffectiveAllowedOrigins => AllowedOrigins ?? ["http://localhost:8080", "http://127.0.0.1:8080"];
+
+    /// <summary>
+    /// Networks (CIDR, e.g. 10.0.0.0/8) of the reverse proxies or ingress in front of the gateway, whose
+    /// X-Forwarded-For is trusted; without it every client behind an ingress would share one handshake budget.
+    /// </summary>
+    public string[]? TrustedProxyNetworks { get; set; }
 }

@@ -1,6 +1,6 @@
 namespace FreedomCti.Presence.Gateway.Limits;
 
-/// <summary>A token bucket for one socket's client messages; a struct so it costs a socket 16 bytes, no timer.</summary>
+/// <summary>A token bucket for one socket's client messages: a few fields inside the connection, no timer, no allocation.</summary>
 public struct MessageRateLimit(double perSecond, int burst, long startTimestamp)
 {
     private double _tokens = burst;

@@ -57,7 +57,7 @@ public static class ClientMessageParser
             ("refresh_token", _) when !string.IsNullOrEmpty(token) => new ClientMessage(ClientMessageKind.RefreshToken, Token: token),
             ("refresh_token", _) => ClientMessage.Invalid("refresh_token needs a \"token\"."),
             (null, "ping") => new ClientMessage(ClientMessageKind.Ping),
-            (null, null) => ClientMessage.Invalid("A message needs an \"action\" (subscribe, unsubscribe) or a \"type\" (ping)."),
+            (null, null) => ClientMessage.Invalid("A message needs an \"action\" (subscribe, unsubscribe, refresh_token) or a \"type\" (ping)."),
             (null, _) => ClientMessage.Invalid($"Unknown type '{Truncate(type)}'; the only client type is ping."),
             _ => ClientMessage.Invalid($"Unknown action '{Truncate(action)}'; actions are subscribe, unsubscribe and refresh_token."),
         };

@@ -31,7 +31,7 @@ public sealed class DevTokenPrinter(SigningKeys keys, AuthOptions options, IServ
 
         Console.WriteLine($$"""
 
-            Development tokens for {{DemoTenant.OrgId}} (random key made for this run; valid {{options.DevTokenLifetime.TotalHours:0}} h):
+            Development tokens for {{DemoTenant.OrgId}} (random key made for this run; valid for {{options.DevTokenLifetime}}):
               agent user-001:          {{agent}}
               supervisor user-67890:   {{supervisor}}
               admin + system:          {{admin}}

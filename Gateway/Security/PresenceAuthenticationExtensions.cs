@@ -9,7 +9,7 @@ public static class PresenceAuthenticationExtensions
     public static WebApplicationBuilder AddPresenceAuthentication(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new();
-        var keys = new SigningKeys(options);
+        var keys = new SigningKeys(options, demo: builder.Configuration.GetValue("Demo:Seed", false));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton<TokenValidator>();
@@ -56,7 +56,7 @@ public static class PresenceAuthenticationExtensions
                 },
             };
         });
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorizationBuilder().AddPresencePolicies();
 
         // Request-start logs carry the query string, which may hold a token. Pinned in code so configuration cannot undo it.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);

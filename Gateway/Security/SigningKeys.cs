@@ -9,8 +9,13 @@ public sealed class SigningKeys
 {
     public const int MinimumKeyBytes = 32;
 
-    public SigningKeys(AuthOptions options)
+    /// <param name="demo">True in the demo run (Demo:Seed): only then may a missing key source be replaced by a random one.</param>
+    public SigningKeys(AuthOptions options, bool demo)
     {
+        if (!string.IsNullOrEmpty(options.SigningKey) && !string.IsNullOrEmpty(options.Authority))
+        {
+            throw new InvalidOperationException("Set either Auth:SigningKey or Auth:Authority, not both: a gateway trusts one key source.");
+        }
         if (!string.IsNullOrEmpty(options.SigningKey))
         {
             var bytes = Encoding.UTF8.GetBytes(options.SigningKey);
@@ -22,6 +27,12 @@ public sealed class SigningKeys
         }
         else if (string.IsNullOrEmpty(options.Authority))
         {
+            if (!demo)
+            {
+                throw new InvalidOperationException(
+                    "No token key source is configured: set Auth:SigningKey or Auth:Authority. " +
+                    "Only the demo run (Demo:Seed=true) makes a random development key.");
+            }
             Key = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(48));
             IsDevelopmentKey = true;
         }
