@@ -25,7 +25,7 @@ public sealed class PresenceConnection : ITopicSubscriber
     private PendingClose? _close;
     private bool _subscribed;
 
-    private sealed record PendingClose(PresenceError Error, string Description);
+    private sealed record PendingClose(PresenceError Error, string Description, int? ReconnectAfterMs = null);
 
     public PresenceConnection(WebSocket socket, TopicKey path, string connectionId, ConnectionServices services)
     {
@@ -49,6 +49,9 @@ public sealed class PresenceConnection : ITopicSubscriber
 
     public TopicKey Path => _path;
 
+    /// <summary>Frames waiting to be written to the socket (the send-queue depth metric).</summary>
+    public int QueuedFrames => _outbox.Reader.CanCount ? _outbox.Reader.Count : 0;
+
     public void Send(byte[] frame)
     {
         if (_outbox.Writer.TryWrite(frame)) return;
@@ -59,10 +62,13 @@ public sealed class PresenceConnection : ITopicSubscriber
         }
     }
 
-    public void Close(PresenceError error, string description)
+    public void Close(PresenceError error, string description) => Close(error, description, null);
+
+    /// <param name="reconnectAfterMs">For transient closes: how long the client should wait before reconnecting (sent in the error frame).</param>
+    public void Close(PresenceError error, string description, int? reconnectAfterMs)
     {
         // First close wins; queued frames are abandoned, the error frame and close frame go out next.
-        if (Interlocked.CompareExchange(ref _close, new PendingClose(error, description), null) is null)
+        if (Interlocked.CompareExchange(ref _close, new PendingClose(error, description, reconnectAfterMs), null) is null)
         {
             GatewayLog.ConnectionClosing(_logger, ConnectionId, error.Code, error.Message, description);
             _outbox.Writer.TryComplete();
@@ -263,7 +269,7 @@ public sealed class PresenceConnection : ITopicSubscriber
     {
         if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
         using var timeout = new CancellationTokenSource(_options.CloseTimeout);
-        await _socket.SendAsync(PresenceMessageWriter.Error(close.Error, close.Description), WebSocketMessageType.Text, true, timeout.Token);
+        await _socket.SendAsync(PresenceMessageWriter.Error(close.Error, close.Description, close.ReconnectAfterMs), WebSocketMessageType.Text, true, timeout.Token);
         await _socket.CloseOutputAsync(close.Error.Status, close.Error.Message, timeout.Token);
     }
 

@@ -5,13 +5,14 @@ using FreedomCti.Presence.Gateway.Topics;
 
 namespace FreedomCti.Presence.Gateway.Hosting;
 
-/// <summary>Registers and maps the gateway: sockets, topic hub, REST API and health.</summary>
+/// <summary>Registers and maps the gateway: sockets, topic hub, REST API, health, drain and metrics.</summary>
 public static class PresenceGatewayExtensions
 {
     public static WebApplicationBuilder AddPresenceGateway(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section));
+        var section = builder.Configuration.GetSection(GatewayOptions.Section);
+        services.AddOptions<GatewayOptions>().Bind(section);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<OrganisationCache>();
@@ -20,9 +21,16 @@ public static class PresenceGatewayExtensions
         services.AddSingleton<ConnectionServices>();
         services.AddSingleton<ApiContext>();
         services.AddHostedService<TopicAuditor>();
+        services.AddSingleton<GatewayDrain>();
+        services.AddHostedService(sp => sp.GetRequiredService<GatewayDrain>());
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = section.Get<GatewayOptions>()?.ShutdownTimeout ?? new GatewayOptions().ShutdownTimeout);
         services.AddProblemDetails();
+        services.AddExceptionHandler<ClusterUnavailableHandler>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
-        services.AddHealthChecks();
+        services.AddHealthChecks()
+            .AddCheck<GatewayReadinessCheck>("gateway", tags: [GatewayReadinessCheck.ReadyTag])
+            .AddCheck<GatewayStartupCheck>("started", tags: [GatewayReadinessCheck.StartupTag]);
+        services.AddGatewayObservability();
         return builder;
     }
 
@@ -30,12 +38,16 @@ public static class PresenceGatewayExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<ClusterAvailabilityGate>();
         app.UseWebSockets();
         app.MapPresenceSockets();
         app.MapDirectoryApi();
         app.MapPresenceApi();
         app.MapQueueApi();
-        app.MapHealthChecks("/health/live");
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(GatewayReadinessCheck.ReadyTag) });
+        app.MapHealthChecks("/health/startup", new() { Predicate = c => c.Tags.Contains(GatewayReadinessCheck.StartupTag) });
+        app.ObserveGateway();
         return app;
     }
 }
