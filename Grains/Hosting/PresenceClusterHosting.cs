@@ -39,6 +39,7 @@ public static class PresenceClusterHosting
             });
         }
         silo.Configure<ClusterMembershipOptions>(o => ApplyMembership(o, options.Membership));
+        if (!string.IsNullOrEmpty(options.SiloName)) silo.Configure<SiloOptions>(o => o.SiloName = options.SiloName);
 
         if (options.Storage == StorageProvider.AzureStorage)
         {

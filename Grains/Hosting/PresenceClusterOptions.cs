@@ -68,6 +68,9 @@ public sealed class PresenceClusterOptions
     /// <summary>The address other silos and clients use to reach this silo (the pod IP in Kubernetes); loopback by default.</summary>
     public string? AdvertisedIPAddress { get; set; }
 
+    /// <summary>The silo's name in the membership table and the dashboard (the pod name in Kubernetes); Orleans picks one when empty.</summary>
+    public string? SiloName { get; set; }
+
     /// <summary>Failure detection and membership timings; see <see cref="PresenceMembershipOptions"/>.</summary>
     public PresenceMembershipOptions Membership { get; set; } = new();
 
