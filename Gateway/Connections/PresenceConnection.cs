@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using FreedomCti.Presence.Gateway.Hosting;
 using FreedomCti.Presence.Gateway.Protocol;
 using FreedomCti.Presence.Gateway.Topics;
 using Microsoft.Extensions.Logging;
@@ -78,6 +79,8 @@ public sealed class PresenceConnection : ITopicSubscriber
     /// <summary>Runs the connection until either side closes it or the gateway stops.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
+        // Every log line of this socket (the request's scope too) carries its ids.
+        using var scope = _logger.BeginScope(LogScopes.ForTopic(_path, ConnectionId));
         _metrics.SocketOpened();
         GatewayLog.ConnectionOpened(_logger, ConnectionId, _path.ToString());
         using var receiveCancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);

@@ -39,6 +39,8 @@ public static class PresenceGatewayExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ClusterAvailabilityGate>();
+        app.UseRouting();
+        app.Use(LogScopes.FromRouteAsync); // after routing: the route's ids are known
         app.UseWebSockets();
         app.MapPresenceSockets();
         app.MapDirectoryApi();
