@@ -1,4 +1,5 @@
 using FreedomCti.Presence.Hosting;
+using Orleans.Dashboard;
 
 namespace FreedomCti.Presence.Gateway.Hosting;
 
@@ -10,10 +11,15 @@ public static class PresenceClusterExtensions
         var options = builder.Configuration.GetSection(PresenceClusterOptions.Section).Get<PresenceClusterOptions>() ?? new();
         builder.Services.AddSingleton(options);
 
+        var dashboard = PresenceDashboard.IsEnabled(builder.Configuration);
         if (options.Mode == ClusterMode.Embedded)
         {
             // A silo in this process; the IClusterClient it provides is used by the hub and the REST API.
-            builder.UseOrleans(silo => silo.UsePresenceCluster(options).AddActivityPropagation());
+            builder.UseOrleans(silo =>
+            {
+                silo.UsePresenceCluster(options).AddActivityPropagation();
+                if (dashboard) silo.AddDashboard();
+            });
         }
         else
         {
@@ -24,6 +30,7 @@ public static class PresenceClusterExtensions
                 // Silos may start after the gateway (a fresh deployment): keep trying until the host stops;
                 // the startup probe holds traffic back meanwhile.
                 .UseConnectionRetryFilter(RetryConnectAsync));
+            if (dashboard) builder.UseOrleansClient(client => client.AddDashboard());
             builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ClusterConnectionWatcher>());
         }
         return builder;

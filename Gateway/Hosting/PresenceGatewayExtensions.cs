@@ -31,6 +31,7 @@ public static class PresenceGatewayExtensions
             .AddCheck<GatewayReadinessCheck>("gateway", tags: [GatewayReadinessCheck.ReadyTag])
             .AddCheck<GatewayStartupCheck>("started", tags: [GatewayReadinessCheck.StartupTag]);
         services.AddGatewayObservability();
+        services.AddPresenceAdminPolicy();
         return builder;
     }
 
@@ -41,6 +42,7 @@ public static class PresenceGatewayExtensions
         app.UseMiddleware<ClusterAvailabilityGate>();
         app.UseRouting();
         app.Use(LogScopes.FromRouteAsync); // after routing: the route's ids are known
+        app.UseAuthorization();
         app.UseWebSockets();
         app.MapPresenceSockets();
         app.MapDirectoryApi();
@@ -50,6 +52,7 @@ public static class PresenceGatewayExtensions
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(GatewayReadinessCheck.ReadyTag) });
         app.MapHealthChecks("/health/startup", new() { Predicate = c => c.Tags.Contains(GatewayReadinessCheck.StartupTag) });
         app.ObserveGateway();
+        app.MapPresenceDashboard(); // admins only, when Dashboard:Enabled (Hosting/PresenceDashboard.cs)
         return app;
     }
 }

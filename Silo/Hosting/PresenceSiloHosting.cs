@@ -1,5 +1,6 @@
 using FreedomCti.Presence.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orleans.Dashboard;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -13,9 +14,12 @@ public static class PresenceSiloHosting
         var cluster = builder.Configuration.GetSection(PresenceClusterOptions.Section).Get<PresenceClusterOptions>() ?? new();
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new();
 
-        builder.UseOrleans(orleans => orleans
-            .UsePresenceCluster(cluster)
-            .AddActivityPropagation());
+        builder.UseOrleans(orleans =>
+        {
+            orleans.UsePresenceCluster(cluster).AddActivityPropagation();
+            // The dashboard's data comes from the silos; it is served (to admins only) by the gateways.
+            if (builder.Configuration.GetValue("Dashboard:Enabled", false)) orleans.AddDashboard();
+        });
 
         // Orleans leaves the cluster (deactivates grains, marks itself dead in the table) inside this window.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = silo.ShutdownTimeout);
