@@ -29,8 +29,12 @@ public sealed class GridCluster(Azurite storage, ITestOutputHelper output, strin
         "--Cluster:Membership:IAmAliveTablePublishTimeout=00:00:05",
         "--Cluster:Membership:TableRefreshTimeout=00:00:02",
         "--Cluster:Membership:DeathVoteExpirationTimeout=00:00:30",
-        "--Logging:LogLevel:Default=Warning",
+        $"--Logging:LogLevel:Default={LogLevel}",
+        $"--Logging:LogLevel:Orleans={LogLevel}",
     ];
+
+    /// <summary>CLUSTER_TESTS_LOG_LEVEL=Information shows the processes' lifecycle in a failing test's output.</summary>
+    private static string LogLevel => Environment.GetEnvironmentVariable("CLUSTER_TESTS_LOG_LEVEL") ?? "Warning";
 
     private Dictionary<string, string> Env => new() { ["Cluster__StorageConnectionString"] = storage.ConnectionString };
 
