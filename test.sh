@@ -8,4 +8,15 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-dotnet test FreedomCti.Orleans.sln --configuration Release --logger "console;verbosity=minimal" "$@"
+# The cluster tests run a real Azurite (Azure Storage emulator) from a repo-local folder.
+if [ ! -f .tools/node_modules/azurite/dist/src/azurite.js ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "test.sh: Node.js and npm are required to install Azurite for the cluster tests." >&2
+    exit 1
+  fi
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error azurite@3
+fi
+
+dotnet build FreedomCti.Orleans.sln --configuration Release
+# One test assembly at a time: the cluster tests start several silo and gateway processes and need the cores.
+dotnet test FreedomCti.Orleans.sln --configuration Release --no-build -m:1 --logger "console;verbosity=minimal" "$@"

@@ -61,4 +61,10 @@ internal static partial class GatewayLog
 
     [LoggerMessage(31, LogLevel.Warning, "Demo tenant not seeded yet (attempt {Attempt})")]
     public static partial void DemoTenantRetry(ILogger logger, int attempt, Exception exception);
+
+    [LoggerMessage(22, LogLevel.Warning, "{Method} {Path} answered 503: the cluster call failed with {ExceptionType}")]
+    public static partial void ClusterCallFailed(ILogger logger, string method, string path, string exceptionType);
+
+    [LoggerMessage(23, LogLevel.Information, "Draining: not ready, closing {Connections} sockets with 1012, then waiting {DrainDelay} before shutdown")]
+    public static partial void Draining(ILogger logger, int connections, TimeSpan drainDelay);
 }

@@ -13,6 +13,7 @@ public sealed class GatewayMetrics : IDisposable
     private readonly Counter<long> _duplicates;
     private readonly Counter<long> _resyncs;
     private readonly Counter<long> _slowConsumers;
+    private readonly Histogram<double> _eventLatency;
     private long _openSockets;
     private long _messagesTotal;
     private long _resyncsTotal;
@@ -26,7 +27,22 @@ public sealed class GatewayMetrics : IDisposable
         _resyncs = _meter.CreateCounter<long>("presence.gateway.resyncs", description: "Topics reloaded from their grain after a gap, reconnect or silent stream.");
         _slowConsumers = _meter.CreateCounter<long>("presence.gateway.slow_consumers_closed", description: "Sockets closed because their send queue filled up.");
         _meter.CreateObservableUpDownCounter("presence.gateway.open_sockets", () => Interlocked.Read(ref _openSockets), description: "Open WebSocket connections.");
+        _eventLatency = _meter.CreateHistogram<double>("presence.gateway.event_latency", "ms",
+            "From the grain's change (REST write) to the frame being queued on the sockets, per topic kind.");
     }
+
+    /// <summary>
+    /// Gauges read from live state at scrape time: subscriptions per topic kind and send-queue depth.
+    /// Registered by the hosting code once the hub and registry exist (they depend on the cluster client).
+    /// </summary>
+    public void Observe(Func<IEnumerable<Measurement<long>>> subscriptions, Func<IEnumerable<Measurement<long>>> sendQueue)
+    {
+        _meter.CreateObservableGauge("presence.gateway.subscriptions", subscriptions, description: "Local socket subscriptions, tagged topic.kind (user|group).");
+        _meter.CreateObservableGauge("presence.gateway.send_queue_depth", sendQueue, description: "Frames waiting in socket send queues: total and the deepest single socket (tag stat).");
+    }
+
+    public void EventQueued(Topics.TopicKind kind, TimeSpan sinceChange) =>
+        _eventLatency.Record(Math.Max(0, sinceChange.TotalMilliseconds), new KeyValuePair<string, object?>("topic.kind", kind == Topics.TopicKind.User ? "user" : "group"));
 
     public long OpenSockets => Interlocked.Read(ref _openSockets);
     public long MessagesSent => Interlocked.Read(ref _messagesTotal);

@@ -31,4 +31,13 @@ public sealed class GatewayOptions
 
     /// <summary>How long a closing handshake may take before the socket is aborted.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>On SIGTERM: how long the gateway keeps answering (not ready) after closing its sockets, so the load balancer drops it first.</summary>
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Closed sockets are told to reconnect after a random delay up to this, so they do not all arrive at once.</summary>
+    public TimeSpan ReconnectJitter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Graceful-shutdown budget (drain included); the pod's terminationGracePeriodSeconds must be longer.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(20);
 }

@@ -25,6 +25,21 @@ public sealed class GroupGrain(
 
     private const int RefreshBatchSize = 500;
 
+
+    /// <summary>
+
+    /// Bound on reading one member while activating. A member whose silo is shutting down may be deactivating while it
+
+    /// awaits our UpdateMember (which waits for this activation): its snapshot call would be held until the 30 s response
+
+    /// timeout and stall both grains, and the silo's graceful shutdown with them. The held view is kept instead; the
+
+    /// member's pending UpdateMember lands right after activation.
+
+    /// </summary>
+
+    private static readonly TimeSpan MemberReadTimeout = TimeSpan.FromSeconds(2);
+
     private string _orgId = "";
     private string _groupId = "";
     private long _epoch;
@@ -228,7 +243,8 @@ public sealed class GroupGrain(
         try
         {
             // IUserGrain.GetSnapshotAsync interleaves, so this cannot deadlock with a user awaiting our UpdateMember.
-            var snapshot = await GrainFactory.GetGrain<IUserGrain>(PresenceIds.Key(_orgId, held.UserId)).GetSnapshotAsync();
+            var snapshot = await GrainFactory.GetGrain<IUserGrain>(PresenceIds.Key(_orgId, held.UserId)).GetSnapshotAsync()
+                .WaitAsync(MemberReadTimeout, time);
             return KeyValuePair.Create(held.UserId, snapshot?.ToMember());
         }
         catch (Exception ex)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FreedomCti.Presence.Gateway.Hosting;
 using FreedomCti.Presence.Gateway.Protocol;
 
 namespace FreedomCti.Presence.Gateway.Connections;
@@ -11,15 +12,21 @@ public sealed class ConnectionRegistry
 
     public int Count => _open.Count;
 
+    public IEnumerable<PresenceConnection> Open => _open.Values;
+
     public string NextId() => $"c{Interlocked.Increment(ref _next):x}-{Environment.ProcessId:x}";
 
     public void Add(PresenceConnection connection) => _open[connection.ConnectionId] = connection;
 
     public void Remove(PresenceConnection connection) => _open.TryRemove(connection.ConnectionId, out _);
 
-    /// <summary>Closes every socket with 1012 SERVICE_RESTART; clients should reconnect after a short random delay.</summary>
-    public void CloseAll(string description)
+    /// <summary>Closes every socket with 1012 SERVICE_RESTART, each with its own (jittered) reconnect hint.</summary>
+    public void CloseAll(Func<PresenceConnection, CloseHint> hint)
     {
-        foreach (var connection in _open.Values) connection.Close(PresenceCloseCodes.ServiceRestart, description);
+        foreach (var connection in _open.Values)
+        {
+            var (description, reconnectAfterMs) = hint(connection);
+            connection.Close(PresenceCloseCodes.ServiceRestart, description, reconnectAfterMs);
+        }
     }
 }

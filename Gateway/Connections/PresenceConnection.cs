@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using FreedomCti.Presence.Gateway.Hosting;
 using FreedomCti.Presence.Gateway.Limits;
 using FreedomCti.Presence.Gateway.Protocol;
 using FreedomCti.Presence.Gateway.Security;
@@ -31,7 +32,7 @@ public sealed class PresenceConnection : ITopicSubscriber
     private ITimer? _expiry;
     private MessageRateLimit _rate;
 
-    private sealed record PendingClose(PresenceError Error, string Description);
+    private sealed record PendingClose(PresenceError Error, string Description, int? ReconnectAfterMs = null);
 
     public PresenceConnection(WebSocket socket, TopicKey path, string connectionId, ConnectionServices services)
     {
@@ -56,6 +57,9 @@ public sealed class PresenceConnection : ITopicSubscriber
     public string ConnectionId { get; }
 
     public TopicKey Path => _path;
+
+    /// <summary>Frames waiting to be written to the socket (the send-queue depth metric).</summary>
+    public int QueuedFrames => _outbox.Reader.CanCount ? _outbox.Reader.Count : 0;
 
     /// <summary>
     /// Binds the socket to the caller its token names, and arms the close at the token's expiry
@@ -86,10 +90,13 @@ public sealed class PresenceConnection : ITopicSubscriber
         }
     }
 
-    public void Close(PresenceError error, string description)
+    public void Close(PresenceError error, string description) => Close(error, description, null);
+
+    /// <param name="reconnectAfterMs">For transient closes: how long the client should wait before reconnecting (sent in the error frame).</param>
+    public void Close(PresenceError error, string description, int? reconnectAfterMs)
     {
         // First close wins; queued frames are abandoned, the error frame and close frame go out next.
-        if (Interlocked.CompareExchange(ref _close, new PendingClose(error, description), null) is null)
+        if (Interlocked.CompareExchange(ref _close, new PendingClose(error, description, reconnectAfterMs), null) is null)
         {
             GatewayLog.ConnectionClosing(_logger, ConnectionId, error.Code, error.Message, description);
             _outbox.Writer.TryComplete();
@@ -99,6 +106,8 @@ public sealed class PresenceConnection : ITopicSubscriber
     /// <summary>Runs the connection until either side closes it or the gateway stops.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
+        // Every log line of this socket (the request's scope too) carries its ids.
+        using var scope = _logger.BeginScope(LogScopes.ForTopic(_path, ConnectionId));
         _metrics.SocketOpened();
         GatewayLog.ConnectionOpened(_logger, ConnectionId, _path.ToString());
         using var receiveCancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -322,7 +331,7 @@ public sealed class PresenceConnection : ITopicSubscriber
     {
         if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
         using var timeout = new CancellationTokenSource(_options.CloseTimeout);
-        await _socket.SendAsync(PresenceMessageWriter.Error(close.Error, close.Description), WebSocketMessageType.Text, true, timeout.Token);
+        await _socket.SendAsync(PresenceMessageWriter.Error(close.Error, close.Description, close.ReconnectAfterMs), WebSocketMessageType.Text, true, timeout.Token);
         await _socket.CloseOutputAsync(close.Error.Status, close.Error.Message, timeout.Token);
     }
 

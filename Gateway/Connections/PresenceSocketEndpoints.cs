@@ -1,4 +1,5 @@
 using FreedomCti.Presence.Gateway.Api;
+using FreedomCti.Presence.Gateway.Hosting;
 using FreedomCti.Presence.Gateway.Protocol;
 using FreedomCti.Presence.Gateway.Security;
 using FreedomCti.Presence.Gateway.Topics;
@@ -12,10 +13,6 @@ public static class PresenceSocketEndpoints
 {
     public static IEndpointRouteBuilder MapPresenceSockets(this IEndpointRouteBuilder app)
     {
-        var registry = app.ServiceProvider.GetRequiredService<ConnectionRegistry>();
-        app.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(
-            () => registry.CloseAll("The gateway is restarting; reconnect after a short random delay."));
-
         app.MapGet("/organisation/{orgId}/user/{userId}", (HttpContext context, string orgId, string userId) =>
             HandleAsync(context, new TopicKey(TopicKind.User, orgId, userId)));
         app.MapGet("/organisation/{orgId}/user-group/{groupId}", (HttpContext context, string orgId, string groupId) =>
@@ -28,6 +25,12 @@ public static class PresenceSocketEndpoints
         if (!context.WebSockets.IsWebSocketRequest)
         {
             return ApiAccessExtensions.Check(context, ApiAccess.Read) ?? await SnapshotEndpoints.GetAsync(context, key);
+        }
+
+        if (context.RequestServices.GetRequiredService<GatewayDrain>().IsDraining)
+        {
+            // Sockets already closed with 1012; a new one here would only be closed again. Go to another gateway.
+            return Results.Problem(statusCode: 503, title: "Gateway draining", detail: "This gateway is shutting down; connect to another one.");
         }
 
         var services = context.RequestServices.GetRequiredService<ConnectionServices>();

@@ -1,5 +1,5 @@
 using FreedomCti.Presence.Hosting;
-using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace FreedomCti.Presence.Gateway.Hosting;
 
@@ -11,21 +11,35 @@ public static class PresenceClusterExtensions
         var options = builder.Configuration.GetSection(PresenceClusterOptions.Section).Get<PresenceClusterOptions>() ?? new();
         builder.Services.AddSingleton(options);
 
+        var dashboard = PresenceDashboard.IsEnabled(builder.Configuration);
         if (options.Mode == ClusterMode.Embedded)
         {
             // A silo in this process; the IClusterClient it provides is used by the hub and the REST API.
-            builder.UseOrleans(silo => silo
-                .UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId)
-                .AddPresenceGrid());
+            builder.UseOrleans(silo =>
+            {
+                silo.UsePresenceCluster(options).AddActivityPropagation();
+                if (dashboard) silo.AddDashboard();
+            });
         }
         else
         {
+            builder.Services.AddSingleton<ClusterConnectionWatcher>();
             builder.UseOrleansClient(client => client
-                .UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId)
-                .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10))
-                .AddClusterConnectionStatusObserver<ClusterConnectionWatcher>()
-                .AddPresenceStreams());
+                .UsePresenceCluster(options)
+                .AddActivityPropagation()
+                // Silos may start after the gateway (a fresh deployment): keep trying until the host stops;
+                // the startup probe holds traffic back meanwhile.
+                .UseConnectionRetryFilter(RetryConnectAsync));
+            if (dashboard) builder.UseOrleansClient(client => client.AddDashboard());
+            builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ClusterConnectionWatcher>());
         }
         return builder;
+    }
+
+    private static async Task<bool> RetryConnectAsync(Exception exception, CancellationToken cancellation)
+    {
+        if (cancellation.IsCancellationRequested) return false;
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellation).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return !cancellation.IsCancellationRequested;
     }
 }

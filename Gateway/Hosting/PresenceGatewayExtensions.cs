@@ -5,13 +5,14 @@ using FreedomCti.Presence.Gateway.Topics;
 
 namespace FreedomCti.Presence.Gateway.Hosting;
 
-/// <summary>Registers and maps the gateway: sockets, topic hub, REST API and health.</summary>
+/// <summary>Registers and maps the gateway: sockets, topic hub, REST API, health, drain and metrics.</summary>
 public static class PresenceGatewayExtensions
 {
     public static WebApplicationBuilder AddPresenceGateway(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section));
+        var section = builder.Configuration.GetSection(GatewayOptions.Section);
+        services.AddOptions<GatewayOptions>().Bind(section);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<OrganisationCache>();
@@ -20,9 +21,17 @@ public static class PresenceGatewayExtensions
         services.AddSingleton<ConnectionServices>();
         services.AddSingleton<ApiContext>();
         services.AddHostedService<TopicAuditor>();
+        services.AddSingleton<GatewayDrain>();
+        services.AddHostedService(sp => sp.GetRequiredService<GatewayDrain>());
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = section.Get<GatewayOptions>()?.ShutdownTimeout ?? new GatewayOptions().ShutdownTimeout);
         services.AddProblemDetails();
+        services.AddExceptionHandler<ClusterUnavailableHandler>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
-        services.AddHealthChecks();
+        services.AddHealthChecks()
+            .AddCheck<GatewayReadinessCheck>("gateway", tags: [GatewayReadinessCheck.ReadyTag])
+            .AddCheck<GatewayStartupCheck>("started", tags: [GatewayReadinessCheck.StartupTag]);
+        services.AddGatewayObservability();
+        services.AddPresenceAdminPolicy(builder.Configuration);
         return builder;
     }
 
@@ -31,7 +40,10 @@ public static class PresenceGatewayExtensions
         app.UseForwardedHeaders(); // first: the real client address matters to the handshake limiter
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseWebSockets(); // first: authentication and the handshake limiter ask whether a request is a WebSocket upgrade
+        app.UseMiddleware<ClusterAvailabilityGate>();
+        app.UseWebSockets(); // before authentication and the handshake limiter: they ask whether a request is an upgrade
+        app.UseRouting();
+        app.Use(LogScopes.FromRouteAsync); // after routing: the route's ids are known
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -39,7 +51,11 @@ public static class PresenceGatewayExtensions
         app.MapDirectoryApi();
         app.MapPresenceApi();
         app.MapQueueApi();
-        app.MapHealthChecks("/health/live");
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(GatewayReadinessCheck.ReadyTag) });
+        app.MapHealthChecks("/health/startup", new() { Predicate = c => c.Tags.Contains(GatewayReadinessCheck.StartupTag) });
+        app.ObserveGateway();
+        app.MapPresenceDashboard(); // admins only, when Dashboard:Enabled (Hosting/PresenceDashboard.cs)
         return app;
     }
 }

@@ -90,12 +90,14 @@ public static class PresenceMessageWriter
         w.WriteEndObject();
     });
 
-    public static byte[] Error(PresenceError error, string description) => Write(w =>
+    /// <summary>An error frame; <paramref name="reconnectAfterMs"/> is the jittered reconnect hint of a transient close (1012).</summary>
+    public static byte[] Error(PresenceError error, string description, int? reconnectAfterMs = null) => Write(w =>
     {
         w.WriteString("type", "error");
         w.WriteNumber("code", error.Code);
         w.WriteString("message", error.Message);
         w.WriteString("description", description);
+        if (reconnectAfterMs is { } after) w.WriteNumber("reconnectAfterMs", after);
     });
 
     public static byte[] Pong(DateTimeOffset now) => Write(w =>

@@ -57,6 +57,9 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
 
     protected abstract long SeqOf(TEvent evt);
 
+    /// <summary>When the grain made the change the event carries (for the write-to-frame latency metric).</summary>
+    protected abstract DateTimeOffset TimestampOf(TEvent evt);
+
     /// <summary>Replaces the held state; returns its seq.</summary>
     protected abstract long Install(TSnapshot snapshot);
 
@@ -193,12 +196,14 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
             return;
         }
 
-        var change = Apply(evt, _services.Clock.GetUtcNow());
+        var now = _services.Clock.GetUtcNow();
+        var change = Apply(evt, now);
         _seq = seq;
         if (change.Frame is { } frame)
         {
             foreach (var subscriber in _subscribers) subscriber.Send(frame);
             _services.Metrics.Delivered(_subscribers.Count, frame.Length);
+            _services.Metrics.EventQueued(Key.Kind, now - TimestampOf(evt));
         }
         if (change.Terminal is { } error)
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using FreedomCti.Presence.Gateway.Demo;
+using FreedomCti.Presence.Hosting;
 using FreedomCti.Presence.Gateway.Hosting;
 using FreedomCti.Presence.Gateway.Limits;
 using FreedomCti.Presence.Gateway.Security;

@@ -1,0 +1,120 @@
+using System.Net;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Orleans.Configuration;
+
+namespace FreedomCti.Presence.Hosting;
+
+/// <summary>
+/// Turns <see cref="PresenceClusterOptions"/> into Orleans providers, for silos and for cluster clients alike,
+/// so that both sides of the grid always agree on clustering, storage and stream provider.
+/// </summary>
+public static class PresenceClusterHosting
+{
+    private const string GrainStateTable = "PresenceGrainState";
+    private const string PubSubTable = "PresencePubSub";
+
+    /// <summary>Clustering, endpoints, membership timings, storage and streams for a silo; then <see cref="PresenceSiloExtensions.AddPresenceGrid"/>.</summary>
+    public static ISiloBuilder UsePresenceCluster(this ISiloBuilder silo, PresenceClusterOptions options, Action<PresenceGridOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(options);
+
+        if (options.Clustering == ClusteringProvider.Localhost)
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+        }
+        else
+        {
+            silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(ConnectionString(options)));
+            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.AdvertisedIPAddress = string.IsNullOrEmpty(options.AdvertisedIPAddress) ? IPAddress.Loopback : IPAddress.Parse(options.AdvertisedIPAddress);
+                o.SiloPort = options.SiloPort;
+                o.GatewayPort = options.GatewayPort;
+                // Listen on every interface: in a pod the advertised address is the pod IP.
+                o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, options.SiloPort);
+                o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, options.GatewayPort);
+            });
+        }
+        silo.Configure<ClusterMembershipOptions>(o => ApplyMembership(o, options.Membership));
+        if (!string.IsNullOrEmpty(options.SiloName)) silo.Configure<SiloOptions>(o => o.SiloName = options.SiloName);
+
+        if (options.Storage == StorageProvider.AzureStorage)
+        {
+            silo.AddAzureTableGrainStorage(PresenceStorage.Name, o => Table(o, options, GrainStateTable));
+            silo.AddAzureTableGrainStorage(PresenceStorage.PubSub, o => Table(o, options, PubSubTable));
+        }
+        if (options.Streams == StreamsProvider.AzureQueue)
+        {
+            silo.AddAzureQueueStreams(PresenceStreams.ProviderName, streams =>
+            {
+                streams.ConfigureAzureQueue(q => q.Configure(o => o.QueueServiceClient = new QueueServiceClient(ConnectionString(options))));
+                streams.ConfigurePullingAgent(agent => agent.Configure(o =>
+                {
+                    o.GetQueueMsgsTimerPeriod = new PresenceGridOptions().StreamPollPeriod;
+                    o.InitialSubscriptionStartPosition = Orleans.Streams.StreamSubscriptionStartPosition.Latest;
+                }));
+            });
+        }
+        return silo.AddPresenceGrid(grid =>
+        {
+            grid.UseMemoryStorage = options.Storage == StorageProvider.Memory;
+            grid.UseMemoryStreams = options.Streams == StreamsProvider.Memory;
+            configure?.Invoke(grid);
+        });
+    }
+
+    /// <summary>Clustering and the matching stream provider for an external client (a gateway in Client mode).</summary>
+    public static IClientBuilder UsePresenceCluster(this IClientBuilder client, PresenceClusterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+
+        if (options.Clustering == ClusteringProvider.Localhost)
+        {
+            client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
+        }
+        else
+        {
+            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(ConnectionString(options)));
+            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+        }
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+
+        if (options.Streams == StreamsProvider.AzureQueue)
+        {
+            client.AddAzureQueueStreams(PresenceStreams.ProviderName, streams =>
+                streams.ConfigureAzureQueue(q => q.Configure(o => o.QueueServiceClient = new QueueServiceClient(ConnectionString(options)))));
+        }
+        else
+        {
+            client.AddPresenceStreams();
+        }
+        return client;
+    }
+
+    private static void ApplyMembership(ClusterMembershipOptions o, PresenceMembershipOptions m)
+    {
+        o.ProbeTimeout = m.ProbeTimeout;
+        o.NumMissedProbesLimit = m.NumMissedProbesLimit;
+        o.NumVotesForDeathDeclaration = m.NumVotesForDeathDeclaration;
+        o.DeathVoteExpirationTimeout = m.DeathVoteExpirationTimeout;
+        o.IAmAliveTablePublishTimeout = m.IAmAliveTablePublishTimeout;
+        o.TableRefreshTimeout = m.TableRefreshTimeout;
+        o.DefunctSiloExpiration = m.DefunctSiloExpiration;
+    }
+
+    private static void Table(AzureTableStorageOptions o, PresenceClusterOptions options, string table)
+    {
+        o.TableServiceClient = new TableServiceClient(ConnectionString(options));
+        o.TableName = table;
+    }
+
+    private static string ConnectionString(PresenceClusterOptions options) =>
+        string.IsNullOrWhiteSpace(options.StorageConnectionString)
+            ? throw new InvalidOperationException("Cluster:StorageConnectionString is required for Azure clustering, storage or queue streams.")
+            : options.StorageConnectionString;
+}
