@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Immutable;
 using FreedomCti.Presence.Persistence;
 using FreedomCti.Presence.State;
@@ -206,7 +207,8 @@ public sealed class GroupGrain(
             _state.Summary,
             _state.Queue.ToMetrics(now),
             member,
-            withSnapshot ? _state.ToSnapshot(_orgId, _groupId, now) : null);
+            withSnapshot ? _state.ToSnapshot(_orgId, _groupId, now) : null,
+            Activity.Current?.Id);
         return _stream.OnNextAsync(evt);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FreedomCti.Presence.Persistence;
 using FreedomCti.Presence.State;
 using Orleans.Streams;
@@ -48,7 +49,7 @@ public sealed class UserGrain(
         // A tombstone rather than ClearStateAsync: it keeps Seq, so a user re-created under the same id continues
         // above every seq already published and the groups' "newer view wins" rule keeps working for it.
         await SaveAsync(_state.WithDeleted(Now));
-        await _stream.OnNextAsync(new UserEvent(_state.Seq, UserEventKind.Removed, null, _state.ChangedAt));
+        await _stream.OnNextAsync(new UserEvent(_state.Seq, UserEventKind.Removed, null, _state.ChangedAt, Activity.Current?.Id));
         return formerGroups;
     }
 
@@ -110,7 +111,7 @@ public sealed class UserGrain(
             return;
         }
         await SaveAsync(next);
-        await _stream.OnNextAsync(new UserEvent(_state.Seq, UserEventKind.Changed, _state.ToSnapshot(_orgId, _userId), _state.ChangedAt));
+        await _stream.OnNextAsync(new UserEvent(_state.Seq, UserEventKind.Changed, _state.ToSnapshot(_orgId, _userId), _state.ChangedAt, Activity.Current?.Id));
         if (_state.Groups.Count > 0)
         {
             var member = _state.ToMember(_userId);

@@ -9,15 +9,19 @@ namespace FreedomCti.Presence.Gateway.Hosting;
 /// <summary>OpenTelemetry metrics (Prometheus scrape at /metrics) and trace sources for the gateway and its Orleans client or silo.</summary>
 public static class GatewayObservability
 {
-    public static IServiceCollection AddGatewayObservability(this IServiceCollection services)
+    public static IServiceCollection AddGatewayObservability(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOpenTelemetry()
             .WithMetrics(m => m
                 .AddMeter(GatewayMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
                 .AddPrometheusExporter())
-            // Orleans' activity propagation (AddActivityPropagation) carries the REST request's trace into grain calls;
-            // add an exporter (OTLP) in the deployment to ship the spans.
-            .WithTracing(t => t.AddSource("Microsoft.AspNetCore", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"));
+            // Orleans' activity propagation (AddActivityPropagation) carries the REST request's trace into grain calls, the
+            // events carry it on to the gateway's fan-out span. Spans are shipped when an OTLP endpoint is configured.
+            .WithTracing(t =>
+            {
+                t.AddSource("Microsoft.AspNetCore", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", GatewayTracing.SourceName);
+                if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) t.AddOtlpExporter();
+            });
         return services;
     }
 

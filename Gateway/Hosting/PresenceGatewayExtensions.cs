@@ -30,7 +30,7 @@ public static class PresenceGatewayExtensions
         services.AddHealthChecks()
             .AddCheck<GatewayReadinessCheck>("gateway", tags: [GatewayReadinessCheck.ReadyTag])
             .AddCheck<GatewayStartupCheck>("started", tags: [GatewayReadinessCheck.StartupTag]);
-        services.AddGatewayObservability();
+        services.AddGatewayObservability(builder.Configuration);
         services.AddPresenceAdminPolicy(builder.Configuration);
         return builder;
     }

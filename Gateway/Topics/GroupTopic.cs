@@ -36,6 +36,8 @@ public sealed class GroupTopic(TopicKey key, IStreamProvider streams, TopicServi
 
     protected override long SeqOf(GroupEvent evt) => evt.Seq;
 
+    protected override string? TraceParentOf(GroupEvent evt) => evt.TraceParent;
+
     protected override DateTimeOffset TimestampOf(GroupEvent evt) => evt.Timestamp;
 
     protected override long Install(GroupSnapshot snapshot)

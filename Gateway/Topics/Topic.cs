@@ -57,6 +57,9 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
 
     protected abstract long SeqOf(TEvent evt);
 
+    /// <summary>The W3C trace context the event carries from the write that caused it.</summary>
+    protected abstract string? TraceParentOf(TEvent evt);
+
     /// <summary>When the grain made the change the event carries (for the write-to-frame latency metric).</summary>
     protected abstract DateTimeOffset TimestampOf(TEvent evt);
 
@@ -196,6 +199,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
             return;
         }
 
+        using var span = Hosting.GatewayTracing.StartFanOut(Key.ToString(), seq, TraceParentOf(evt), _subscribers.Count);
         var now = _services.Clock.GetUtcNow();
         var change = Apply(evt, now);
         _seq = seq;

@@ -21,6 +21,8 @@ public sealed class UserTopic(TopicKey key, IStreamProvider streams, TopicServic
 
     protected override long SeqOf(UserEvent evt) => evt.Seq;
 
+    protected override string? TraceParentOf(UserEvent evt) => evt.TraceParent;
+
     protected override DateTimeOffset TimestampOf(UserEvent evt) => evt.Timestamp;
 
     protected override long Install(UserSnapshot snapshot)

@@ -18,6 +18,7 @@ public enum GroupEventKind
 public sealed record MemberChange(GroupMember Member, PresenceStatus PreviousStatus);
 
 /// <summary>One change on a group's stream; every kind carries the summary and queue that result from it.</summary>
+/// <remarks>TraceParent: W3C trace context of the write that caused it (appended last: field ids stay stable).</remarks>
 [GenerateSerializer, Immutable, Alias("fcti.GroupEvent")]
 public sealed record GroupEvent(
     long Seq,
@@ -26,4 +27,5 @@ public sealed record GroupEvent(
     GroupSummary Summary,
     QueueMetrics Queue,
     MemberChange? Member,
-    GroupSnapshot? Group);
+    GroupSnapshot? Group,
+    string? TraceParent = null);

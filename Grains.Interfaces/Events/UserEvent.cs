@@ -10,5 +10,6 @@ public enum UserEventKind
 }
 
 /// <summary>One change on a user's stream.</summary>
+/// <param name="TraceParent">W3C trace context of the write that caused it, so the gateway's fan-out joins the writer's trace.</param>
 [GenerateSerializer, Immutable, Alias("fcti.UserEvent")]
-public sealed record UserEvent(long Seq, UserEventKind Kind, UserSnapshot? User, DateTimeOffset Timestamp);
+public sealed record UserEvent(long Seq, UserEventKind Kind, UserSnapshot? User, DateTimeOffset Timestamp, string? TraceParent = null);

@@ -27,7 +27,11 @@ public static class PresenceSiloHosting
             .AddCheck<SiloReadinessCheck>("silo", tags: [SiloReadinessCheck.ReadyTag]);
         builder.Services.AddOpenTelemetry()
             .WithMetrics(m => m.AddMeter("Microsoft.Orleans").AddPrometheusExporter())
-            .WithTracing(t => t.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"));
+            .WithTracing(t =>
+            {
+                t.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application");
+                if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) t.AddOtlpExporter();
+            });
         return builder;
     }
 
