@@ -53,7 +53,7 @@ public sealed class FuzzTests(GatewayHost host)
                 await sockets[slot]!.SendRawAsync(bytes, type);
                 sent++;
             }
-            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or TimeoutException)
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or TimeoutException or OperationCanceledException or IOException)
             {
                 // The server closed this fuzzer (rate limit, binary, oversize, 4003...): it reconnects on its next turn.
             }

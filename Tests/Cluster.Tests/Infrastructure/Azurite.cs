@@ -53,12 +53,7 @@ public sealed class Azurite : IAsyncLifetime
 /// <summary>Loopback ports for the processes a test starts.</summary>
 public static class Ports
 {
-    public static int Free()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int Free() => FreedomCti.Presence.Tests.LoopbackPorts.Next();
 
     public static async Task<bool> AcceptsAsync(int port)
     {

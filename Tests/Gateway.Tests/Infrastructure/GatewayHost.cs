@@ -149,12 +149,7 @@ public class GatewayHost : IAsyncLifetime
     private static string OrgOf(string path) =>
         path.Split('/', StringSplitOptions.RemoveEmptyEntries) is ["organisation", var org, ..] ? Uri.UnescapeDataString(org) : "none";
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => LoopbackPorts.Next();
 }
 
 [CollectionDefinition(Name)]
