@@ -1,0 +1,81 @@
+namespace FreedomCti.Bench;
+
+/// <summary>What a bench run measures and how big; --smoke is the CI size (correctness of counts, not speed).</summary>
+public sealed record BenchOptions
+{
+    public IReadOnlyList<string> Scenarios { get; init; } = ["fanout", "writes", "groupsize", "storm", "stalled", "cluster"];
+    public IReadOnlyList<string> Systems { get; init; } = ["gateway", "gateway-split", "kestrel-peer", "nchan"];
+    public IReadOnlyList<int> Sizes { get; init; } = [5_000, 19_500];
+    public int Repeats { get; init; } = 3;
+    public int ClosedLoopWrites { get; init; } = 60;
+    public int FixedRateWrites { get; init; } = 50;
+    public double FixedRate { get; init; } = 5;
+    public int WriteSeconds { get; init; } = 10;
+    public int StormUsers { get; init; } = 10_000;
+    public int StormGroups { get; init; } = 100;
+    public int StormSupervisors { get; init; } = 200;
+    public int ClusterSubscribers { get; init; } = 50_000;
+    public int StalledHealthy { get; init; } = 2_000;
+    public int Stalled { get; init; } = 100;
+    public string? ReportPath { get; init; }
+    public string LogDirectory { get; init; } = Path.Combine(Path.GetTempPath(), $"freedomcti-bench-{Environment.ProcessId}");
+    public bool Smoke { get; init; }
+    public string CommandLine { get; init; } = "";
+
+    public static Dictionary<string, string> ParsePairs(IEnumerable<string> args)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? key = null;
+        foreach (var arg in args)
+        {
+            if (arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (key is not null) pairs[key] = "true";
+                key = arg[2..];
+            }
+            else if (key is not null)
+            {
+                pairs[key] = arg;
+                key = null;
+            }
+        }
+        if (key is not null) pairs[key] = "true";
+        return pairs;
+    }
+
+    public static BenchOptions From(IReadOnlyDictionary<string, string> a)
+    {
+        var smoke = a.ContainsKey("smoke");
+        var o = smoke ? SmokeSize : new BenchOptions();
+        static List<string> Names(string s) => [.. s.Split(',', StringSplitOptions.RemoveEmptyEntries)];
+        return o with
+        {
+            Smoke = smoke,
+            Scenarios = a.TryGetValue("scenarios", out var sc) ? Names(sc) : o.Scenarios,
+            Systems = a.TryGetValue("systems", out var sy) ? Names(sy) : o.Systems,
+            Sizes = a.TryGetValue("sizes", out var sz) ? [.. Names(sz).Select(int.Parse)] : o.Sizes,
+            Repeats = a.TryGetValue("repeats", out var r) ? int.Parse(r) : o.Repeats,
+            ReportPath = a.GetValueOrDefault("report"),
+            LogDirectory = a.GetValueOrDefault("logs") ?? o.LogDirectory,
+            CommandLine = string.Join(' ', a.Select(p => p.Value == "true" ? $"--{p.Key}" : $"--{p.Key} {p.Value}")),
+        };
+    }
+
+    /// <summary>The CI size: every scenario's counting path runs, in well under two minutes.</summary>
+    public static BenchOptions SmokeSize => new()
+    {
+        Systems = ["gateway", "kestrel-peer"],
+        Scenarios = ["fanout", "writes", "storm", "stalled"],
+        Sizes = [50],
+        Repeats = 1,
+        ClosedLoopWrites = 20,
+        FixedRateWrites = 10,
+        FixedRate = 20,
+        WriteSeconds = 2,
+        StormUsers = 200,
+        StormGroups = 4,
+        StormSupervisors = 8,
+        StalledHealthy = 20,
+        Stalled = 5,
+    };
+}
