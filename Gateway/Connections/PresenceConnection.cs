@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using FreedomCti.Presence.Gateway.Protocol;
 using FreedomCti.Presence.Gateway.Topics;
 using Microsoft.Extensions.Logging;
@@ -21,7 +20,7 @@ public sealed class PresenceConnection : ITopicSubscriber
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly GatewayMetrics _metrics;
-    private readonly Channel<byte[]> _outbox;
+    private readonly SendQueue _outbox;
     private PendingClose? _close;
     private bool _subscribed;
 
@@ -37,21 +36,16 @@ public sealed class PresenceConnection : ITopicSubscriber
         _clock = services.Clock;
         _logger = services.Logger;
         _metrics = services.Metrics;
-        _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(_options.SendQueueCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of silently dropping
-        });
+        _outbox = new SendQueue(_options.SendQueueCapacity);
     }
 
     public string ConnectionId { get; }
 
     public TopicKey Path => _path;
 
-    public void Send(byte[] frame)
+    public void Send(OutboundFrame frame)
     {
-        if (_outbox.Writer.TryWrite(frame)) return;
+        if (_outbox.TryEnqueue(frame)) return;
         if (_close is null && !_outbox.Reader.Completion.IsCompleted)
         {
             _metrics.SlowConsumerClosed();
@@ -65,7 +59,7 @@ public sealed class PresenceConnection : ITopicSubscriber
         if (Interlocked.CompareExchange(ref _close, new PendingClose(error, description), null) is null)
         {
             GatewayLog.ConnectionClosing(_logger, ConnectionId, error.Code, error.Message, description);
-            _outbox.Writer.TryComplete();
+            _outbox.Complete();
         }
     }
 
@@ -82,7 +76,7 @@ public sealed class PresenceConnection : ITopicSubscriber
             if (await Task.WhenAny(receiving, sending) == receiving)
             {
                 // The client closed (or the transport failed): stop sending, answer its close.
-                _outbox.Writer.TryComplete();
+                _outbox.Complete();
                 await sending.WaitAsync(_options.CloseTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 await AnswerClientCloseAsync();
             }
@@ -96,7 +90,7 @@ public sealed class PresenceConnection : ITopicSubscriber
         finally
         {
             if (_subscribed) _hub.Unsubscribe(_path, this);
-            _outbox.Writer.TryComplete();
+            _outbox.Complete();
             _socket.Abort(); // no-op after a clean close; frees the transport after a failed one
             _socket.Dispose();
             _metrics.SocketClosed();
@@ -111,12 +105,15 @@ public sealed class PresenceConnection : ITopicSubscriber
     /// </summary>
     private async Task ReceiveLoopAsync(CancellationToken cancellation)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes);
+        byte[]? buffer = null;
         try
         {
             var filled = 0;
             while (true)
             {
+                // An idle socket holds no receive buffer: wait for data with a zero-byte read, then rent (memory per socket).
+                if (filled == 0 && (await _socket.ReceiveAsync(Memory<byte>.Empty, cancellation)).MessageType == WebSocketMessageType.Close) return;
+                buffer ??= ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes);
                 var result = await _socket.ReceiveAsync(buffer.AsMemory(filled, _options.MaxMessageBytes - filled), cancellation);
                 if (result.MessageType == WebSocketMessageType.Close) return;
                 if (_close is not null)
@@ -139,6 +136,8 @@ public sealed class PresenceConnection : ITopicSubscriber
                 }
                 await HandleAsync(ClientMessageParser.Parse(buffer.AsSpan(0, filled)));
                 filled = 0;
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = null;
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
@@ -152,7 +151,7 @@ public sealed class PresenceConnection : ITopicSubscriber
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -166,7 +165,7 @@ public sealed class PresenceConnection : ITopicSubscriber
 
     private Task SendNow(byte[] frame)
     {
-        Send(frame);
+        Send(OutboundFrame.Control(frame));
         return Task.CompletedTask;
     }
 
@@ -246,7 +245,7 @@ public sealed class PresenceConnection : ITopicSubscriber
                 while (_close is null && reader.TryRead(out var frame))
                 {
                     using var timeout = new CancellationTokenSource(_options.SendTimeout);
-                    await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+                    await _socket.SendAsync(frame.Bytes, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
                 }
                 if (_close is not null) break;
             }

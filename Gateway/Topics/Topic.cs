@@ -101,7 +101,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
                 return exists ? SubscribeOutcome.Failed : SubscribeOutcome.TargetNotFound;
             }
             _subscribers.Add(subscriber);
-            subscriber.Send(RenderSnapshot(_services.Clock.GetUtcNow()));
+            subscriber.Send(OutboundFrame.FullState(RenderSnapshot(_services.Clock.GetUtcNow())));
         }
         return SubscribeOutcome.Subscribed;
     }
@@ -188,7 +188,8 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
         _seq = seq;
         if (change.Frame is { } frame)
         {
-            foreach (var subscriber in _subscribers) subscriber.Send(frame);
+            var outbound = change.MemberKey is { } member ? OutboundFrame.Member(frame, member) : OutboundFrame.FullState(frame);
+            foreach (var subscriber in _subscribers) subscriber.Send(outbound);
             _services.Metrics.Delivered(_subscribers.Count, frame.Length);
         }
         if (change.Terminal is { } error)
@@ -274,7 +275,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
                         return;
                     }
                     InstallLocked(snapshot);
-                    var frame = RenderSnapshot(_services.Clock.GetUtcNow());
+                    var frame = OutboundFrame.FullState(RenderSnapshot(_services.Clock.GetUtcNow()));
                     foreach (var subscriber in _subscribers) subscriber.Send(frame);
                     DrainBufferLocked();
                 }
@@ -377,4 +378,5 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
 }
 
 /// <summary>What applying one event produced: a frame for every subscriber, and whether the topic ended.</summary>
-public readonly record struct TopicChange(byte[]? Frame, PresenceError? Terminal = null, string? TerminalDescription = null, bool Resync = false);
+/// <param name="MemberKey">Set when the frame is one member's change (a slow socket keeps only the newest per member); otherwise the frame is the full state.</param>
+public readonly record struct TopicChange(byte[]? Frame, PresenceError? Terminal = null, string? TerminalDescription = null, bool Resync = false, string? MemberKey = null);
