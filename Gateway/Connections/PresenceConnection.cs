@@ -238,15 +238,20 @@ public sealed class PresenceConnection : ITopicSubscriber
     private async Task SendLoopAsync()
     {
         var reader = _outbox.Reader;
+        // One watchdog per connection, re-armed per frame: a CancellationTokenSource per frame per socket was a
+        // measurable share of the CPU per delivery. When it fires, the stuck socket is aborted and SendAsync throws.
+        using var watchdog = new CancellationTokenSource();
+        using var abortWhenStuck = watchdog.Token.UnsafeRegister(static s => ((WebSocket)s!).Abort(), _socket);
         try
         {
             while (await reader.WaitToReadAsync())
             {
                 while (_close is null && reader.TryRead(out var frame))
                 {
-                    using var timeout = new CancellationTokenSource(_options.SendTimeout);
-                    await _socket.SendAsync(frame.Bytes, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+                    watchdog.CancelAfter(_options.SendTimeout);
+                    await _socket.SendAsync(frame.Bytes.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
                 }
+                watchdog.CancelAfter(Timeout.InfiniteTimeSpan);
                 if (_close is not null) break;
             }
             if (_close is { } close) await SendCloseAsync(close);
