@@ -18,6 +18,10 @@ public sealed record BenchOptions
     public int StalledHealthy { get; init; } = 2_000;
     public int Stalled { get; init; } = 100;
     public string? ReportPath { get; init; }
+    /// <summary>Seconds to hold the subscribers idle after connecting (to attach dotnet-gcdump or dotnet-trace).</summary>
+    public int HoldSeconds { get; init; }
+    /// <summary>Extra environment for the gateway processes (KEY=VALUE,...), for experiments with runtime settings.</summary>
+    public IReadOnlyDictionary<string, string> GatewayEnvironment { get; init; } = new Dictionary<string, string>();
     public string LogDirectory { get; init; } = Path.Combine(Path.GetTempPath(), $"freedomcti-bench-{Environment.ProcessId}");
     public bool Smoke { get; init; }
     public string CommandLine { get; init; } = "";
@@ -55,7 +59,14 @@ public sealed record BenchOptions
             Systems = a.TryGetValue("systems", out var sy) ? Names(sy) : o.Systems,
             Sizes = a.TryGetValue("sizes", out var sz) ? [.. Names(sz).Select(int.Parse)] : o.Sizes,
             Repeats = a.TryGetValue("repeats", out var r) ? int.Parse(r) : o.Repeats,
+            ClosedLoopWrites = a.TryGetValue("closed-writes", out var cw) ? int.Parse(cw) : o.ClosedLoopWrites,
+            FixedRateWrites = a.TryGetValue("fixed-writes", out var fw) ? int.Parse(fw) : o.FixedRateWrites,
+            ClusterSubscribers = a.TryGetValue("cluster-subscribers", out var cs) ? int.Parse(cs) : o.ClusterSubscribers,
             ReportPath = a.GetValueOrDefault("report"),
+            HoldSeconds = a.TryGetValue("hold", out var h) ? Math.Min(600, int.Parse(h)) : 0,
+            GatewayEnvironment = a.TryGetValue("gateway-env", out var ge)
+                ? Names(ge).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1])
+                : o.GatewayEnvironment,
             LogDirectory = a.GetValueOrDefault("logs") ?? o.LogDirectory,
             CommandLine = string.Join(' ', a.Select(p => p.Value == "true" ? $"--{p.Key}" : $"--{p.Key} {p.Value}")),
         };

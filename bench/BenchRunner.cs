@@ -18,7 +18,7 @@ public static class BenchRunner
 
     public static async Task<BenchResults> MeasureAsync(BenchOptions options, Action<string> say)
     {
-        var env = new BenchEnvironment(options.LogDirectory);
+        var env = new BenchEnvironment(options.LogDirectory) { GatewayEnvironment = new Dictionary<string, string>(options.GatewayEnvironment) };
         var results = new BenchResults();
         say($"bench: logs in {env.LogDirectory}");
         var systems = options.Systems.Where(s => s != "nchan" || NchanSystem.IsInstalled).ToList();
@@ -29,7 +29,7 @@ public static class BenchRunner
             foreach (var size in options.Sizes)
             {
                 say($"fan-out: {size} subscribers");
-                var settings = new FanOutSettings(size, options.Repeats, options.ClosedLoopWrites, options.FixedRate, options.FixedRateWrites);
+                var settings = new FanOutSettings(size, options.Repeats, options.ClosedLoopWrites, options.FixedRate, options.FixedRateWrites, HoldSeconds: options.HoldSeconds);
                 foreach (var name in systems)
                 {
                     await Guard(results, say, $"fan-out {size} {name}", async () =>

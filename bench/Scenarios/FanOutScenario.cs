@@ -3,7 +3,7 @@ using FreedomCti.Bench.Systems;
 namespace FreedomCti.Bench.Scenarios;
 
 /// <summary>Settings of the fan-out runs: how many subscribers, how many writes, how often.</summary>
-public sealed record FanOutSettings(int Subscribers, int Repeats, int ClosedLoopWrites, double FixedRate, int FixedRateWrites, int GroupMembers = 10);
+public sealed record FanOutSettings(int Subscribers, int Repeats, int ClosedLoopWrites, double FixedRate, int FixedRateWrites, int GroupMembers = 10, int HoldSeconds = 0);
 
 /// <summary>Memory of a system with its subscribers connected and idle.</summary>
 public sealed record MemoryResult(string System, int Subscribers, long RssBeforeBytes, long RssAfterBytes, int Failed)
@@ -35,6 +35,11 @@ public sealed class FanOutScenario(BenchEnvironment env, Action<string> say)
         await Task.Delay(3000); // idle: let allocation settle before taking resident memory
         var memory = new MemoryResult(system.Name, fleet.Connected, rssBefore, ProcStats.RssBytes(system.SocketPids), fleet.Failed);
         say($"  {system.Name}: {memory.KiBPerSubscriber:F1} KiB resident per subscriber");
+        if (settings.HoldSeconds > 0)
+        {
+            say($"  holding {settings.HoldSeconds}s; socket pids {string.Join(',', system.SocketPids)}");
+            await Task.Delay(TimeSpan.FromSeconds(settings.HoldSeconds));
+        }
         await fleet.DumpAsync(env.LogDirectory); // the snapshots
 
         var driver = new WriteDriver(system, GroupId, members);

@@ -17,6 +17,7 @@ public sealed class BenchEnvironment
     public string Configuration { get; }
     public string LogDirectory { get; }
     public BenchTokens Tokens { get; } = new();
+    public IDictionary<string, string> GatewayEnvironment { get; init; } = new Dictionary<string, string>();
 
     public string GatewayDll => Built("Gateway", "FreedomCti.Presence.Gateway.dll");
     public string SiloDll => Built("Silo", "FreedomCti.Presence.Silo.dll");

@@ -50,7 +50,7 @@ public sealed class GatewaySystem(BenchEnvironment env, string name, int silos, 
                 ? ["--Cluster:Mode=Client", $"--Cluster:GatewayPort={siloGatewayPort}", $"--Cluster:ClusterId={clusterId}"]
                 : [$"--Cluster:SiloPort={ServerProcess.FreePort()}", $"--Cluster:GatewayPort={ServerProcess.FreePort()}", $"--Cluster:ClusterId={clusterId}"];
             var gateway = ServerProcess.Start($"{Name}-{i}", "dotnet",
-                [env.GatewayDll, "--urls", $"http://127.0.0.1:{port}", .. cluster, .. env.Tokens.GatewayArguments, .. Quiet], env.LogDirectory);
+                [env.GatewayDll, "--urls", $"http://127.0.0.1:{port}", .. cluster, .. env.Tokens.GatewayArguments, .. Quiet], env.LogDirectory, env.GatewayEnvironment);
             _gateways.Add(gateway);
             _httpPorts.Add(port);
         }
