@@ -40,7 +40,7 @@ public sealed class SubscriberProcess : IAsyncDisposable
             RedirectStandardError = false,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(typeof(SubscriberProcess).Assembly.Location);
+        info.ArgumentList.Add(Systems.BenchEnvironment.BenchDllPath);
         foreach (var arg in spec.ToArguments()) info.ArgumentList.Add(arg);
         return new SubscriberProcess(Process.Start(info)!);
     }

@@ -21,7 +21,19 @@ public sealed class BenchEnvironment
 
     public string GatewayDll => Built("Gateway", "FreedomCti.Presence.Gateway.dll");
     public string SiloDll => Built("Silo", "FreedomCti.Presence.Silo.dll");
-    public string BenchDll => typeof(BenchEnvironment).Assembly.Location;
+    public string BenchDll => BenchDllPath;
+
+    /// <summary>The bench's own entry assembly as built in the repo (a test host that references the bench is not a runnable app).</summary>
+    public static string BenchDllPath
+    {
+        get
+        {
+            var own = typeof(BenchEnvironment).Assembly.Location;
+            if (File.Exists(Path.ChangeExtension(own, ".runtimeconfig.json"))) return own;
+            var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
+            return Path.Combine(FindRepoRoot(), "bench", "bin", configuration, "net10.0", "FreedomCti.Bench.dll");
+        }
+    }
 
     private string Built(string project, string dll)
     {
