@@ -1,21 +1,19 @@
 namespace FreedomCti.Presence.Gateway.Protocol;
 
-/// <summary>How a queued frame may be conflated when its socket falls behind.</summary>
-public enum FrameConflation : byte
+/// <summary>Renders the current full state of a topic as a snapshot frame (called under the topic's lock).</summary>
+public interface ISnapshotSource
 {
-    /// <summary>Never dropped: errors, pongs, acknowledgements.</summary>
-    None,
-    /// <summary>The whole state of the topic (snapshot, group or user update): replaces every older conflatable frame.</summary>
-    FullState,
-    /// <summary>One member's change: replaces an older frame about the same member.</summary>
-    Member,
+    byte[] CurrentSnapshot();
 }
 
-/// <summary>A frame on its way to one socket: the shared bytes, and what a newer frame may replace it.</summary>
-/// <remarks>The bytes are rendered once per topic event and shared by every subscriber; only this 16-byte envelope is per socket.</remarks>
-public readonly record struct OutboundFrame(byte[] Bytes, FrameConflation Conflation, string? MemberKey)
+/// <summary>A frame on its way to one socket: the shared bytes, and where a newer snapshot can be had if the socket falls behind.</summary>
+/// <remarks>
+/// The bytes are rendered once per topic event and shared by every subscriber; only this 16-byte envelope is per socket.
+/// <see cref="Source"/> is null for control frames (errors, pongs, acknowledgements), which are never conflated.
+/// </remarks>
+public readonly record struct OutboundFrame(byte[] Bytes, ISnapshotSource? Source)
 {
-    public static OutboundFrame Control(byte[] bytes) => new(bytes, FrameConflation.None, null);
-    public static OutboundFrame FullState(byte[] bytes) => new(bytes, FrameConflation.FullState, null);
-    public static OutboundFrame Member(byte[] bytes, string memberKey) => new(bytes, FrameConflation.Member, memberKey);
+    public static OutboundFrame Control(byte[] bytes) => new(bytes, null);
+
+    public static OutboundFrame State(byte[] bytes, ISnapshotSource source) => new(bytes, source);
 }

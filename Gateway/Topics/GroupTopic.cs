@@ -63,7 +63,7 @@ public sealed class GroupTopic(TopicKey key, IStreamProvider streams, TopicServi
                 _members[change.Member.UserId] = change.Member;
                 _summary = evt.Summary;
                 _queue = evt.Queue;
-                return new TopicChange(PresenceMessageWriter.MemberUpdate(Key.Id, evt.Seq, evt.Timestamp, change, evt.Summary, now), MemberKey: change.Member.UserId);
+                return new TopicChange(PresenceMessageWriter.MemberUpdate(Key.Id, evt.Seq, evt.Timestamp, change, evt.Summary, now));
 
             case GroupEventKind.QueueChanged:
                 _summary = evt.Summary;

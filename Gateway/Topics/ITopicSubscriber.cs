@@ -7,7 +7,7 @@ public interface ITopicSubscriber
 {
     string ConnectionId { get; }
 
-    /// <summary>Queues a frame without waiting; a subscriber that falls behind conflates, one hopelessly behind closes itself.</summary>
+    /// <summary>Queues a frame without waiting; a subscriber that falls behind is sent a fresh snapshot instead, one hopelessly behind closes itself.</summary>
     void Send(OutboundFrame frame);
 
     /// <summary>Sends an error frame, then closes with the error's code.</summary>

@@ -12,7 +12,7 @@ namespace FreedomCti.Presence.Gateway.Topics;
 /// same critical section as events are applied: a subscriber sees the snapshot at seq N, then exactly N+1, N+2, ...
 /// A gap in the stream's seq (lost delivery, grain failover) triggers a resync from the grain's snapshot.
 /// </remarks>
-public abstract partial class Topic<TEvent, TSnapshot> : ITopic
+public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
     where TEvent : class
     where TSnapshot : class
 {
@@ -101,7 +101,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
                 return exists ? SubscribeOutcome.Failed : SubscribeOutcome.TargetNotFound;
             }
             _subscribers.Add(subscriber);
-            subscriber.Send(OutboundFrame.FullState(RenderSnapshot(_services.Clock.GetUtcNow())));
+            subscriber.Send(OutboundFrame.State(RenderSnapshot(_services.Clock.GetUtcNow()), this));
         }
         return SubscribeOutcome.Subscribed;
     }
@@ -115,6 +115,13 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
     }
 
     public bool IsReleased { get { lock (_gate) return _released; } }
+
+    /// <summary>The held state as a snapshot frame: what a socket that fell behind is sent instead of its backlog.</summary>
+    /// <remarks>Reached from a subscriber's Send, i.e. already under the gate (re-entered here), so it matches the seq being sent.</remarks>
+    public byte[] CurrentSnapshot()
+    {
+        lock (_gate) return RenderSnapshot(_services.Clock.GetUtcNow());
+    }
 
     /// <summary>First load: check existence, subscribe to the stream, then take the snapshot the stream continues from.</summary>
     private async Task<bool> LoadAsync()
@@ -188,7 +195,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
         _seq = seq;
         if (change.Frame is { } frame)
         {
-            var outbound = change.MemberKey is { } member ? OutboundFrame.Member(frame, member) : OutboundFrame.FullState(frame);
+            var outbound = OutboundFrame.State(frame, this);
             foreach (var subscriber in _subscribers) subscriber.Send(outbound);
             _services.Metrics.Delivered(_subscribers.Count, frame.Length);
         }
@@ -275,7 +282,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
                         return;
                     }
                     InstallLocked(snapshot);
-                    var frame = OutboundFrame.FullState(RenderSnapshot(_services.Clock.GetUtcNow()));
+                    var frame = OutboundFrame.State(RenderSnapshot(_services.Clock.GetUtcNow()), this);
                     foreach (var subscriber in _subscribers) subscriber.Send(frame);
                     DrainBufferLocked();
                 }
@@ -378,5 +385,4 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
 }
 
 /// <summary>What applying one event produced: a frame for every subscriber, and whether the topic ended.</summary>
-/// <param name="MemberKey">Set when the frame is one member's change (a slow socket keeps only the newest per member); otherwise the frame is the full state.</param>
-public readonly record struct TopicChange(byte[]? Frame, PresenceError? Terminal = null, string? TerminalDescription = null, bool Resync = false, string? MemberKey = null);
+public readonly record struct TopicChange(byte[]? Frame, PresenceError? Terminal = null, string? TerminalDescription = null, bool Resync = false);

@@ -8,83 +8,98 @@ using FreedomCti.Presence.Tests.Infrastructure;
 namespace FreedomCti.Presence.Tests;
 
 /// <summary>
-/// A socket that reads slowly or not at all: its queue conflates (newest state per member wins, full state replaces
-/// older frames) instead of dropping at random; only one hopelessly behind is closed, with 1013 SLOW_CONSUMER.
+/// A socket that reads slowly or not at all: when its queue fills, the backlog is conflated into one fresh snapshot
+/// (newest state of every member, latest summary and queue) instead of dropping at random; only a socket that fills it
+/// again before taking that snapshot is closed, with 1013 SLOW_CONSUMER.
 /// </summary>
 [Collection(GatewayCollection.Name)]
 public sealed class SlowConsumerTests(GatewayHost host)
 {
-    private static OutboundFrame Member(string member, int n) => OutboundFrame.Member(Encoding.UTF8.GetBytes($"{member}:{n}"), member);
-    private static OutboundFrame Full(string text) => OutboundFrame.FullState(Encoding.UTF8.GetBytes(text));
-    private static OutboundFrame Control(string text) => OutboundFrame.Control(Encoding.UTF8.GetBytes(text));
-    private static string Text(OutboundFrame f) => Encoding.UTF8.GetString(f.Bytes);
-
-    [Fact]
-    public void Conflate_KeepsTheNewestFramePerMember_AtItsNewestPosition()
+    /// <summary>Stands in for a topic: its "current state" is whatever the test last set.</summary>
+    private sealed class FakeTopic : ISnapshotSource
     {
-        var kept = SendQueue.Conflate([Member("a", 1), Member("b", 2), Member("a", 3), Member("c", 4), Member("b", 5)]);
+        public int Current { get; set; }
+        public int Rendered { get; private set; }
 
-        Assert.Equal(["a:3", "c:4", "b:5"], kept.Select(Text));
-    }
-
-    [Fact]
-    public void Conflate_FullStateReplacesEveryOlderStateFrame_ButNeverAControlFrame()
-    {
-        var kept = SendQueue.Conflate([Member("a", 1), Control("pong"), Full("snapshot-1"), Member("b", 2), Full("snapshot-2"), Member("a", 3)]);
-
-        Assert.Equal(["pong", "snapshot-2", "a:3"], kept.Select(Text));
-    }
-
-    [Fact]
-    public void TryEnqueue_FullQueueOfFewMembers_ConflatesAndKeepsAccepting()
-    {
-        var queue = new SendQueue(capacity: 16);
-
-        for (var i = 0; i < 1000; i++) Assert.True(queue.TryEnqueue(Member($"m{i % 3}", i)));
-
-        var left = new List<string>();
-        while (queue.Reader.TryRead(out var f)) left.Add(Text(f));
-        Assert.True(left.Count <= 16);
-        Assert.Equal("m0:999", left[^1]); // the newest frame is always last: its summary is the latest
-        foreach (var m in new[] { "m0", "m1", "m2" })
+        public byte[] CurrentSnapshot()
         {
-            Assert.Equal(left.Where(l => l.StartsWith(m + ":")).Max(l => int.Parse(l.Split(':')[1])), 999 - (m == "m0" ? 0 : m == "m1" ? 2 : 1));
+            Rendered++;
+            return Encoding.UTF8.GetBytes($"snapshot@{Current}");
+        }
+
+        public OutboundFrame Change(int n)
+        {
+            Current = n;
+            return OutboundFrame.State(Encoding.UTF8.GetBytes($"change@{n}"), this);
         }
     }
 
-    [Fact]
-    public void TryEnqueue_MoreChangingMembersThanTheQueueCanConflate_SaysHopelesslyBehind()
-    {
-        var queue = new SendQueue(capacity: 16);
-        var accepted = Enumerable.Range(0, 40).Select(i => queue.TryEnqueue(Member($"m{i}", i))).ToList();
+    private static string Text(OutboundFrame f) => Encoding.UTF8.GetString(f.Bytes);
 
-        Assert.All(accepted.Take(16), Assert.True);
-        Assert.Contains(false, accepted);
+    private static List<string> Drain(SendQueue queue)
+    {
+        var left = new List<string>();
+        while (queue.Reader.TryRead(out var f)) left.Add(Text(f));
+        return left;
     }
 
     [Fact]
-    public async Task StuckSocket_ThousandsOfChangesToAFewMembers_StaysOpen_AndEndsOnTheNewestStatePerMember()
+    public void TryEnqueue_FullQueue_ReplacesTheBacklogWithOneSnapshotOfTheLatestState_KeepingControlFrames()
+    {
+        var topic = new FakeTopic();
+        var queue = new SendQueue(capacity: 8);
+        Assert.True(queue.TryEnqueue(OutboundFrame.Control(Encoding.UTF8.GetBytes("pong"))));
+        for (var i = 1; i <= 7; i++) Assert.True(queue.TryEnqueue(topic.Change(i)));
+
+        Assert.True(queue.TryEnqueue(topic.Change(8)));
+
+        Assert.Equal(["pong", "snapshot@8"], Drain(queue));
+    }
+
+    [Fact]
+    public void TryEnqueue_SocketTookTheSnapshot_ConflatesAgainWhenFullAgain()
+    {
+        var topic = new FakeTopic();
+        var queue = new SendQueue(capacity: 4);
+        for (var i = 1; i <= 5; i++) Assert.True(queue.TryEnqueue(topic.Change(i)));
+        Assert.Equal(["snapshot@5"], Drain(queue));
+
+        for (var i = 6; i <= 10; i++) Assert.True(queue.TryEnqueue(topic.Change(i)));
+
+        Assert.Equal(["snapshot@10"], Drain(queue));
+    }
+
+    [Fact]
+    public void TryEnqueue_FullAgainBeforeTakingTheConflatedSnapshot_SaysHopelesslyBehind()
+    {
+        var topic = new FakeTopic();
+        var queue = new SendQueue(capacity: 4);
+        for (var i = 1; i <= 5; i++) Assert.True(queue.TryEnqueue(topic.Change(i)));
+        for (var i = 6; i <= 8; i++) Assert.True(queue.TryEnqueue(topic.Change(i)));
+
+        Assert.False(queue.TryEnqueue(topic.Change(9)));
+    }
+
+    [Fact]
+    public async Task StuckSocket_FallsAQueueBehind_StaysOpen_AndGetsOneSnapshotThenTheChangesAfterIt()
     {
         var socket = new GatedWebSocket();
         var services = host.Get<ConnectionServices>();
+        var capacity = services.Options.SendQueueCapacity;
+        var topic = new FakeTopic();
         var connection = new PresenceConnection(socket, new TopicKey(TopicKind.Group, "org-slow", "g1"), "slow-1", services);
         var running = connection.RunAsync(CancellationToken.None);
 
-        connection.Send(Full("snapshot"));
+        connection.Send(topic.Change(0));
         await Poll.UntilAsync(() => socket.Sent.Count == 1, TimeSpan.FromSeconds(10), "the first send to block");
-        var changes = services.Options.SendQueueCapacity * 3;
-        for (var i = 0; i < changes; i++) connection.Send(Member($"m{i % 5}", i));
+        var last = capacity + 100;
+        for (var i = 1; i <= last; i++) connection.Send(topic.Change(i));
 
         Assert.Null(socket.CloseStatus);
         socket.Release();
-        await Poll.UntilAsync(() => socket.Sent.LastOrDefault() == $"m{(changes - 1) % 5}:{changes - 1}", TimeSpan.FromSeconds(10), "the newest frame");
-        var sent = socket.Sent.Skip(1).ToList();
-        Assert.True(sent.Count <= services.Options.SendQueueCapacity);
-        for (var m = 0; m < 5; m++)
-        {
-            var newest = Enumerable.Range(0, changes).Last(i => i % 5 == m);
-            Assert.Equal($"m{m}:{newest}", sent.Last(s => s.StartsWith($"m{m}:")));
-        }
+        await Poll.UntilAsync(() => socket.Sent.LastOrDefault() == $"change@{last}", TimeSpan.FromSeconds(10), "the newest frame");
+        string[] expected = ["change@0", $"snapshot@{capacity + 1}", .. Enumerable.Range(capacity + 2, last - capacity - 1).Select(i => $"change@{i}")];
+        Assert.Equal(expected, socket.Sent);
         Assert.Null(socket.CloseStatus);
 
         connection.Close(PresenceCloseCodes.ServiceRestart, "test over");
@@ -92,16 +107,17 @@ public sealed class SlowConsumerTests(GatewayHost host)
     }
 
     [Fact]
-    public async Task StuckSocket_MoreMembersChangingThanItsQueueHolds_IsClosedWith1013_AfterAnErrorFrame()
+    public async Task StuckSocket_FallsBehindTwiceWithoutReading_IsClosedWith1013_AfterAnErrorFrame()
     {
         var socket = new GatedWebSocket();
         var services = host.Get<ConnectionServices>();
+        var topic = new FakeTopic();
         var connection = new PresenceConnection(socket, new TopicKey(TopicKind.Group, "org-slow", "g2"), "slow-2", services);
         var running = connection.RunAsync(CancellationToken.None);
 
-        connection.Send(Full("snapshot"));
+        connection.Send(topic.Change(0));
         await Poll.UntilAsync(() => socket.Sent.Count == 1, TimeSpan.FromSeconds(10), "the first send to block");
-        for (var i = 0; i < services.Options.SendQueueCapacity * 2; i++) connection.Send(Member($"m{i}", i));
+        for (var i = 1; i <= services.Options.SendQueueCapacity * 3; i++) connection.Send(topic.Change(i));
         socket.Release();
 
         await running.WaitAsync(TimeSpan.FromSeconds(20));
