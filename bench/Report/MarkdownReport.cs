@@ -33,14 +33,14 @@ public static class MarkdownReport
             var phases = r.FanOut.Where(p => p.Subscribers == size).ToList();
             var systems = phases.Select(p => p.System).Distinct().ToList();
             s.AppendLine($"#### Fan-out: one group, {size:N0} subscribers, one member change per message").AppendLine();
-            s.AppendLine("| system | phase | deliveries/s | p50 ms | p90 ms | p99 ms | max ms | lost | dup | ooo | server µs/delivery | server cores | load-gen µs/delivery | RSS KiB/subscriber |");
+            s.AppendLine("| system | phase | deliveries/s | p50 ms | p90 ms | p99 ms | max ms | lost | dup | ooo | server µs/delivery | server cores (idle) | load-gen µs/delivery | RSS KiB/subscriber |");
             s.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var group in phases.GroupBy(p => (p.System, p.Phase)))
             {
                 var m = r.Memory.FirstOrDefault(x => x.System == group.Key.System && x.Subscribers >= size - 1 - x.Failed && x.Subscribers <= size);
                 s.AppendLine($"| {group.Key.System} | {group.Key.Phase} | {Med(group, p => p.DeliveriesPerSecond):F0} | {Med(group, p => p.P50Ms):F1} | {Med(group, p => p.P90Ms):F1} | " +
                     $"{Med(group, p => p.P99Ms):F1} | {Med(group, p => p.MaxMs):F1} | {group.Sum(p => p.Lost)} | {group.Sum(p => p.Duplicated)} | {group.Sum(p => p.OutOfOrder)} | " +
-                    $"{Med(group, p => p.ServerCpuMicrosPerDelivery):F2} | {Med(group, p => p.ServerCpuCores):F2} | {Med(group, p => p.LoadCpuMicrosPerDelivery):F2} | {(m is null ? "" : m.KiBPerSubscriber.ToString("F1", CultureInfo.InvariantCulture))} |");
+                    $"{Med(group, p => p.ServerCpuMicrosPerDelivery):F2} | {Med(group, p => p.ServerCpuCores):F2} ({m?.IdleServerCores:F2}) | {Med(group, p => p.LoadCpuMicrosPerDelivery):F2} | {(m is null ? "" : m.KiBPerSubscriber.ToString("F1", CultureInfo.InvariantCulture))} |");
             }
             s.AppendLine();
             foreach (var subject in systems.Where(x => x.StartsWith("gateway", StringComparison.Ordinal)))

@@ -6,7 +6,7 @@ namespace FreedomCti.Bench.Scenarios;
 public sealed record FanOutSettings(int Subscribers, int Repeats, int ClosedLoopWrites, double FixedRate, int FixedRateWrites, int GroupMembers = 10, int HoldSeconds = 0);
 
 /// <summary>Memory of a system with its subscribers connected and idle.</summary>
-public sealed record MemoryResult(string System, int Subscribers, long RssBeforeBytes, long RssAfterBytes, int Failed)
+public sealed record MemoryResult(string System, int Subscribers, long RssBeforeBytes, long RssAfterBytes, int Failed, double IdleServerCores = 0)
 {
     public double KiBPerSubscriber => Subscribers == 0 ? 0 : (RssAfterBytes - RssBeforeBytes) / 1024.0 / Subscribers;
 }
@@ -33,8 +33,14 @@ public sealed class FanOutScenario(BenchEnvironment env, Action<string> say)
         await using var fleet = await SubscriberFleet.StartAsync(system, GroupId, settings.Subscribers, stall: false, firstId: 0, framesPerSocket);
         say($"  {system.Name}: {fleet.Connected} subscribers connected, {fleet.Failed} failed");
         await Task.Delay(3000); // idle: let allocation settle before taking resident memory
-        var memory = new MemoryResult(system.Name, fleet.Connected, rssBefore, ProcStats.RssBytes(system.SocketPids), fleet.Failed);
-        say($"  {system.Name}: {memory.KiBPerSubscriber:F1} KiB resident per subscriber");
+        var rssAfter = ProcStats.RssBytes(system.SocketPids);
+        // Idle CPU with everyone connected: timers, heartbeats, the co-hosted silo. Reported, so that CPU per delivery
+        // at low rates (where idle work is a large share) can be read net of it.
+        var idleCpu = ProcStats.CpuMicros(system.ServerPids);
+        await Task.Delay(3000);
+        idleCpu = ProcStats.CpuMicros(system.ServerPids) - idleCpu;
+        var memory = new MemoryResult(system.Name, fleet.Connected, rssBefore, rssAfter, fleet.Failed, idleCpu / 3e6);
+        say($"  {system.Name}: {memory.KiBPerSubscriber:F1} KiB resident per subscriber, idle {memory.IdleServerCores:F3} cores");
         if (settings.HoldSeconds > 0)
         {
             say($"  holding {settings.HoldSeconds}s; socket pids {string.Join(',', system.SocketPids)}");
@@ -43,6 +49,8 @@ public sealed class FanOutScenario(BenchEnvironment env, Action<string> say)
         await fleet.DumpAsync(env.LogDirectory); // the snapshots
 
         var driver = new WriteDriver(system, GroupId, members);
+        // Warm-up (not reported): JIT tiering, connection pools and grain activations settle before any figure is taken.
+        await MeasureAsync(system, fleet, "warm-up", settings.Subscribers, () => driver.ClosedLoopAsync(Math.Min(20, settings.ClosedLoopWrites), fleet.Probe, TimeSpan.FromSeconds(60)));
         for (var r = 0; r < settings.Repeats; r++)
         {
             phases.Add(await MeasureAsync(system, fleet, "closed-loop", settings.Subscribers,
