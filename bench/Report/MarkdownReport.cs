@@ -111,12 +111,13 @@ public static class MarkdownReport
     {
         s.AppendLine($"#### Slow consumers: {x.Stalled} stalled sockets beside {x.Without.Subscribers:N0} healthy ones").AppendLine();
         s.AppendLine("| phase | healthy p50 ms | p99 ms | max ms | lost | server µs/delivery |").AppendLine("|---|---:|---:|---:|---:|---:|");
-        foreach (var p in new[] { x.Without, x.Burst, x.With })
+        foreach (var p in new[] { x.Without, x.ControlBurst, x.Burst, x.With })
         {
             s.AppendLine($"| {p.Phase} | {p.P50Ms:F1} | {p.P99Ms:F1} | {p.MaxMs:F1} | {p.Lost} | {p.ServerCpuMicrosPerDelivery:F2} |");
         }
         s.AppendLine().AppendLine($"Healthy p99 with/without stalled: **{x.With.P99Ms / x.Without.P99Ms:F2}**; healthy sockets closed: {x.HealthyClosed}; " +
-            $"gateway RSS {x.RssBeforeStalledBytes / 1048576} MiB before the stalled joined → {x.RssAfterBurstBytes / 1048576} after the burst → {x.RssEndBytes / 1048576} at the end.").AppendLine();
+            $"gateway RSS {x.RssAfterControlBurstBytes / 1048576} MiB after the control burst (no stalled sockets), {x.RssBeforeStalledBytes / 1048576} with the stalled connected → " +
+            $"{x.RssAfterBurstBytes / 1048576} after the same burst with them → {x.RssEndBytes / 1048576} at the end.").AppendLine();
     }
 
     private static void Cluster(StringBuilder s, BenchResults r)
