@@ -33,9 +33,10 @@ public sealed record PhaseResult
 
 /// <summary>
 /// Turns the writes a phase sent and the frames its subscribers logged into <see cref="PhaseResult"/>. Matching is
-/// exact: per member, the k-th frame a socket gets about that member answers the k-th write to that member (writes to
-/// one member are sequential, and both the gateway's group seq and the peers' seq preserve per-member order); seq gives
-/// losses (gaps), duplicates (repeats) and reordering (a seq below one already seen).
+/// exact: a peer's frame carries the seq the bench gave its write; for the gateway (which assigns the group seq itself),
+/// per member the k-th frame a socket gets about that member answers the k-th write to that member (writes to one
+/// member are never in flight together, and the group seq preserves per-member order). Seq gives losses (gaps),
+/// duplicates (repeats) and reordering (a seq below one already seen).
 /// </summary>
 public static class PhaseAnalysis
 {
@@ -51,6 +52,7 @@ public static class PhaseAnalysis
             list.Add(w);
         }
         var okWrites = writes.Count(w => w.Result.Ok);
+        var bySeq = writes.Where(w => w.Result.Ok && w.Result.Seq >= 0).ToDictionary(w => w.Result.Seq);
         var updates = arrivals.Where(a => a.Kind == FrameKind.MemberUpdate && a.Ticks >= windowStart).ToArray();
         Array.Sort(updates, (a, b) => a.Socket != b.Socket ? a.Socket.CompareTo(b.Socket) : a.Ticks.CompareTo(b.Ticks));
 
@@ -70,10 +72,18 @@ public static class PhaseAnalysis
                 if (!seqs.Add(a.Seq)) { duplicated++; continue; }
                 if (a.Seq < maxSeq) outOfOrder++;
                 maxSeq = Math.Max(maxSeq, a.Seq);
-                var ordinal = ordinals.GetValueOrDefault(a.User);
-                ordinals[a.User] = ordinal + 1;
-                if (!byUser.TryGetValue(a.User, out var userWrites) || ordinal >= userWrites.Count) { duplicated++; continue; }
-                var write = userWrites[ordinal];
+                Write write;
+                if (bySeq.Count > 0)
+                {
+                    if (!bySeq.TryGetValue(a.Seq, out write!)) { duplicated++; continue; }
+                }
+                else
+                {
+                    var ordinal = ordinals.GetValueOrDefault(a.User);
+                    ordinals[a.User] = ordinal + 1;
+                    if (!byUser.TryGetValue(a.User, out var userWrites) || ordinal >= userWrites.Count) { duplicated++; continue; }
+                    write = userWrites[ordinal];
+                }
                 if (write.Status != a.Status) wrongStatus++;
                 delivered++;
                 bytes += a.Bytes;

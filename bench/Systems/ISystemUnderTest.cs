@@ -6,7 +6,8 @@ namespace FreedomCti.Bench.Systems;
 public sealed record TenantPlan(string OrgId, int Users, IReadOnlyList<(string GroupId, int[] Members)> Groups);
 
 /// <summary>One presence write as the bench drives it, and when it was sent and answered (Stopwatch ticks).</summary>
-public readonly record struct WriteResult(long SentTicks, long AnsweredTicks, bool Ok);
+/// <param name="Seq">The seq its frame carries when the bench assigned it (peers); -1 when the server assigns it (gateway).</param>
+public readonly record struct WriteResult(long SentTicks, long AnsweredTicks, bool Ok, long Seq = -1);
 
 /// <summary>
 /// A server the bench measures: the presence gateway (embedded or split topology) or a peer fan-out server.

@@ -31,11 +31,11 @@ public sealed class KestrelPeerSystem(BenchEnvironment env) : ISystemUnderTest
 
     public async Task<WriteResult> WriteAsync(string groupId, int user, byte status)
     {
-        var frame = _frames.Next(groupId, user, status);
+        var (frame, seq) = _frames.Next(groupId, user, status);
         var sent = Stopwatch.GetTimestamp();
         using var response = await _http.PostAsync($"http://127.0.0.1:{_port}/pub/{groupId}", new ByteArrayContent(frame));
         await response.Content.LoadIntoBufferAsync();
-        return new WriteResult(sent, Stopwatch.GetTimestamp(), response.IsSuccessStatusCode);
+        return new WriteResult(sent, Stopwatch.GetTimestamp(), response.IsSuccessStatusCode, seq);
     }
 
     /// <summary>The no-work endpoint: the ceiling for REST writes on this machine.</summary>

@@ -12,7 +12,7 @@ public sealed class PeerFrames
 {
     private readonly ConcurrentDictionary<string, long> _seq = new();
 
-    public byte[] Next(string groupId, int user, byte status)
+    public (byte[] Frame, long Seq) Next(string groupId, int user, byte status)
     {
         var seq = _seq.AddOrUpdate(groupId, 1, (_, s) => s + 1);
         var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
@@ -20,6 +20,6 @@ public sealed class PeerFrames
             ",\"data\":{\"groupId\":\"" + groupId + "\",\"userId\":\"u" + user + "\",\"displayName\":\"User " + user +
             "\",\"status\":\"" + FrameHeader.Statuses[status] + "\",\"previousStatus\":\"offline\",\"extension\":\"" + (10000 + user) +
             "\",\"updatedSummary\":{\"totalMembers\":10,\"available\":5,\"busy\":2,\"onCall\":3,\"away\":0,\"dnd\":0,\"offline\":0}}}";
-        return Encoding.UTF8.GetBytes(json);
+        return (Encoding.UTF8.GetBytes(json), seq);
     }
 }
