@@ -60,6 +60,7 @@ public sealed record BenchOptions
             Sizes = a.TryGetValue("sizes", out var sz) ? [.. Names(sz).Select(int.Parse)] : o.Sizes,
             Repeats = a.TryGetValue("repeats", out var r) ? int.Parse(r) : o.Repeats,
             ClosedLoopWrites = a.TryGetValue("closed-writes", out var cw) ? int.Parse(cw) : o.ClosedLoopWrites,
+            WriteSeconds = a.TryGetValue("write-seconds", out var ws) ? Math.Min(300, int.Parse(ws)) : o.WriteSeconds,
             FixedRateWrites = a.TryGetValue("fixed-writes", out var fw) ? int.Parse(fw) : o.FixedRateWrites,
             ClusterSubscribers = a.TryGetValue("cluster-subscribers", out var cs) ? int.Parse(cs) : o.ClusterSubscribers,
             ReportPath = a.GetValueOrDefault("report"),
