@@ -22,11 +22,11 @@ public sealed class StalledScenario(BenchEnvironment env, Action<string> say)
         await gateway.StartAsync();
         var members = Enumerable.Range(0, 10).ToArray();
         await gateway.ProvisionAsync(new TenantPlan($"bench-{Guid.NewGuid():N}"[..20], 10, [("stall", members)]));
-        await using var healthy = await SubscriberFleet.StartAsync(gateway, "stall", options.StalledHealthy, false, 0, 2 * writes + 2 * burst + 8);
+        await using var healthy = await SubscriberFleet.StartAsync(gateway, "stall", options.StalledHealthy, false, 0, 2 * options.Repeats * writes + 2 * burst + 8);
         await healthy.DumpAsync(env.LogDirectory);
         var fanOut = new FanOutScenario(env, say);
         var driver = new WriteDriver(gateway, "stall", members);
-        var without = await fanOut.MeasureAsync(gateway, healthy, $"{rate}/s healthy only", options.StalledHealthy, () => driver.FixedRateAsync(rate, writes));
+        var without = await MedianAsync(options.Repeats, () => fanOut.MeasureAsync(gateway, healthy, $"{rate}/s healthy only", options.StalledHealthy, () => driver.FixedRateAsync(rate, writes)));
 
         // The same burst without stalled sockets first: the control for what the burst alone does to resident memory.
         var control = await fanOut.MeasureAsync(gateway, healthy, $"closed-loop burst of {burst}, healthy only", options.StalledHealthy,
@@ -38,10 +38,19 @@ public sealed class StalledScenario(BenchEnvironment env, Action<string> say)
         var burstResult = await fanOut.MeasureAsync(gateway, healthy, $"closed-loop burst of {burst} with stalled", options.StalledHealthy,
             () => driver.ClosedLoopAsync(burst, healthy.Probe, TimeSpan.FromSeconds(120)));
         var rssAfterBurst = ProcStats.RssBytes(gateway.SocketPids);
-        var with = await fanOut.MeasureAsync(gateway, healthy, $"{rate}/s with {options.Stalled} stalled", options.StalledHealthy, () => driver.FixedRateAsync(rate, writes));
+        var with = await MedianAsync(options.Repeats, () => fanOut.MeasureAsync(gateway, healthy, $"{rate}/s with {options.Stalled} stalled", options.StalledHealthy, () => driver.FixedRateAsync(rate, writes)));
         var result = new StalledResult(without, with, control, burstResult, options.Stalled, rssAfterControl, rssBefore, rssAfterBurst,
             ProcStats.RssBytes(gateway.SocketPids), await healthy.ClosedAsync());
         say($"  stalled: healthy p99 {without.P99Ms:F1} -> {with.P99Ms:F1} ms; RSS after the control burst {rssAfterControl / 1048576}, with stalled {rssBefore / 1048576} -> {rssAfterBurst / 1048576} -> {result.RssEndBytes / 1048576} MiB; {result.HealthyClosed} healthy closed");
         return result;
+    }
+
+    /// <summary>Runs a fixed-rate phase <paramref name="repeats"/> times; the repeat with the median p99 stands for all (lost counts are summed).</summary>
+    private static async Task<PhaseResult> MedianAsync(int repeats, Func<Task<PhaseResult>> measure)
+    {
+        var runs = new List<PhaseResult>();
+        for (var i = 0; i < Math.Max(1, repeats); i++) runs.Add(await measure());
+        var median = runs.OrderBy(r => r.P99Ms).ElementAt(runs.Count / 2);
+        return median with { Lost = runs.Sum(r => r.Lost), Phase = runs.Count > 1 ? $"{median.Phase} (median p99 of {runs.Count})" : median.Phase };
     }
 }
