@@ -8,7 +8,7 @@ public sealed class GatewayOptions
     /// <summary>Largest client frame accepted; a larger one closes the socket with 1009.</summary>
     public int MaxMessageBytes { get; set; } = 4096;
 
-    /// <summary>Frames queued per socket before it counts as a slow consumer and is closed with 1013.</summary>
+    /// <summary>Frames queued per socket; a full queue is conflated into one fresh snapshot, and a socket that fills it again before taking that snapshot is closed with 1013.</summary>
     public int SendQueueCapacity { get; set; } = 1024;
 
     /// <summary>A single frame that cannot be written within this time means the peer is stuck: the socket is aborted.</summary>

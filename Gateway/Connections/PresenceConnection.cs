@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using FreedomCti.Presence.Gateway.Hosting;
 using FreedomCti.Presence.Gateway.Limits;
 using FreedomCti.Presence.Gateway.Protocol;
@@ -24,7 +23,7 @@ public sealed class PresenceConnection : ITopicSubscriber
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly GatewayMetrics _metrics;
-    private readonly Channel<byte[]> _outbox;
+    private readonly SendQueue _outbox;
     private readonly ConnectionServices _services;
     private PendingClose? _close;
     private bool _subscribed;
@@ -46,12 +45,7 @@ public sealed class PresenceConnection : ITopicSubscriber
         _metrics = services.Metrics;
         _services = services;
         _rate = new MessageRateLimit(services.Limits.MessagesPerSecond, services.Limits.MessageBurst, _clock.GetTimestamp());
-        _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(_options.SendQueueCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of silently dropping
-        });
+        _outbox = new SendQueue(_options.SendQueueCapacity);
     }
 
     public string ConnectionId { get; }
@@ -80,9 +74,9 @@ public sealed class PresenceConnection : ITopicSubscriber
         return due <= TimeSpan.Zero ? TimeSpan.Zero : due > TimeSpan.FromDays(30) ? TimeSpan.FromDays(30) : due;
     }
 
-    public void Send(byte[] frame)
+    public void Send(OutboundFrame frame)
     {
-        if (_outbox.Writer.TryWrite(frame)) return;
+        if (_outbox.TryEnqueue(frame)) return;
         if (_close is null && !_outbox.Reader.Completion.IsCompleted)
         {
             _metrics.SlowConsumerClosed();
@@ -99,7 +93,7 @@ public sealed class PresenceConnection : ITopicSubscriber
         if (Interlocked.CompareExchange(ref _close, new PendingClose(error, description, reconnectAfterMs), null) is null)
         {
             GatewayLog.ConnectionClosing(_logger, ConnectionId, error.Code, error.Message, description);
-            _outbox.Writer.TryComplete();
+            _outbox.Complete();
         }
     }
 
@@ -118,7 +112,7 @@ public sealed class PresenceConnection : ITopicSubscriber
             if (await Task.WhenAny(receiving, sending) == receiving)
             {
                 // The client closed (or the transport failed): stop sending, answer its close.
-                _outbox.Writer.TryComplete();
+                _outbox.Complete();
                 await sending.WaitAsync(_options.CloseTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 await AnswerClientCloseAsync();
             }
@@ -133,7 +127,7 @@ public sealed class PresenceConnection : ITopicSubscriber
         {
             _expiry?.Dispose();
             if (_subscribed) _hub.Unsubscribe(_path, this);
-            _outbox.Writer.TryComplete();
+            _outbox.Complete();
             _socket.Abort(); // no-op after a clean close; frees the transport after a failed one
             _socket.Dispose();
             _metrics.SocketClosed();
@@ -148,12 +142,15 @@ public sealed class PresenceConnection : ITopicSubscriber
     /// </summary>
     private async Task ReceiveLoopAsync(CancellationToken cancellation)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes);
+        byte[]? buffer = null;
         try
         {
             var filled = 0;
             while (true)
             {
+                // An idle socket holds no receive buffer: wait for data with a zero-byte read, then rent (memory per socket).
+                if (filled == 0 && (await _socket.ReceiveAsync(Memory<byte>.Empty, cancellation)).MessageType == WebSocketMessageType.Close) return;
+                buffer ??= ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes);
                 var result = await _socket.ReceiveAsync(buffer.AsMemory(filled, _options.MaxMessageBytes - filled), cancellation);
                 if (result.MessageType == WebSocketMessageType.Close) return;
                 if (_close is not null)
@@ -174,14 +171,17 @@ public sealed class PresenceConnection : ITopicSubscriber
                     filled = 0;
                     continue;
                 }
-                var length = filled;
+                // Parsed into strings before the buffer goes back to the pool.
+                var message = ClientMessageParser.Parse(buffer.AsSpan(0, filled));
                 filled = 0;
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = null;
                 if (!_rate.TryTake(_clock.GetTimestamp(), _clock))
                 {
                     Close(PresenceCloseCodes.RateLimited, $"More than {_services.Limits.MessagesPerSecond} messages per second (burst {_services.Limits.MessageBurst}).");
                     continue;
                 }
-                await HandleAsync(ClientMessageParser.Parse(buffer.AsSpan(0, length)));
+                await HandleAsync(message);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
@@ -195,7 +195,7 @@ public sealed class PresenceConnection : ITopicSubscriber
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -210,7 +210,7 @@ public sealed class PresenceConnection : ITopicSubscriber
 
     private Task SendNow(byte[] frame)
     {
-        Send(frame);
+        Send(OutboundFrame.Control(frame));
         return Task.CompletedTask;
     }
 
@@ -279,7 +279,7 @@ public sealed class PresenceConnection : ITopicSubscriber
         }
         _caller = fresh.Caller;
         _expiry?.Change(DueIn(fresh.ExpiresAt), Timeout.InfiniteTimeSpan);
-        Send(PresenceMessageWriter.TokenRefreshed(fresh.ExpiresAt, _clock.GetUtcNow()));
+        Send(OutboundFrame.Control(PresenceMessageWriter.TokenRefreshed(fresh.ExpiresAt, _clock.GetUtcNow())));
     }
 
     /// <summary>A (un)subscribe must name exactly the org and user/group of the socket's path.</summary>
@@ -307,15 +307,20 @@ public sealed class PresenceConnection : ITopicSubscriber
     private async Task SendLoopAsync()
     {
         var reader = _outbox.Reader;
+        // One watchdog per connection, re-armed per frame: a CancellationTokenSource per frame per socket was a
+        // measurable share of the CPU per delivery. When it fires, the stuck socket is aborted and SendAsync throws.
+        using var watchdog = new CancellationTokenSource();
+        using var abortWhenStuck = watchdog.Token.UnsafeRegister(static s => ((WebSocket)s!).Abort(), _socket);
         try
         {
             while (await reader.WaitToReadAsync())
             {
                 while (_close is null && reader.TryRead(out var frame))
                 {
-                    using var timeout = new CancellationTokenSource(_options.SendTimeout);
-                    await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+                    watchdog.CancelAfter(_options.SendTimeout);
+                    await _socket.SendAsync(frame.Bytes.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
                 }
+                watchdog.CancelAfter(Timeout.InfiniteTimeSpan);
                 if (_close is not null) break;
             }
             if (_close is { } close) await SendCloseAsync(close);

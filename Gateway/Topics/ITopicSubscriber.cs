@@ -7,8 +7,8 @@ public interface ITopicSubscriber
 {
     string ConnectionId { get; }
 
-    /// <summary>Queues a frame without waiting; a subscriber that cannot keep up closes itself.</summary>
-    void Send(byte[] frame);
+    /// <summary>Queues a frame without waiting; a subscriber that falls behind is sent a fresh snapshot instead, one hopelessly behind closes itself.</summary>
+    void Send(OutboundFrame frame);
 
     /// <summary>Sends an error frame, then closes with the error's code.</summary>
     void Close(PresenceError error, string description);

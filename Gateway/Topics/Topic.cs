@@ -12,7 +12,7 @@ namespace FreedomCti.Presence.Gateway.Topics;
 /// same critical section as events are applied: a subscriber sees the snapshot at seq N, then exactly N+1, N+2, ...
 /// A gap in the stream's seq (lost delivery, grain failover) triggers a resync from the grain's snapshot.
 /// </remarks>
-public abstract partial class Topic<TEvent, TSnapshot> : ITopic
+public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
     where TEvent : class
     where TSnapshot : class
 {
@@ -115,7 +115,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
             }
             _subscribers.Add(subscriber);
             if (requiredMember is not null) _membersOnly[subscriber] = requiredMember;
-            subscriber.Send(RenderSnapshot(_services.Clock.GetUtcNow()));
+            subscriber.Send(OutboundFrame.State(RenderSnapshot(_services.Clock.GetUtcNow()), this));
         }
         return SubscribeOutcome.Subscribed;
     }
@@ -130,6 +130,13 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
     }
 
     public bool IsReleased { get { lock (_gate) return _released; } }
+
+    /// <summary>The held state as a snapshot frame: what a socket that fell behind is sent instead of its backlog.</summary>
+    /// <remarks>Reached from a subscriber's Send, i.e. already under the gate (re-entered here), so it matches the seq being sent.</remarks>
+    public byte[] CurrentSnapshot()
+    {
+        lock (_gate) return RenderSnapshot(_services.Clock.GetUtcNow());
+    }
 
     /// <summary>First load: check existence, subscribe to the stream, then take the snapshot the stream continues from.</summary>
     private async Task<bool> LoadAsync()
@@ -205,7 +212,8 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
         _seq = seq;
         if (change.Frame is { } frame)
         {
-            foreach (var subscriber in _subscribers) subscriber.Send(frame);
+            var outbound = OutboundFrame.State(frame, this);
+            foreach (var subscriber in _subscribers) subscriber.Send(outbound);
             _services.Metrics.Delivered(_subscribers.Count, frame.Length);
             _services.Metrics.EventQueued(Key.Kind, now - TimestampOf(evt));
         }
@@ -308,7 +316,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic
                     }
                     InstallLocked(snapshot);
                     RevokeFormerMembersLocked();
-                    var frame = RenderSnapshot(_services.Clock.GetUtcNow());
+                    var frame = OutboundFrame.State(RenderSnapshot(_services.Clock.GetUtcNow()), this);
                     foreach (var subscriber in _subscribers) subscriber.Send(frame);
                     DrainBufferLocked();
                 }

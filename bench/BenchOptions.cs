@@ -1,0 +1,93 @@
+namespace FreedomCti.Bench;
+
+/// <summary>What a bench run measures and how big; --smoke is the CI size (correctness of counts, not speed).</summary>
+public sealed record BenchOptions
+{
+    public IReadOnlyList<string> Scenarios { get; init; } = ["fanout", "writes", "groupsize", "storm", "stalled", "cluster"];
+    public IReadOnlyList<string> Systems { get; init; } = ["gateway", "gateway-split", "kestrel-peer", "nchan"];
+    public IReadOnlyList<int> Sizes { get; init; } = [5_000, 19_500];
+    public int Repeats { get; init; } = 3;
+    public int ClosedLoopWrites { get; init; } = 60;
+    public int FixedRateWrites { get; init; } = 50;
+    public double FixedRate { get; init; } = 5;
+    public int WriteSeconds { get; init; } = 10;
+    public int StormUsers { get; init; } = 10_000;
+    public int StormGroups { get; init; } = 100;
+    public int StormSupervisors { get; init; } = 200;
+    public int ClusterSubscribers { get; init; } = 50_000;
+    public int StalledHealthy { get; init; } = 2_000;
+    public int Stalled { get; init; } = 100;
+    public string? ReportPath { get; init; }
+    /// <summary>Seconds to hold the subscribers idle after connecting (to attach dotnet-gcdump or dotnet-trace).</summary>
+    public int HoldSeconds { get; init; }
+    /// <summary>Extra environment for the gateway processes (KEY=VALUE,...), for experiments with runtime settings.</summary>
+    public IReadOnlyDictionary<string, string> GatewayEnvironment { get; init; } = new Dictionary<string, string>();
+    public string LogDirectory { get; init; } = Path.Combine(Path.GetTempPath(), $"freedomcti-bench-{Environment.ProcessId}");
+    public bool Smoke { get; init; }
+    public string CommandLine { get; init; } = "";
+
+    public static Dictionary<string, string> ParsePairs(IEnumerable<string> args)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? key = null;
+        foreach (var arg in args)
+        {
+            if (arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (key is not null) pairs[key] = "true";
+                key = arg[2..];
+            }
+            else if (key is not null)
+            {
+                pairs[key] = arg;
+                key = null;
+            }
+        }
+        if (key is not null) pairs[key] = "true";
+        return pairs;
+    }
+
+    public static BenchOptions From(IReadOnlyDictionary<string, string> a)
+    {
+        var smoke = a.ContainsKey("smoke");
+        var o = smoke ? SmokeSize : new BenchOptions();
+        static List<string> Names(string s) => [.. s.Split(',', StringSplitOptions.RemoveEmptyEntries)];
+        return o with
+        {
+            Smoke = smoke,
+            Scenarios = a.TryGetValue("scenarios", out var sc) ? Names(sc) : o.Scenarios,
+            Systems = a.TryGetValue("systems", out var sy) ? Names(sy) : o.Systems,
+            Sizes = a.TryGetValue("sizes", out var sz) ? [.. Names(sz).Select(int.Parse)] : o.Sizes,
+            Repeats = a.TryGetValue("repeats", out var r) ? int.Parse(r) : o.Repeats,
+            ClosedLoopWrites = a.TryGetValue("closed-writes", out var cw) ? int.Parse(cw) : o.ClosedLoopWrites,
+            WriteSeconds = a.TryGetValue("write-seconds", out var ws) ? Math.Min(300, int.Parse(ws)) : o.WriteSeconds,
+            FixedRateWrites = a.TryGetValue("fixed-writes", out var fw) ? int.Parse(fw) : o.FixedRateWrites,
+            ClusterSubscribers = a.TryGetValue("cluster-subscribers", out var cs) ? int.Parse(cs) : o.ClusterSubscribers,
+            ReportPath = a.GetValueOrDefault("report"),
+            HoldSeconds = a.TryGetValue("hold", out var h) ? Math.Min(600, int.Parse(h)) : 0,
+            GatewayEnvironment = a.TryGetValue("gateway-env", out var ge)
+                ? Names(ge).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1])
+                : o.GatewayEnvironment,
+            LogDirectory = a.GetValueOrDefault("logs") ?? o.LogDirectory,
+            CommandLine = string.Join(' ', a.Select(p => p.Value == "true" ? $"--{p.Key}" : $"--{p.Key} {p.Value}")),
+        };
+    }
+
+    /// <summary>The CI size: every scenario's counting path runs, in well under two minutes.</summary>
+    public static BenchOptions SmokeSize => new()
+    {
+        Systems = ["gateway", "kestrel-peer"],
+        Scenarios = ["fanout", "writes", "storm", "stalled"],
+        Sizes = [50],
+        Repeats = 1,
+        ClosedLoopWrites = 20,
+        FixedRateWrites = 10,
+        FixedRate = 20,
+        WriteSeconds = 2,
+        StormUsers = 200,
+        StormGroups = 4,
+        StormSupervisors = 8,
+        StalledHealthy = 20,
+        Stalled = 5,
+    };
+}

@@ -1,0 +1,125 @@
+using FreedomCti.Bench.Report;
+using FreedomCti.Bench.Scenarios;
+using FreedomCti.Bench.Systems;
+
+namespace FreedomCti.Bench;
+
+/// <summary>Runs the chosen scenarios one system at a time (never two servers at once), then writes the report.</summary>
+public static class BenchRunner
+{
+    public static async Task<int> RunAsync(BenchOptions options, Action<string> say)
+    {
+        var results = await MeasureAsync(options, say);
+        var markdown = MarkdownReport.Render(options, results);
+        say(markdown);
+        if (options.ReportPath is { } path) await File.AppendAllTextAsync(path, markdown);
+        return results.Problems.Count == 0 ? 0 : 1;
+    }
+
+    public static async Task<BenchResults> MeasureAsync(BenchOptions options, Action<string> say)
+    {
+        var env = new BenchEnvironment(options.LogDirectory) { GatewayEnvironment = new Dictionary<string, string>(options.GatewayEnvironment) };
+        var results = new BenchResults();
+        say($"bench: logs in {env.LogDirectory}");
+        var systems = options.Systems.Where(s => s != "nchan" || NchanSystem.IsInstalled).ToList();
+        if (systems.Count != options.Systems.Count) results.Problems.Add("nchan is not installed (bench/install-peers.sh); its columns are missing");
+
+        if (options.Scenarios.Contains("fanout"))
+        {
+            foreach (var size in options.Sizes)
+            {
+                say($"fan-out: {size} subscribers");
+                var settings = new FanOutSettings(size, options.Repeats, options.ClosedLoopWrites, options.FixedRate, options.FixedRateWrites, HoldSeconds: options.HoldSeconds);
+                foreach (var name in systems)
+                {
+                    await Guard(results, say, $"fan-out {size} {name}", async () =>
+                    {
+                        var (phases, memory) = await new FanOutScenario(env, say).RunAsync(Create(env, name), settings);
+                        results.FanOut.AddRange(phases);
+                        results.Memory.Add(memory);
+                    });
+                }
+            }
+        }
+        if (options.Scenarios.Contains("writes"))
+        {
+            await Guard(results, say, "writes", async () => results.Writes.AddRange(await new WritesScenario(env, say).RunAsync(options)));
+        }
+        if (options.Scenarios.Contains("groupsize"))
+        {
+            await Guard(results, say, "group size", async () => results.GroupSize.AddRange(await new GroupSizeScenario(env, say).RunAsync(options)));
+        }
+        if (options.Scenarios.Contains("storm"))
+        {
+            await Guard(results, say, "login storm", async () => results.Storm = await new LoginStormScenario(env, say).RunAsync(options));
+        }
+        if (options.Scenarios.Contains("stalled"))
+        {
+            await Guard(results, say, "stalled", async () => results.Stalled = await new StalledScenario(env, say).RunAsync(options));
+        }
+        if (options.Scenarios.Contains("cluster"))
+        {
+            await Guard(results, say, "cluster", async () =>
+            {
+                // 50,000 x 5/s is 250k deliveries/s, more than two cores move: the fixed-rate phase runs at 1/s here.
+                var settings = new FanOutSettings(options.ClusterSubscribers, 1, options.ClosedLoopWrites, 1, 10);
+                var (phases, memory) = await new FanOutScenario(env, say).RunAsync(GatewaySystem.Split(env, gateways: 3), settings);
+                results.Cluster.AddRange(phases);
+                results.Memory.Add(memory);
+            });
+        }
+        results.Problems.AddRange(CountProblems(results));
+        return results;
+    }
+
+    private static ISystemUnderTest Create(BenchEnvironment env, string name) => name switch
+    {
+        "gateway" => GatewaySystem.Embedded(env),
+        "gateway-split" => GatewaySystem.Split(env),
+        "kestrel-peer" => new KestrelPeerSystem(env),
+        "nchan" => new NchanSystem(env),
+        _ => throw new ArgumentException($"unknown system '{name}'"),
+    };
+
+    private static async Task Guard(BenchResults results, Action<string> say, string what, Func<Task> run)
+    {
+        try
+        {
+            await run();
+        }
+        catch (Exception ex)
+        {
+            say($"!! {what} failed: {ex}");
+            results.Problems.Add($"{what} failed: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Correctness, not speed: every expected frame arrived once, in order, saying what was written.</summary>
+    private static IEnumerable<string> CountProblems(BenchResults results)
+    {
+        foreach (var p in results.FanOut.Concat(results.Cluster).Concat(results.GroupSize))
+        {
+            if (p.WritesFailed > 0) yield return $"{p.System} {p.Phase}: {p.WritesFailed} writes failed";
+            if (p.Lost > 0 || p.Duplicated > 0 || p.OutOfOrder > 0 || p.WrongStatus > 0)
+            {
+                yield return $"{p.System} {p.Phase}: lost {p.Lost}, duplicated {p.Duplicated}, out of order {p.OutOfOrder}, wrong status {p.WrongStatus}";
+            }
+        }
+        foreach (var m in results.Memory.Where(m => m.Failed > 0)) yield return $"{m.System}: {m.Failed} subscribers failed to connect";
+        if (results.Storm is { } s && s.Converged < s.Supervisors) yield return $"login storm: only {s.Converged}/{s.Supervisors} supervisors converged";
+        if (results.Stalled is { } st && st.HealthyClosed > 0) yield return $"stalled: {st.HealthyClosed} healthy sockets were closed";
+    }
+}
+
+/// <summary>Everything one bench run measured.</summary>
+public sealed class BenchResults
+{
+    public List<PhaseResult> FanOut { get; } = [];
+    public List<MemoryResult> Memory { get; } = [];
+    public List<WritesResult> Writes { get; } = [];
+    public List<PhaseResult> GroupSize { get; } = [];
+    public List<PhaseResult> Cluster { get; } = [];
+    public StormResult? Storm { get; set; }
+    public StalledResult? Stalled { get; set; }
+    public List<string> Problems { get; } = [];
+}

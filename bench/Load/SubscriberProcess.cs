@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace FreedomCti.Bench.Load;
+
+/// <summary>What a subscriber process is asked to do (passed on its command line).</summary>
+public sealed record SubscriberProcessSpec(string Url, string? Subscribe, bool WaitForSnapshot, int Count, int FirstId,
+    int AddressOffset, bool Stall, int Capacity)
+{
+    public IEnumerable<string> ToArguments() =>
+    [
+        "subscribers", "--url", Url, "--subscribe", Subscribe ?? "", "--snapshot", WaitForSnapshot.ToString(),
+        "--count", Count.ToString(), "--first-id", FirstId.ToString(), "--address-offset", AddressOffset.ToString(),
+        "--stall", Stall.ToString(), "--capacity", Capacity.ToString(),
+    ];
+
+    public static SubscriberProcessSpec Parse(IReadOnlyDictionary<string, string> a) => new(
+        a["url"], a["subscribe"] is "" ? null : a["subscribe"], bool.Parse(a["snapshot"]), int.Parse(a["count"]),
+        int.Parse(a["first-id"]), int.Parse(a["address-offset"]), bool.Parse(a["stall"]), int.Parse(a["capacity"]));
+}
+
+/// <summary>
+/// A child process holding a share of the subscribers (one process may hold at most 20,000 open files here).
+/// It speaks a line protocol on stdin/stdout: "count", "dump PATH", "quit".
+/// </summary>
+public sealed class SubscriberProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private SubscriberProcess(Process process) => _process = process;
+
+    public int Pid => _process.Id;
+
+    public static SubscriberProcess Start(SubscriberProcessSpec spec)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = false,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Systems.BenchEnvironment.BenchDllPath);
+        foreach (var arg in spec.ToArguments()) info.ArgumentList.Add(arg);
+        return new SubscriberProcess(Process.Start(info)!);
+    }
+
+    /// <summary>Waits for the child's "ready CONNECTED FAILED" line.</summary>
+    public async Task<(int Connected, int Failed)> ReadyAsync(TimeSpan bound)
+    {
+        var line = await ReadLineAsync(bound);
+        var parts = line.Split(' ');
+        if (parts[0] != "ready") throw new InvalidOperationException($"subscriber process said '{line}'");
+        return (int.Parse(parts[1]), int.Parse(parts[2]));
+    }
+
+    public async Task<(long Total, int Closed)> CountAsync()
+    {
+        await _process.StandardInput.WriteLineAsync("count");
+        var parts = (await ReadLineAsync(TimeSpan.FromSeconds(30))).Split(' ');
+        return (long.Parse(parts[1]), int.Parse(parts[2]));
+    }
+
+    public async Task<Arrival[]> DumpAsync(string path)
+    {
+        await _process.StandardInput.WriteLineAsync($"dump {path}");
+        await ReadLineAsync(TimeSpan.FromSeconds(120));
+        var arrivals = ArrivalLog.Read(path);
+        File.Delete(path);
+        return arrivals;
+    }
+
+    private async Task<string> ReadLineAsync(TimeSpan bound)
+    {
+        var line = await _process.StandardOutput.ReadLineAsync().WaitAsync(bound);
+        return line ?? throw new InvalidOperationException("subscriber process exited");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _process.StandardInput.WriteLineAsync("quit");
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(40));
+        }
+        catch (Exception)
+        {
+            // fall through to the kill below
+        }
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+
+    /// <summary>The child's side: connect, report, then serve commands until "quit" or stdin closes.</summary>
+    public static async Task<int> RunChildAsync(SubscriberProcessSpec spec)
+    {
+        var log = new ArrivalLog(spec.Capacity);
+        using var sockets = new LoopbackSockets(spec.AddressOffset, receiveBufferBytes: spec.Stall ? 4096 : null);
+        await using var set = new SubscriberSet(log, sockets, spec.FirstId);
+        var subscribe = spec.Subscribe is null ? null : Encoding.UTF8.GetBytes(spec.Subscribe);
+        var plan = new SubscriberPlan(_ => new Uri(spec.Url), _ => subscribe, spec.WaitForSnapshot);
+        var (connected, failed) = await set.ConnectAsync(plan, spec.Count, spec.Stall, TimeSpan.FromMinutes(4));
+        Console.WriteLine($"ready {connected} {failed}");
+        while (await Console.In.ReadLineAsync() is { } command)
+        {
+            if (command == "quit") break;
+            if (command == "count") Console.WriteLine($"count {log.Total} {set.Closed}");
+            else if (command.StartsWith("dump ", StringComparison.Ordinal))
+            {
+                var arrivals = log.Drain();
+                ArrivalLog.Write(command[5..], arrivals);
+                Console.WriteLine($"dumped {arrivals.Length}");
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,23 @@
+using FreedomCti.Bench;
+using FreedomCti.Bench.Load;
+using FreedomCti.Bench.Peer;
+
+// The presence benchmark. Modes:
+//   run [options]        orchestrate: start the systems, connect subscribers, drive writes, report (BenchOptions.cs)
+//   subscribers ...      a child process holding a share of the subscribers (Load/SubscriberProcess.cs)
+//   peer --port P        the bare Kestrel broadcast peer (Peer/BroadcastPeer.cs)
+var mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "run";
+var options = BenchOptions.ParsePairs(args.SkipWhile(a => !a.StartsWith("--", StringComparison.Ordinal)));
+return mode switch
+{
+    "subscribers" => await SubscriberProcess.RunChildAsync(SubscriberProcessSpec.Parse(options)),
+    "peer" => await BroadcastPeer.RunAsync(int.Parse(options["port"])),
+    "run" => await BenchRunner.RunAsync(BenchOptions.From(options), Console.WriteLine),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: FreedomCti.Bench [run] [--scenarios fanout,writes,groupsize,storm,stalled,cluster] [--sizes 5000,19500] [--repeats 3] [--smoke] [--report PATH]");
+    return 2;
+}

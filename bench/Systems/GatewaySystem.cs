@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FreedomCti.Bench.Load;
+
+namespace FreedomCti.Bench.Systems;
+
+/// <summary>
+/// The presence gateway as real processes: one gateway co-hosting its silo (the default), or silos plus
+/// gateways in Cluster:Mode=Client. Provisioned and driven only through its REST API.
+/// </summary>
+public sealed class GatewaySystem(BenchEnvironment env, string name, int silos, int gateways) : ISystemUnderTest
+{
+    private readonly List<ServerProcess> _silos = [];
+    private readonly List<ServerProcess> _gateways = [];
+    private readonly List<int> _httpPorts = [];
+    private readonly HttpClient _http = BenchEnvironment.NewHttpClient();
+    private string _orgId = "";
+    private string _token = "";
+    private int _nextGateway;
+
+    public static GatewaySystem Embedded(BenchEnvironment env) => new(env, "gateway", silos: 0, gateways: 1);
+    public static GatewaySystem Split(BenchEnvironment env, int gateways = 1) => new(env, gateways == 1 ? "gateway-split" : $"gateway-x{gateways}", silos: 1, gateways);
+
+    public string Name { get; } = name;
+    public int[] ServerPids => [.. _silos.Select(s => s.Pid), .. _gateways.Select(g => g.Pid)];
+    public int[] SocketPids => [.. _gateways.Select(g => g.Pid)];
+
+    private static readonly string[] Quiet = ["--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.AspNetCore=Warning", "--Demo:Seed=false"];
+
+    // The gateway's abuse limits (docs/security.md) would refuse a load test's thousands of sockets per source address and
+    // per user: raised here as an operator would for a known load, so the bench measures fan-out, not the limiter.
+    private static readonly string[] LoadTestLimits =
+    [
+        "--Limits:MaxConnectionsPerGateway=200000", "--Limits:MaxConnectionsPerUser=200000", "--Limits:DefaultMaxConnectionsPerOrg=1000000",
+        "--Limits:HandshakesPerSecondPerAddress=100000", "--Limits:HandshakeBurstPerAddress=100000",
+    ];
+
+    public async Task StartAsync()
+    {
+        var clusterId = $"bench-{Guid.NewGuid():N}"[..16];
+        var siloGatewayPort = ServerProcess.FreePort();
+        if (silos > 0)
+        {
+            // One silo: the Silo host's localhost clustering has no primary-silo setting for a second one (see docs/performance.md).
+            var siloHttp = ServerProcess.FreePort();
+            var silo = ServerProcess.Start($"{Name}-silo", "dotnet",
+                [env.SiloDll, "--urls", $"http://127.0.0.1:{siloHttp}", $"--Cluster:SiloPort={ServerProcess.FreePort()}",
+                 $"--Cluster:GatewayPort={siloGatewayPort}", $"--Cluster:ClusterId={clusterId}", .. Quiet], env.LogDirectory);
+            _silos.Add(silo);
+            await silo.WaitHealthyAsync(_http, $"http://127.0.0.1:{siloHttp}/health/live", TimeSpan.FromSeconds(90));
+        }
+        for (var i = 0; i < gateways; i++)
+        {
+            var port = ServerProcess.FreePort();
+            string[] cluster = silos > 0
+                ? ["--Cluster:Mode=Client", $"--Cluster:GatewayPort={siloGatewayPort}", $"--Cluster:ClusterId={clusterId}"]
+                : [$"--Cluster:SiloPort={ServerProcess.FreePort()}", $"--Cluster:GatewayPort={ServerProcess.FreePort()}", $"--Cluster:ClusterId={clusterId}"];
+            var gateway = ServerProcess.Start($"{Name}-{i}", "dotnet",
+                [env.GatewayDll, "--urls", $"http://127.0.0.1:{port}", .. cluster, .. env.Tokens.GatewayArguments, .. LoadTestLimits, .. Quiet], env.LogDirectory, env.GatewayEnvironment);
+            _gateways.Add(gateway);
+            _httpPorts.Add(port);
+        }
+        for (var i = 0; i < gateways; i++)
+        {
+            await _gateways[i].WaitHealthyAsync(_http, $"http://127.0.0.1:{_httpPorts[i]}/health/live", TimeSpan.FromSeconds(90));
+        }
+    }
+
+    public async Task ProvisionAsync(TenantPlan plan)
+    {
+        _orgId = plan.OrgId;
+        _token = env.Tokens.Mint(plan.OrgId);
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        var baseUrl = $"http://127.0.0.1:{_httpPorts[0]}/organisation/{plan.OrgId}";
+        await EnsureOk(await _http.PutAsJsonAsync(baseUrl, new { name = "Bench Org" }));
+        var users = Enumerable.Range(0, plan.Users).Select(i => new { userId = $"u{i}", displayName = $"User {i}", extension = $"{10000 + i}" });
+        var groups = plan.Groups.Select(g => new { groupId = g.GroupId, groupName = $"Group {g.GroupId}", members = g.Members.Select(m => $"u{m}") });
+        await EnsureOk(await _http.PutAsJsonAsync($"{baseUrl}/directory", new { users, groups }));
+    }
+
+    public SubscriberProcessSpec Subscriber(string groupId, int index, int count, int firstId, bool stall, int capacity)
+    {
+        var port = _httpPorts[index % _httpPorts.Count];
+        var url = $"ws://127.0.0.1:{port}/organisation/{_orgId}/user-group/{groupId}?access_token={_token}";
+        var subscribe = JsonSerializer.Serialize(new { action = "subscribe", orgId = _orgId, groupId });
+        return new SubscriberProcessSpec(url, subscribe, WaitForSnapshot: true, count, firstId, AddressOffset: firstId, stall, capacity);
+    }
+
+    public async Task<WriteResult> WriteAsync(string groupId, int user, byte status)
+    {
+        // Writes go round-robin over the gateways, as a load balancer in front of them would spread them.
+        var port = _httpPorts[(int)((uint)Interlocked.Increment(ref _nextGateway) % (uint)_httpPorts.Count)];
+        var body = JsonContent.Create(new { status = FrameHeader.Statuses[status] });
+        var sent = Stopwatch.GetTimestamp();
+        using var response = await _http.PutAsync($"http://127.0.0.1:{port}/organisation/{_orgId}/user/u{user}/presence", body);
+        await response.Content.LoadIntoBufferAsync();
+        return new WriteResult(sent, Stopwatch.GetTimestamp(), response.IsSuccessStatusCode);
+    }
+
+    /// <summary>The group document as REST serves it (the truth a supervisor's view must converge on).</summary>
+    public async Task<JsonElement> GetGroupAsync(string groupId)
+    {
+        var text = await _http.GetStringAsync($"http://127.0.0.1:{_httpPorts[0]}/organisation/{_orgId}/user-group/{groupId}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public string SocketUrl(string groupId, int index) =>
+        $"ws://127.0.0.1:{_httpPorts[index % _httpPorts.Count]}/organisation/{_orgId}/user-group/{groupId}?access_token={_token}";
+
+    public string OrgId => _orgId;
+
+    private static async Task EnsureOk(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var g in _gateways) await g.DisposeAsync();
+        foreach (var s in _silos) await s.DisposeAsync();
+        _http.Dispose();
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the benchmark's C peer: nginx with the Nchan module (Debian packages). Idempotent; needs root or sudo.
+# The Kestrel peer is part of the bench itself and needs nothing extra.
+set -euo pipefail
+
+if [ -e /usr/lib/nginx/modules/ngx_nchan_module.so ] && command -v nginx >/dev/null 2>&1; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# nginx-light is enough (no extra modules); the nchan module package pulls the matching nginx ABI.
+$SUDO apt-get install -y -qq --no-install-recommends nginx-light libnginx-mod-nchan >/dev/null || \
+  $SUDO apt-get install -y -qq --no-install-recommends nginx libnginx-mod-nchan >/dev/null
+# The packaged service is not used: the bench runs nginx as its own process with a generated config.
+if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl stop nginx 2>/dev/null || true; fi

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The presence benchmark: builds the solution, installs the peers (Nchan), raises the open-file limit, runs.
+# Usage: bench/run.sh [--smoke] [--scenarios fanout,writes,groupsize,storm,stalled,cluster] [--sizes 5000,19500]
+#                     [--repeats 3] [--systems gateway,gateway-split,kestrel-peer,nchan] [--report docs/performance.md]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bench/install-peers.sh || echo "run.sh: Nchan could not be installed; its columns will be missing" >&2
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+dotnet build FreedomCti.Orleans.sln -c Release -v quiet -nologo >/dev/null
+exec dotnet bench/bin/Release/net10.0/FreedomCti.Bench.dll run "$@"
