@@ -63,7 +63,7 @@ public static class BenchRunner
             {
                 // 50,000 x 5/s is 250k deliveries/s, more than two cores move: the fixed-rate phase runs at 1/s here.
                 var settings = new FanOutSettings(options.ClusterSubscribers, 1, options.ClosedLoopWrites, 1, 10);
-                var (phases, memory) = await new FanOutScenario(env, say).RunAsync(GatewaySystem.Split(env, gateways: 3), settings);
+                var (phases, memory) = await new FanOutScenario(env, say).RunAsync(GatewaySystem.Split(env, gateways: 3, silos: 2), settings);
                 results.Cluster.AddRange(phases);
                 results.Memory.Add(memory);
             });

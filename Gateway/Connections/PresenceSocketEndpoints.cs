@@ -65,8 +65,9 @@ public static class PresenceSocketEndpoints
     /// <summary>Authenticates and admits the socket; returns the caller when a connection quota was taken.</summary>
     private static async Task<PresenceCaller?> AdmitAsync(HttpContext context, TopicKey key, PresenceConnection connection, ConnectionServices services)
     {
-        var caller = PresenceCaller.From(context.User);
-        if (caller is null)
+        // The socket keeps only the caller and the expiry, not the parsed token (see SocketCredentials).
+        var credentials = await SocketCredentials.AuthenticateAsync(context, services.Tokens);
+        if (credentials is not ({ } caller, var expiresAt))
         {
             Refuse(connection, services, PresenceCloseCodes.Unauthorized,
                 "A valid bearer token is required: an Authorization header or an access_token query parameter.");
@@ -106,7 +107,7 @@ public static class PresenceSocketEndpoints
             Refuse(connection, services, PresenceCloseCodes.ConnectionLimitExceeded, limit);
             return null;
         }
-        connection.Authenticate(caller, TokenValidator.ExpiryOf(context.User));
+        connection.Authenticate(caller, expiresAt);
         return caller;
     }
 

@@ -43,15 +43,12 @@ public static class PresenceAuthenticationExtensions
             };
             jwt.Events = new JwtBearerEvents
             {
-                // Browsers cannot set headers on a WebSocket handshake, so sockets may send the token in the query.
-                // Only sockets: a REST token in a URL would end up in proxies' logs and browser history.
+                // Sockets are authenticated by the socket endpoint itself (SocketCredentials), with these same parameters:
+                // a principal cached by the request's handler would otherwise live, with the whole parsed token, for as
+                // long as the socket (hours, times tens of thousands of sockets).
                 OnMessageReceived = context =>
                 {
-                    if (context.HttpContext.WebSockets.IsWebSocketRequest &&
-                        context.Request.Query.TryGetValue("access_token", out var token) && token.Count == 1)
-                    {
-                        context.Token = token[0];
-                    }
+                    if (context.HttpContext.WebSockets.IsWebSocketRequest) context.NoResult();
                     return Task.CompletedTask;
                 },
             };

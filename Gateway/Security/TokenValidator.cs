@@ -29,10 +29,4 @@ public sealed class TokenValidator(IOptionsMonitor<JwtBearerOptions> bearer)
         var caller = PresenceCaller.From(new ClaimsPrincipal(result.ClaimsIdentity));
         return caller is null ? null : (caller, new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero));
     }
-
-    /// <summary>Expiry of a principal the bearer handler already validated (its "exp" claim).</summary>
-    public static DateTimeOffset ExpiryOf(ClaimsPrincipal principal) =>
-        long.TryParse(principal.FindFirst("exp")?.Value, out var seconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : DateTimeOffset.MaxValue;
 }

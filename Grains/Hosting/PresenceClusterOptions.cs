@@ -65,6 +65,12 @@ public sealed class PresenceClusterOptions
     /// <summary>Client gateway port: silos listen on it, clients connect to it.</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// Localhost clustering only: the silo port of the first silo on this machine, which further silos join
+    /// (development and the benchmark's multi-silo runs; production uses a membership table).
+    /// </summary>
+    public int? PrimarySiloPort { get; set; }
+
     /// <summary>The address other silos and clients use to reach this silo (the pod IP in Kubernetes); loopback by default.</summary>
     public string? AdvertisedIPAddress { get; set; }
 

@@ -21,7 +21,8 @@ public sealed class GatewaySystem(BenchEnvironment env, string name, int silos, 
     private int _nextGateway;
 
     public static GatewaySystem Embedded(BenchEnvironment env) => new(env, "gateway", silos: 0, gateways: 1);
-    public static GatewaySystem Split(BenchEnvironment env, int gateways = 1) => new(env, gateways == 1 ? "gateway-split" : $"gateway-x{gateways}", silos: 1, gateways);
+    public static GatewaySystem Split(BenchEnvironment env, int gateways = 1, int silos = 1) =>
+        new(env, gateways == 1 && silos == 1 ? "gateway-split" : $"gateway-{gateways}gw-{silos}silo", silos, gateways);
 
     public string Name { get; } = name;
     public int[] ServerPids => [.. _silos.Select(s => s.Pid), .. _gateways.Select(g => g.Pid)];
@@ -41,15 +42,20 @@ public sealed class GatewaySystem(BenchEnvironment env, string name, int silos, 
     {
         var clusterId = $"bench-{Guid.NewGuid():N}"[..16];
         var siloGatewayPort = ServerProcess.FreePort();
-        if (silos > 0)
+        int? primarySiloPort = null;
+        for (var n = 0; n < silos; n++)
         {
-            // One silo: the Silo host's localhost clustering has no primary-silo setting for a second one (see docs/performance.md).
+            // Localhost clustering: the first silo is the primary the others join (Cluster:PrimarySiloPort).
             var siloHttp = ServerProcess.FreePort();
-            var silo = ServerProcess.Start($"{Name}-silo", "dotnet",
-                [env.SiloDll, "--urls", $"http://127.0.0.1:{siloHttp}", $"--Cluster:SiloPort={ServerProcess.FreePort()}",
-                 $"--Cluster:GatewayPort={siloGatewayPort}", $"--Cluster:ClusterId={clusterId}", .. Quiet], env.LogDirectory);
+            var siloPort = ServerProcess.FreePort();
+            string[] join = primarySiloPort is { } primary ? [$"--Cluster:PrimarySiloPort={primary}"] : [];
+            var silo = ServerProcess.Start($"{Name}-silo{n}", "dotnet",
+                [env.SiloDll, "--urls", $"http://127.0.0.1:{siloHttp}", $"--Cluster:SiloPort={siloPort}",
+                 $"--Cluster:GatewayPort={(n == 0 ? siloGatewayPort : ServerProcess.FreePort())}", $"--Cluster:ClusterId={clusterId}", .. join, .. Quiet],
+                env.LogDirectory);
+            primarySiloPort ??= siloPort;
             _silos.Add(silo);
-            await silo.WaitHealthyAsync(_http, $"http://127.0.0.1:{siloHttp}/health/live", TimeSpan.FromSeconds(90));
+            await silo.WaitHealthyAsync(_http, $"http://127.0.0.1:{siloHttp}/health/ready", TimeSpan.FromSeconds(90));
         }
         for (var i = 0; i < gateways; i++)
         {
