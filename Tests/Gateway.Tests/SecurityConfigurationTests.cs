@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.WebSockets;
 using FreedomCti.Presence.Gateway.Security;
 using FreedomCti.Presence.Tests.Infrastructure;
 
@@ -64,21 +63,7 @@ public sealed class SecurityConfigurationTests(GatewayHost host)
         Assert.Equal(HttpStatusCode.SwitchingProtocols, await HandshakeAsync(gateway, tenant, ("X-Forwarded-For", "203.0.113.8")));
     }
 
-    private static async Task<HttpStatusCode> HandshakeAsync(GatewayHost gateway, TestTenant tenant, (string Name, string Value) header)
-    {
-        using var client = new ClientWebSocket();
-        client.Options.SetRequestHeader(header.Name, header.Value);
-        client.Options.CollectHttpResponseDetails = true;
-        var uri = new Uri(gateway.WebSocketAddress, $"{tenant.UserPath("u1")}?access_token={GatewayHost.Token(tenant.OrgId)}");
-        try
-        {
-            await client.ConnectAsync(uri, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-            client.Abort();
-            return HttpStatusCode.SwitchingProtocols;
-        }
-        catch (WebSocketException)
-        {
-            return client.HttpStatusCode;
-        }
-    }
+    private static Task<HttpStatusCode> HandshakeAsync(GatewayHost gateway, TestTenant tenant, (string Name, string Value) header) =>
+        PresenceSocket.HandshakeStatusAsync(
+            new Uri(gateway.WebSocketAddress, $"{tenant.UserPath("u1")}?access_token={GatewayHost.Token(tenant.OrgId)}"), source: null, header);
 }

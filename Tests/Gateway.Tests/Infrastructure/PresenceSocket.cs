@@ -42,6 +42,25 @@ public sealed class PresenceSocket : IAsyncDisposable
         return new PresenceSocket(socket);
     }
 
+    /// <summary>Attempts a handshake and drops the socket; returns the HTTP status (101 when it was upgraded).</summary>
+    public static async Task<HttpStatusCode> HandshakeStatusAsync(Uri uri, IPAddress? source = null, params (string Name, string Value)[] headers)
+    {
+        using var handler = BoundHandler(source ?? IPAddress.Loopback);
+        using var client = new ClientWebSocket();
+        client.Options.CollectHttpResponseDetails = true;
+        foreach (var (name, value) in headers) client.Options.SetRequestHeader(name, value);
+        try
+        {
+            await client.ConnectAsync(uri, new HttpMessageInvoker(handler), CancellationToken.None).WaitAsync(DefaultWait);
+            client.Abort();
+            return HttpStatusCode.SwitchingProtocols;
+        }
+        catch (WebSocketException)
+        {
+            return client.HttpStatusCode;
+        }
+    }
+
     /// <summary>An HTTP handler whose connections leave from <paramref name="source"/>.</summary>
     public static SocketsHttpHandler BoundHandler(IPAddress source) => new()
     {
