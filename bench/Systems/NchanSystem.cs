@@ -7,32 +7,29 @@ namespace FreedomCti.Bench.Systems;
 /// Nchan (nginx + libnginx-mod-nchan, installed by bench/install-peers.sh) run as the bench's own nginx process with a
 /// generated config on a free loopback port: publish by HTTP POST, subscribe by WebSocket.
 /// </summary>
-public sealed class NchanSystem(BenchEnvironment env) : ISystemUnderTest
+public sealed class NchanSystem(BenchEnvironment env) : PubSubPeerSystem
 {
     public const string ModulePath = "/usr/lib/nginx/modules/ngx_nchan_module.so";
 
-    private readonly HttpClient _http = BenchEnvironment.NewHttpClient();
-    private readonly PeerFrames _frames = new();
     private ServerProcess? _master;
-    private int _port;
 
-    public string Name => "nchan";
+    public override string Name => "nchan";
     public static bool IsInstalled => File.Exists(ModulePath) && File.Exists("/usr/sbin/nginx");
 
     // The master only supervises; the workers hold the sockets. Both are counted for CPU.
-    public int[] ServerPids => _master is null ? [] : [_master.Pid, .. ProcStats.Children(_master.Pid)];
-    public int[] SocketPids => _master is null ? [] : ProcStats.Children(_master.Pid);
+    public override int[] ServerPids => _master is null ? [] : [_master.Pid, .. ProcStats.Children(_master.Pid)];
+    public override int[] SocketPids => _master is null ? [] : ProcStats.Children(_master.Pid);
 
-    public async Task StartAsync()
+    public override async Task StartAsync()
     {
         if (!IsInstalled) throw new InvalidOperationException("Nchan is not installed: run bench/install-peers.sh");
-        _port = ServerProcess.FreePort();
+        Port = ServerProcess.FreePort();
         var prefix = Path.Combine(env.LogDirectory, "nchan");
         Directory.CreateDirectory(prefix);
         var config = Path.Combine(prefix, "nginx.conf");
-        await File.WriteAllTextAsync(config, Config(prefix, _port));
+        await File.WriteAllTextAsync(config, Config(prefix, Port));
         _master = ServerProcess.Start(Name, "/usr/sbin/nginx", ["-p", prefix, "-c", config, "-e", Path.Combine(prefix, "error.log")], env.LogDirectory);
-        await _master.WaitHealthyAsync(_http, $"http://127.0.0.1:{_port}/health", TimeSpan.FromSeconds(30));
+        await _master.WaitHealthyAsync(Http, $"http://127.0.0.1:{Port}/health", TimeSpan.FromSeconds(30));
     }
 
     // Two workers for two cores, as nginx is deployed; the message buffer is small because nobody replays history.
@@ -71,23 +68,9 @@ public sealed class NchanSystem(BenchEnvironment env) : ISystemUnderTest
         }
         """;
 
-    public Task ProvisionAsync(TenantPlan plan) => Task.CompletedTask;
-
-    public SubscriberProcessSpec Subscriber(string groupId, int index, int count, int firstId, bool stall, int capacity) =>
-        new($"ws://127.0.0.1:{_port}/sub/{groupId}", null, WaitForSnapshot: false, count, firstId, firstId, stall, capacity);
-
-    public async Task<WriteResult> WriteAsync(string groupId, int user, byte status)
-    {
-        var (frame, seq) = _frames.Next(groupId, user, status);
-        var sent = Stopwatch.GetTimestamp();
-        using var response = await _http.PostAsync($"http://127.0.0.1:{_port}/pub/{groupId}", new ByteArrayContent(frame));
-        await response.Content.LoadIntoBufferAsync();
-        return new WriteResult(sent, Stopwatch.GetTimestamp(), response.IsSuccessStatusCode, seq);
-    }
-
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (_master is not null) await _master.DisposeAsync();
-        _http.Dispose();
+        await base.DisposeAsync();
     }
 }
