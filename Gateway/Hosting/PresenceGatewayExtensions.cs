@@ -32,6 +32,7 @@ public static class PresenceGatewayExtensions
             .AddCheck<GatewayStartupCheck>("started", tags: [GatewayReadinessCheck.StartupTag]);
         services.AddGatewayObservability(builder.Configuration);
         services.AddPresenceAdminPolicy(builder.Configuration);
+        services.AddPresenceApiDocs(); // OpenAPI document and /docs (Hosting/ApiDocs.cs)
         return builder;
     }
 
@@ -56,6 +57,7 @@ public static class PresenceGatewayExtensions
         app.MapHealthChecks("/health/startup", new() { Predicate = c => c.Tags.Contains(GatewayReadinessCheck.StartupTag) });
         app.ObserveGateway();
         app.MapPresenceDashboard(); // admins only, when Dashboard:Enabled (Hosting/PresenceDashboard.cs)
+        app.MapPresenceApiDocs();   // /openapi/v1.json and /docs, anonymous, unless Gateway:ApiDocs is false
         return app;
     }
 }
