@@ -47,7 +47,9 @@ public static class ApiDocs
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
             .AddDocument(DocumentName)
             .AddPreferredSecuritySchemes(BearerScheme)
-            // Nothing from outside: the script is embedded in the package; no CDN fonts, no telemetry, no AI agent.
+            // Nothing from outside: the script is embedded in the package; no CDN fonts, no telemetry, no AI agent, and
+            // no developer toolbar (its Share and Deploy buttons upload the document to scalar.com).
+            .HideDeveloperTools()
             .DisableDefaultFonts()
             .DisableTelemetry()
             .DisableAgent()
