@@ -169,7 +169,10 @@ public sealed partial class OpenApiDocumentTests(GatewayHost host)
             var response = await host.Http.GetAsync(url);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode}");
         }
-        Assert.DoesNotMatch("https?://", html); // no CDN, no web fonts
+        Assert.DoesNotMatch("https?://", html); // no CDN
+        // The script itself would fetch web fonts from a CDN, and report use, unless told not to.
+        Assert.Contains("\"withDefaultFonts\":false", html);
+        Assert.Contains("\"telemetry\":false", html);
     }
 
     [Fact]
