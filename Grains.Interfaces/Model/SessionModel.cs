@@ -34,6 +34,21 @@ public enum PresenceSource
     Logout = 6,
 }
 
+/// <summary>Wire names of <see cref="PresenceSource"/>.</summary>
+public static class PresenceSourceNames
+{
+    public static string ToWire(this PresenceSource source) => source switch
+    {
+        PresenceSource.Manual => "manual",
+        PresenceSource.Call => "call",
+        PresenceSource.Session => "session",
+        PresenceSource.Idle => "idle",
+        PresenceSource.Expired => "expired",
+        PresenceSource.Logout => "logout",
+        _ => "none",
+    };
+}
+
 /// <summary>How a session ended.</summary>
 [GenerateSerializer, Alias("fcti.SessionEnd")]
 public enum SessionEnd
