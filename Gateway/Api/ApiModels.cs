@@ -5,7 +5,14 @@ namespace FreedomCti.Presence.Gateway.Api;
 
 public sealed record OrganisationRequest(string? Name, OrganisationSettingsRequest? Settings);
 
-public sealed record OrganisationSettingsRequest(int? MaxConnections);
+public sealed record OrganisationSettingsRequest(int? MaxConnections, SessionSettingsRequest? Sessions);
+
+/// <summary>Agent presence sessions for the organisation; omitted fields take the defaults (docs/presence-sessions.md).</summary>
+public sealed record SessionSettingsRequest(bool? Enabled, int? LeaseSeconds, int? GraceSeconds, int? IdleSeconds, int? DebounceMs);
+
+public sealed record SessionOpenRequest(string? SessionId, string? Device, string? Status);
+
+public sealed record SessionHeartbeatRequest(string? Status, bool? Activity);
 
 public sealed record CapabilitiesRequest(bool? CanReceiveCalls, bool? CanMakeOutbound, bool? CanTransfer);
 
