@@ -67,4 +67,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(23, LogLevel.Information, "Draining: not ready, closing {Connections} sockets with 1012, then waiting {DrainDelay} before shutdown")]
     public static partial void Draining(ILogger logger, int connections, TimeSpan drainDelay);
+
+    [LoggerMessage(40, LogLevel.Warning, "Renewing or ending the socket session of user {UserId} failed; retried at the next scan, and the lease runs out otherwise")]
+    public static partial void SessionRenewalFailed(ILogger logger, string userId, Exception exception);
 }

@@ -40,6 +40,22 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Forgets membership of a group; the group side is changed by the directory.</summary>
     [Alias("LeaveGroup")]
     Task LeaveGroupAsync(string groupId);
+
+    /// <summary>Opens a presence session under the organisation's <paramref name="policy"/>; re-opening an id renews it.</summary>
+    [Alias("OpenSession")]
+    Task<SessionResult> OpenSessionAsync(SessionOpen open, SessionPolicy policy);
+
+    /// <summary>A session heartbeat: renews its lease, optionally with a new session status or user activity.</summary>
+    [Alias("ReportSession")]
+    Task<SessionResult> ReportSessionAsync(string sessionId, SessionReport report);
+
+    /// <summary>Ends a session by logout (offline at once if it was the last) or disconnect (grace first).</summary>
+    [Alias("CloseSession")]
+    Task<SessionResult> CloseSessionAsync(string sessionId, SessionEnd end);
+
+    /// <summary>The user's live sessions.</summary>
+    [Alias("GetSessions"), Orleans.Concurrency.AlwaysInterleave]
+    Task<IReadOnlyList<SessionInfo>> GetSessionsAsync();
 }
 
 [GenerateSerializer, Alias("fcti.CallOutcome")]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FreedomCti.Presence.Hosting;
 using FreedomCti.Presence.Persistence;
 using FreedomCti.Presence.State;
 using Orleans.Streams;
@@ -11,24 +12,29 @@ namespace FreedomCti.Presence.Grains;
 /// awaited so that an acknowledged write is already visible in every group. Calls flow user → group only
 /// (plus the interleaved GetSnapshot from an activating group), so nothing waits in a cycle.
 /// </remarks>
-public sealed class UserGrain(
+public sealed partial class UserGrain(
     [PersistentState("state", PresenceStorage.Name)] IPersistentState<UserRecord> storage,
-    TimeProvider time) : Grain, IUserGrain
+    TimeProvider time,
+    SessionSweep sweep) : Grain, IUserGrain
 {
     private string _orgId = "";
     private string _userId = "";
     private UserPresenceState _state = UserPresenceState.Empty;
+    // What storage holds of the sessions: heartbeats that change little are kept in memory only (see MustPersist).
+    private SessionBook? _storedBook;
     private IAsyncStream<UserEvent> _stream = null!;
 
     private DateTimeOffset Now => time.GetUtcNow();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_orgId, _userId) = PresenceIds.Split(this.GetPrimaryKeyString());
         _state = storage.State.ToState();
+        _storedBook = _state.Book;
         _stream = this.GetStreamProvider(PresenceStreams.ProviderName)
             .GetStream<UserEvent>(PresenceStreams.ForUser(_orgId, _userId));
-        return Task.CompletedTask;
+        // Sessions survive the activation in storage: re-arm their deadlines (an overdue one fires at once).
+        await SyncSessionTimersAsync();
     }
 
     public Task<UserSnapshot?> GetSnapshotAsync() => Task.FromResult(SnapshotOrNull());
@@ -104,13 +110,26 @@ public sealed class UserGrain(
         return new CallResult(transition.Outcome, SnapshotOrNull());
     }
 
-    private async Task ApplyAsync(UserPresenceState next)
+    private async Task ApplyAsync(UserPresenceState next, bool persist = true)
     {
         if (ReferenceEquals(next, _state))
         {
             return;
         }
-        await SaveAsync(next);
+        var visible = next.Seq != _state.Seq;
+        if (persist || visible)
+        {
+            await SaveAsync(next);
+        }
+        else
+        {
+            _state = next;
+        }
+        await SyncSessionTimersAsync();
+        if (!visible)
+        {
+            return;
+        }
         await _stream.OnNextAsync(new UserEvent(_state.Seq, UserEventKind.Changed, _state.ToSnapshot(_orgId, _userId), _state.ChangedAt, Activity.Current?.Id));
         if (_state.Groups.Count > 0)
         {
@@ -134,6 +153,7 @@ public sealed class UserGrain(
         }
         // Assigned only after the write, so an interleaved GetSnapshot never reports a state that might not survive.
         _state = next;
+        _storedBook = next.Book;
     }
 
     private UserSnapshot? SnapshotOrNull() => _state.Exists ? _state.ToSnapshot(_orgId, _userId) : null;

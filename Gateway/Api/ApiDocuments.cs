@@ -87,7 +87,26 @@ public sealed record QueueDocument(QueueMetricsDocument QueueMetrics);
 public sealed record OrganisationDocument(string OrgId, string Name, OrganisationSettingsDocument Settings);
 
 public sealed record OrganisationSettingsDocument(
-    [property: Description("The organisation's limit of open sockets across all gateways; 0 means the service default.")] int MaxConnections);
+    [property: Description("The organisation's limit of open sockets across all gateways; 0 means the service default.")] int MaxConnections,
+    SessionSettingsDocument Sessions);
+
+[Description("The organisation's rules for agent presence sessions (docs/presence-sessions.md).")]
+public sealed record SessionSettingsDocument(bool Enabled, int LeaseSeconds, int GraceSeconds, int IdleSeconds, int DebounceMs);
+
+[Description("One presence session of a user.")]
+public sealed record SessionDocument(
+    string SessionId,
+    string Device,
+    [property: AllowedValues(WireStatuses.Available, WireStatuses.Busy, WireStatuses.OnCall, WireStatuses.Away, WireStatuses.Dnd, WireStatuses.Offline)] string Status,
+    [property: Description("No activity reported for the organisation's idleSeconds.")] bool Idle,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset LastActivityAt,
+    [property: Description("When the lease runs out without a heartbeat.")] DateTimeOffset ExpiresAt);
+
+[Description("A session and the user's resulting presence (the user object of a presence_update's data).")]
+public sealed record SessionAnswerDocument(SessionDocument Session, UserPresenceDocument User);
+
+public sealed record SessionListDocument(string OrgId, string UserId, IReadOnlyList<SessionDocument> Sessions);
 
 [Description("What a bulk import wrote.")]
 public sealed record ImportResultDocument(int Users, int Groups, int Memberships);

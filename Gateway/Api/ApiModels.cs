@@ -14,7 +14,26 @@ public sealed record OrganisationRequest(
     [property: Description("Leave out to keep the current settings.")] OrganisationSettingsRequest? Settings = null);
 
 public sealed record OrganisationSettingsRequest(
-    [property: Range(0, int.MaxValue), Description("Open sockets allowed across all gateways; 0 means the service default.")] int? MaxConnections = null);
+    [property: Range(0, int.MaxValue), Description("Open sockets allowed across all gateways; 0 means the service default.")] int? MaxConnections = null,
+    [property: Description("Agent presence sessions; leave out to keep the current rules.")] SessionSettingsRequest? Sessions = null);
+
+/// <summary>Agent presence sessions for the organisation; omitted fields take the defaults (docs/presence-sessions.md).</summary>
+public sealed record SessionSettingsRequest(
+    [property: Description("Default true when the object is sent.")] bool? Enabled = null,
+    [property: Range(2, 3600)] int? LeaseSeconds = null,
+    [property: Range(0, 3600)] int? GraceSeconds = null,
+    [property: Range(2, 86_400)] int? IdleSeconds = null,
+    [property: Range(0, 60_000)] int? DebounceMs = null);
+
+public sealed record SessionOpenRequest(
+    [property: RegularExpression(PresenceIds.Pattern), Description("Leave out to have the gateway make one.")] string? SessionId = null,
+    [property: Required, StringLength(SessionEndpoints.MaxDeviceLength), Description("Names the client, e.g. desktop.")] string? Device = null,
+    [property: AllowedValues(WireStatuses.Available, WireStatuses.Busy, WireStatuses.OnCall, WireStatuses.Away, WireStatuses.Dnd, WireStatuses.Offline),
+               Description("Default available.")] string? Status = null);
+
+public sealed record SessionHeartbeatRequest(
+    [property: AllowedValues(WireStatuses.Available, WireStatuses.Busy, WireStatuses.OnCall, WireStatuses.Away, WireStatuses.Dnd, WireStatuses.Offline, null)] string? Status = null,
+    [property: Description("The agent was active at the device (resets idle).")] bool? Activity = null);
 
 [Description("Flags left out are set to true; they do not keep their stored value.")]
 public sealed record CapabilitiesRequest(bool? CanReceiveCalls = null, bool? CanMakeOutbound = null, bool? CanTransfer = null);

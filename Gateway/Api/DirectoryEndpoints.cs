@@ -66,7 +66,8 @@ public static class DirectoryEndpoints
         if (ApiValidation.Id(orgId, "orgId") is { } idError) return ApiProblems.Invalid("orgId", idError);
         if (ApiValidation.Text(body.Name, "name", ApiValidation.MaxNameLength, required: true) is { } nameError) return ApiProblems.Invalid("name", nameError);
         if (body.Settings?.MaxConnections is < 0) return ApiProblems.Invalid("settings.maxConnections", "maxConnections must be 0 (service default) or more.");
-        var settings = body.Settings is null ? null : new OrganisationSettings(body.Settings.MaxConnections ?? 0);
+        if (SessionSettings.Validate(body.Settings?.Sessions, out var sessions) is { } sessionErrors) return ApiProblems.Invalid(sessionErrors);
+        var settings = body.Settings is null ? null : new OrganisationSettings(body.Settings.MaxConnections ?? 0, sessions);
         var info = await api.Grains.GetGrain<IOrganisationGrain>(orgId).UpsertAsync(body.Name!.Trim(), settings);
         api.Organisations.Forget(orgId);
         return Results.Ok(Organisation(info));
@@ -80,7 +81,7 @@ public static class DirectoryEndpoints
     }
 
     private static OrganisationDocument Organisation(OrganisationInfo info) =>
-        new(info.OrgId, info.Name, new OrganisationSettingsDocument(info.Settings.MaxConnections));
+        new(info.OrgId, info.Name, new OrganisationSettingsDocument(info.Settings.MaxConnections, SessionSettings.Document(info.Settings.SessionPolicy)));
 
     private static async Task<IResult> PutUserAsync(string orgId, string userId, UserRequest body, ApiContext api)
     {

@@ -9,7 +9,7 @@ namespace FreedomCti.Presence.Gateway.Connections;
 /// <summary>The singletons every connection uses, gathered once so a connection's constructor stays short.</summary>
 public sealed class ConnectionServices(TopicHub hub, IOptions<GatewayOptions> options, TimeProvider clock,
     ILogger<PresenceConnection> logger, GatewayMetrics metrics, ConnectionRegistry registry,
-    TokenValidator tokens, ConnectionQuota quota, IOptions<LimitsOptions> limits)
+    TokenValidator tokens, ConnectionQuota quota, IOptions<LimitsOptions> limits, Sessions.SocketSessions sessions)
 {
     public TopicHub Hub { get; } = hub;
     public GatewayOptions Options { get; } = options.Value;
@@ -20,4 +20,5 @@ public sealed class ConnectionServices(TopicHub hub, IOptions<GatewayOptions> op
     public TokenValidator Tokens { get; } = tokens;
     public ConnectionQuota Quota { get; } = quota;
     public LimitsOptions Limits { get; } = limits.Value;
+    public Sessions.SocketSessions Sessions { get; } = sessions;
 }

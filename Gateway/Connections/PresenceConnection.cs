@@ -14,7 +14,7 @@ namespace FreedomCti.Presence.Gateway.Connections;
 /// socket's only writer, fed by a bounded queue. Whatever ends first ends both; the topic subscription is
 /// always released in <c>finally</c>.
 /// </summary>
-public sealed class PresenceConnection : ITopicSubscriber
+public sealed partial class PresenceConnection : ITopicSubscriber
 {
     private readonly WebSocket _socket;
     private readonly TopicKey _path;
@@ -127,6 +127,7 @@ public sealed class PresenceConnection : ITopicSubscriber
         {
             _expiry?.Dispose();
             if (_subscribed) _hub.Unsubscribe(_path, this);
+            await EndSessionAsync();
             _outbox.Complete();
             _socket.Abort(); // no-op after a clean close; frees the transport after a failed one
             _socket.Dispose();
@@ -205,6 +206,7 @@ public sealed class PresenceConnection : ITopicSubscriber
         ClientMessageKind.Subscribe => SubscribeAsync(message),
         ClientMessageKind.Unsubscribe => UnsubscribeAsync(message),
         ClientMessageKind.RefreshToken => RefreshTokenAsync(message.Token!),
+        ClientMessageKind.SessionOpen or ClientMessageKind.SessionUpdate or ClientMessageKind.SessionClose => HandleSessionAsync(message),
         _ => SendNow(PresenceMessageWriter.Error(PresenceCloseCodes.InvalidMessage, message.Problem ?? "Invalid message.")),
     };
 

@@ -83,6 +83,7 @@ public static class ApiDocs
         {
             new() { Name = ApiMetadata.Tags.Snapshots, Description = "Plain GET on the WebSocket paths: the document a subscriber receives first." },
             new() { Name = ApiMetadata.Tags.Presence, Description = "Agents' chosen status." },
+            new() { Name = ApiMetadata.Tags.Sessions, Description = "Agents' clients holding their presence with leases and heartbeats (docs/presence-sessions.md)." },
             new() { Name = ApiMetadata.Tags.Calls, Description = "Calls reported by the PBX integration (role system)." },
             new() { Name = ApiMetadata.Tags.Queue, Description = "Waiting calls reported by the ACD (role system)." },
             new() { Name = ApiMetadata.Tags.Organisations, Description = "Tenants and their settings." },
@@ -115,6 +116,7 @@ public static class ApiDocs
         ["userId"] = "The user.",
         ["groupId"] = "The user group.",
         ["callId"] = "The call.",
+        ["sessionId"] = "The session, as answered by OpenSession.",
     };
 
     private static string Who(ApiAccess access) => access switch

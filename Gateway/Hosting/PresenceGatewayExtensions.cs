@@ -21,6 +21,8 @@ public static class PresenceGatewayExtensions
         services.AddSingleton<ConnectionServices>();
         services.AddSingleton<ApiContext>();
         services.AddHostedService<TopicAuditor>();
+        services.AddSingleton<Sessions.SocketSessions>();
+        services.AddHostedService(sp => sp.GetRequiredService<Sessions.SocketSessions>());
         services.AddSingleton<GatewayDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<GatewayDrain>());
         services.Configure<HostOptions>(o => o.ShutdownTimeout = section.Get<GatewayOptions>()?.ShutdownTimeout ?? new GatewayOptions().ShutdownTimeout);
@@ -51,6 +53,7 @@ public static class PresenceGatewayExtensions
         app.MapPresenceSockets();
         app.MapDirectoryApi();
         app.MapPresenceApi();
+        app.MapSessionApi();
         app.MapQueueApi();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(GatewayReadinessCheck.ReadyTag) });

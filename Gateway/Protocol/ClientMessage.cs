@@ -7,6 +7,9 @@ public enum ClientMessageKind
     Unsubscribe,
     Ping,
     RefreshToken,
+    SessionOpen,
+    SessionUpdate,
+    SessionClose,
 }
 
 /// <summary>One parsed client frame. For <see cref="ClientMessageKind.Invalid"/>, <see cref="Problem"/> says what was wrong.</summary>
@@ -18,5 +21,11 @@ public sealed record ClientMessage(
     string? Problem = null,
     string? Token = null)
 {
+    /// <summary>session_open: the device name; session_update/session_close: see <see cref="Session"/>.</summary>
+    public SessionFields? Session { get; init; }
+
     public static ClientMessage Invalid(string problem) => new(ClientMessageKind.Invalid, Problem: problem);
 }
+
+/// <summary>The fields of the session_* messages (docs/presence-sessions.md).</summary>
+public sealed record SessionFields(string? SessionId, string? Device, string? Status, bool Activity);

@@ -20,7 +20,7 @@ public static class ClientMessageParser
         catch (InvalidOperationException)
         {
             // Thrown by GetString() on a non-string token; the field had the wrong type.
-            return ClientMessage.Invalid("A field has the wrong type: action, type, orgId, userId, groupId and token are strings.");
+            return ClientMessage.Invalid("A field has the wrong type: action, type, orgId, userId, groupId, token, sessionId, device and status are strings; activity is a boolean.");
         }
     }
 
@@ -33,6 +33,8 @@ public static class ClientMessageParser
         }
 
         string? action = null, type = null, orgId = null, userId = null, groupId = null, token = null;
+        string? sessionId = null, device = null, status = null;
+        var activity = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.ValueSpan;
@@ -43,6 +45,10 @@ public static class ClientMessageParser
             else if (name.SequenceEqual("userId"u8)) userId = StringOrNull(ref reader);
             else if (name.SequenceEqual("groupId"u8)) groupId = StringOrNull(ref reader);
             else if (name.SequenceEqual("token"u8)) token = StringOrNull(ref reader);
+            else if (name.SequenceEqual("sessionId"u8)) sessionId = StringOrNull(ref reader);
+            else if (name.SequenceEqual("device"u8)) device = StringOrNull(ref reader);
+            else if (name.SequenceEqual("status"u8)) status = StringOrNull(ref reader);
+            else if (name.SequenceEqual("activity"u8)) activity = reader.TokenType != JsonTokenType.Null && reader.GetBoolean();
             else reader.Skip(); // unknown fields are ignored, so clients may add their own
         }
         if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
@@ -56,10 +62,14 @@ public static class ClientMessageParser
             ("unsubscribe", _) => new ClientMessage(ClientMessageKind.Unsubscribe, orgId, userId, groupId),
             ("refresh_token", _) when !string.IsNullOrEmpty(token) => new ClientMessage(ClientMessageKind.RefreshToken, Token: token),
             ("refresh_token", _) => ClientMessage.Invalid("refresh_token needs a \"token\"."),
+            ("session_open", _) => new ClientMessage(ClientMessageKind.SessionOpen) { Session = new(null, device, status, activity) },
+            ("session_update", _) or ("session_close", _) when string.IsNullOrEmpty(sessionId) => ClientMessage.Invalid($"{action} needs a \"sessionId\"."),
+            ("session_update", _) => new ClientMessage(ClientMessageKind.SessionUpdate) { Session = new(sessionId, device, status, activity) },
+            ("session_close", _) => new ClientMessage(ClientMessageKind.SessionClose) { Session = new(sessionId, device, status, activity) },
             (null, "ping") => new ClientMessage(ClientMessageKind.Ping),
             (null, null) => ClientMessage.Invalid("A message needs an \"action\" (subscribe, unsubscribe, refresh_token) or a \"type\" (ping)."),
             (null, _) => ClientMessage.Invalid($"Unknown type '{Truncate(type)}'; the only client type is ping."),
-            _ => ClientMessage.Invalid($"Unknown action '{Truncate(action)}'; actions are subscribe, unsubscribe and refresh_token."),
+            _ => ClientMessage.Invalid($"Unknown action '{Truncate(action)}'; actions are subscribe, unsubscribe, refresh_token, session_open, session_update and session_close."),
         };
     }
 

@@ -48,6 +48,12 @@ public static class PresenceMessageWriter
         w.WriteBoolean("canMakeOutbound", user.Profile.Capabilities.CanMakeOutbound);
         w.WriteBoolean("canTransfer", user.Profile.Capabilities.CanTransfer);
         w.WriteEndObject();
+        // Presence truth (docs/presence-sessions.md): whether the status may be out of date, and who decided it.
+        w.WriteBoolean("stale", user.Stale);
+        if (user.LastConfirmedAt is { } confirmed) w.WriteString("lastConfirmedAt", confirmed.ToWire());
+        else w.WriteNull("lastConfirmedAt");
+        if (user.Source == PresenceSource.None) w.WriteNull("source");
+        else w.WriteString("source", user.Source.ToWire());
     }
 
     /// <summary>A group_presence_update: the whole group. <paramref name="members"/> are in display order.</summary>
@@ -86,6 +92,7 @@ public static class PresenceMessageWriter
         {
             w.WriteNumber("callDuration", WireTime.SecondsSince(started, now));
         }
+        if (m.Stale) w.WriteBoolean("stale", true);
         WriteSummary(w, "updatedSummary", summary);
         w.WriteEndObject();
     });
@@ -98,6 +105,27 @@ public static class PresenceMessageWriter
         w.WriteString("message", error.Message);
         w.WriteString("description", description);
         if (reconnectAfterMs is { } after) w.WriteNumber("reconnectAfterMs", after);
+    });
+
+    /// <summary>Acknowledges session_open: the session the socket now holds, renewed by the gateway while the socket lives.</summary>
+    public static byte[] SessionOpened(SessionInfo session, SessionPolicy policy, DateTimeOffset now) => Write(w =>
+    {
+        w.WriteString("type", "session_opened");
+        w.WriteString("timestamp", now.ToWire());
+        w.WriteString("sessionId", session.SessionId);
+        w.WriteString("device", session.Device);
+        w.WriteString("status", session.Status.ToWire());
+        w.WriteNumber("leaseMs", (long)policy.Lease.TotalMilliseconds);
+        w.WriteNumber("graceMs", (long)policy.Grace.TotalMilliseconds);
+        w.WriteNumber("idleMs", (long)policy.Idle.TotalMilliseconds);
+    });
+
+    /// <summary>Acknowledges session_close (a logout of that session).</summary>
+    public static byte[] SessionClosed(string sessionId, DateTimeOffset now) => Write(w =>
+    {
+        w.WriteString("type", "session_closed");
+        w.WriteString("timestamp", now.ToWire());
+        w.WriteString("sessionId", sessionId);
     });
 
     public static byte[] Pong(DateTimeOffset now) => Write(w =>
@@ -134,6 +162,8 @@ public static class PresenceMessageWriter
         {
             w.WriteNumber("callDuration", WireTime.SecondsSince(started, now));
         }
+        // Only while true: a wallboard flags the row; the common case costs no bytes.
+        if (member.Stale) w.WriteBoolean("stale", true);
     }
 
     private static void WriteSummary(Utf8JsonWriter w, string name, GroupSummary s)

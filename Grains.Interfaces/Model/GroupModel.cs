@@ -5,6 +5,7 @@ namespace FreedomCti.Presence;
 /// <summary>A group's view of one member: enough to draw a wallboard row.</summary>
 /// <param name="UserSeq">The member's own seq when this view was taken; older views are ignored.</param>
 /// <param name="CallStartedAt">Set while the member is on a call; callDuration is derived from it when rendered.</param>
+/// <param name="Stale">The member's client went quiet (last session gone, grace running): a wallboard should flag the row.</param>
 [GenerateSerializer, Immutable, Alias("fcti.GroupMember")]
 public sealed record GroupMember(
     string UserId,
@@ -12,7 +13,8 @@ public sealed record GroupMember(
     string? Extension,
     PresenceStatus Status,
     DateTimeOffset? CallStartedAt,
-    long UserSeq);
+    long UserSeq,
+    bool Stale = false);
 
 /// <summary>Per-status member counts; they always add up to <see cref="TotalMembers"/>.</summary>
 [GenerateSerializer, Immutable, Alias("fcti.GroupSummary")]

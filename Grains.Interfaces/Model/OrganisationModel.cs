@@ -2,10 +2,13 @@ namespace FreedomCti.Presence;
 
 /// <summary>Tenant-wide settings.</summary>
 /// <param name="MaxConnections">Concurrent WebSocket connections allowed for the organisation; 0 means the service default.</param>
+/// <param name="Sessions">Agent presence sessions (leases, grace, idle, debounce); null means disabled.</param>
 [GenerateSerializer, Immutable, Alias("fcti.OrganisationSettings")]
-public sealed record OrganisationSettings(int MaxConnections)
+public sealed record OrganisationSettings(int MaxConnections, SessionPolicy? Sessions = null)
 {
     public static readonly OrganisationSettings Default = new(0);
+
+    public SessionPolicy SessionPolicy => Sessions ?? SessionPolicy.Disabled;
 }
 
 /// <summary>An organisation (tenant) as stored.</summary>

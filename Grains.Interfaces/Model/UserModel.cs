@@ -30,6 +30,9 @@ public sealed record PresenceChange(PresenceStatus Status, string? StatusMessage
 /// <param name="Seq">Grows by one on every change of this user; the user topic's sequence number.</param>
 /// <param name="PreviousStatus">The status before the most recent status transition.</param>
 /// <param name="ChangedAt">When this state was produced (the event timestamp).</param>
+/// <param name="Stale">The user's last session ended or expired and the grace period is running: the status may no longer be true.</param>
+/// <param name="LastConfirmedAt">While stale: when a client last confirmed the user's presence; otherwise null.</param>
+/// <param name="Source">What decided the current status.</param>
 [GenerateSerializer, Immutable, Alias("fcti.UserSnapshot")]
 public sealed record UserSnapshot(
     string OrgId,
@@ -41,4 +44,7 @@ public sealed record UserSnapshot(
     string? StatusMessage,
     DateTimeOffset LastActivity,
     ActiveCall? ActiveCall,
-    DateTimeOffset ChangedAt);
+    DateTimeOffset ChangedAt,
+    bool Stale = false,
+    DateTimeOffset? LastConfirmedAt = null,
+    PresenceSource Source = PresenceSource.None);

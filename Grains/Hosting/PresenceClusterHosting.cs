@@ -13,6 +13,7 @@ public static class PresenceClusterHosting
 {
     private const string GrainStateTable = "PresenceGrainState";
     private const string PubSubTable = "PresencePubSub";
+    private const string ReminderTable = "PresenceReminders";
 
     /// <summary>Clustering, endpoints, membership timings, storage and streams for a silo; then <see cref="PresenceSiloExtensions.AddPresenceGrid"/>.</summary>
     public static ISiloBuilder UsePresenceCluster(this ISiloBuilder silo, PresenceClusterOptions options, Action<PresenceGridOptions>? configure = null)
@@ -46,6 +47,12 @@ public static class PresenceClusterHosting
         {
             silo.AddAzureTableGrainStorage(PresenceStorage.Name, o => Table(o, options, GrainStateTable));
             silo.AddAzureTableGrainStorage(PresenceStorage.PubSub, o => Table(o, options, PubSubTable));
+            // Session reminders must outlive any one silo, like the state they guard.
+            silo.UseAzureTableReminderService(o =>
+            {
+                o.TableServiceClient = new TableServiceClient(ConnectionString(options));
+                o.TableName = ReminderTable;
+            });
         }
         if (options.Streams == StreamsProvider.AzureQueue)
         {
@@ -63,6 +70,8 @@ public static class PresenceClusterHosting
         {
             grid.UseMemoryStorage = options.Storage == StorageProvider.Memory;
             grid.UseMemoryStreams = options.Streams == StreamsProvider.Memory;
+            grid.UseMemoryReminders = options.Storage == StorageProvider.Memory;
+            grid.SessionSweepPeriod = options.SessionSweepPeriod;
             configure?.Invoke(grid);
         });
     }

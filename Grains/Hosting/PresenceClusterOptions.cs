@@ -85,6 +85,9 @@ public sealed class PresenceClusterOptions
 
     /// <summary>Clients: how long a grain call may take before it fails (and a REST call answers 503).</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>See <see cref="PresenceGridOptions.SessionSweepPeriod"/>: how late a lease may expire after its silo died.</summary>
+    public TimeSpan SessionSweepPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>

@@ -19,6 +19,16 @@ public sealed class PresenceGridOptions
     /// </summary>
     public TimeSpan StreamPollPeriod { get; set; } = TimeSpan.FromMilliseconds(15);
 
+    /// <summary>Registers the in-memory reminder service (embedded mode); cluster mode registers Azure Table reminders instead.</summary>
+    public bool UseMemoryReminders { get; set; } = true;
+
+    /// <summary>
+    /// Period of the durable reminder a user grain holds while it has presence sessions. Leases and grace are timed
+    /// precisely by in-memory timers; the reminder only brings the grain back after its silo died, so a lease still
+    /// expires (at most one period late) when nothing else calls the user.
+    /// </summary>
+    public TimeSpan SessionSweepPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Idle time before a grain is deactivated (groups have their own, longer limit).</summary>
     public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(30);
 }

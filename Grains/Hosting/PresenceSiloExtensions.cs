@@ -16,6 +16,15 @@ public static class PresenceSiloExtensions
         configure?.Invoke(options);
 
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton(new SessionSweep(options.SessionSweepPeriod));
+        silo.Configure<ReminderOptions>(o =>
+        {
+            if (o.MinimumReminderPeriod > options.SessionSweepPeriod) o.MinimumReminderPeriod = options.SessionSweepPeriod;
+        });
+        if (options.UseMemoryReminders)
+        {
+            silo.UseInMemoryReminderService();
+        }
         silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = options.CollectionAge);
 
         if (options.UseMemoryStorage)
@@ -37,3 +46,6 @@ public static class PresenceSiloExtensions
         return silo;
     }
 }
+
+/// <summary>The session reminder's period, as configured (see <see cref="PresenceGridOptions.SessionSweepPeriod"/>).</summary>
+public sealed record SessionSweep(TimeSpan Period);

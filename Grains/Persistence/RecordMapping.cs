@@ -19,6 +19,13 @@ public static class RecordMapping
         Groups = ImmutableSortedSet.CreateRange(StringComparer.Ordinal, r.Groups ?? []),
         Seq = r.Seq,
         ChangedAt = r.ChangedAt,
+        Source = r.Source,
+        Stale = r.Stale,
+        LastConfirmedAt = r.LastConfirmedAt,
+        Book = r.Sessions is { } b
+            ? new SessionBook([.. b.Sessions ?? []], b.Policy ?? SessionPolicy.DefaultEnabled, b.Manual, b.GraceEndsAt, b.LastConfirmedAt,
+                b.PendingStatus is { } p && b.PendingDueAt is { } due ? new PendingStatus(p, b.PendingSource, due) : null)
+            : null,
     };
 
     public static UserRecord ToRecord(this UserPresenceState s) => new()
@@ -34,6 +41,22 @@ public static class RecordMapping
         Groups = [.. s.Groups],
         Seq = s.Seq,
         ChangedAt = s.ChangedAt,
+        Source = s.Source,
+        Stale = s.Stale,
+        LastConfirmedAt = s.LastConfirmedAt,
+        Sessions = s.Book is { } b
+            ? new SessionBookRecord
+            {
+                Sessions = [.. b.Sessions],
+                Policy = b.Policy,
+                Manual = b.Manual,
+                GraceEndsAt = b.GraceEndsAt,
+                LastConfirmedAt = b.LastConfirmedAt,
+                PendingStatus = b.Pending?.Status,
+                PendingSource = b.Pending?.Source ?? PresenceSource.None,
+                PendingDueAt = b.Pending?.DueAt,
+            }
+            : null,
     };
 
     /// <summary>The stored group; Seq is left as stored, the grain starts the activation's epoch on top.</summary>

@@ -15,4 +15,24 @@ public sealed class UserRecord
     [Id(8)] public List<string> Groups { get; set; } = [];
     [Id(9)] public long Seq { get; set; }
     [Id(10)] public DateTimeOffset ChangedAt { get; set; }
+    [Id(11)] public PresenceSource Source { get; set; }
+    [Id(12)] public bool Stale { get; set; }
+    [Id(13)] public DateTimeOffset? LastConfirmedAt { get; set; }
+    /// <summary>Null while the user has no sessions; see <see cref="State.SessionBook"/>.</summary>
+    [Id(14)] public SessionBookRecord? Sessions { get; set; }
+}
+
+
+/// <summary>A user's sessions as stored.</summary>
+[GenerateSerializer, Alias("fcti.SessionBookRecord")]
+public sealed class SessionBookRecord
+{
+    [Id(0)] public List<State.PresenceSession> Sessions { get; set; } = [];
+    [Id(1)] public SessionPolicy Policy { get; set; } = SessionPolicy.DefaultEnabled;
+    [Id(2)] public PresenceStatus? Manual { get; set; }
+    [Id(3)] public DateTimeOffset? GraceEndsAt { get; set; }
+    [Id(4)] public DateTimeOffset LastConfirmedAt { get; set; }
+    [Id(5)] public PresenceStatus? PendingStatus { get; set; }
+    [Id(6)] public PresenceSource PendingSource { get; set; }
+    [Id(7)] public DateTimeOffset? PendingDueAt { get; set; }
 }

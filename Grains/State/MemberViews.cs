@@ -4,5 +4,5 @@ namespace FreedomCti.Presence.State;
 public static class MemberViews
 {
     public static GroupMember ToMember(this UserSnapshot user) =>
-        new(user.UserId, user.Profile.DisplayName, user.Profile.Extension, user.Status, user.ActiveCall?.StartedAt, user.Seq);
+        new(user.UserId, user.Profile.DisplayName, user.Profile.Extension, user.Status, user.ActiveCall?.StartedAt, user.Seq, user.Stale);
 }

@@ -7,7 +7,7 @@ namespace FreedomCti.Presence.State;
 /// Transitions that change nothing visible return the same instance, so callers can skip the write and the publish
 /// with a reference comparison. Group membership is bookkeeping, not part of the user topic, and never bumps Seq.
 /// </remarks>
-public sealed record UserPresenceState
+public sealed partial record UserPresenceState
 {
     public static readonly UserPresenceState Empty = new();
 
@@ -30,6 +30,18 @@ public sealed record UserPresenceState
     /// <summary>When the last visible change happened.</summary>
     public DateTimeOffset ChangedAt { get; init; }
 
+    /// <summary>What decided <see cref="Status"/>.</summary>
+    public PresenceSource Source { get; init; }
+
+    /// <summary>The last session is gone and the grace period runs: the status may no longer be true.</summary>
+    public bool Stale { get; init; }
+
+    /// <summary>While stale: when a client last confirmed the user's presence.</summary>
+    public DateTimeOffset? LastConfirmedAt { get; init; }
+
+    /// <summary>The user's presence sessions; null while the user has none (presence is then whatever REST wrote).</summary>
+    public SessionBook? Book { get; init; }
+
     /// <summary>Creates the user (offline, no groups) or updates its profile; the same instance when nothing changes.</summary>
     public UserPresenceState WithProfile(UserProfile profile, DateTimeOffset now)
     {
@@ -49,7 +61,21 @@ public sealed record UserPresenceState
         RequireExists();
         if (ActiveCall is not null)
         {
-            return Bump(now) with { ReturnStatus = ResumableStatus(change.Status), StatusMessage = change.StatusMessage, LastActivity = now };
+            var during = Bump(now) with { ReturnStatus = ResumableStatus(change.Status), StatusMessage = change.StatusMessage, LastActivity = now };
+            return Book is null ? during : during with { Book = Book with { Manual = change.Status } };
+        }
+        if (Book is not null)
+        {
+            // With sessions the manual status is one contribution among the sessions' (SessionRules); never debounced.
+            // Every write is published (it may change the message), but Seq grows by one only.
+            var written = (this with { StatusMessage = change.StatusMessage, LastActivity = now, Book = Book with { Manual = change.Status } })
+                .Evaluate(now, force: true).BumpedOnceFrom(this, now);
+            // The write is published anyway; if the manual choice is what now holds, say so even when the status stayed.
+            return written.Book is { } book && written.ActiveCall is null
+                && SessionRules.Derive(book.Sessions, book.Manual, book.Policy, now) is { Source: PresenceSource.Manual } decided
+                && decided.Status == written.Status
+                ? written with { Source = PresenceSource.Manual }
+                : written;
         }
         return Bump(now) with
         {
@@ -57,6 +83,7 @@ public sealed record UserPresenceState
             Status = change.Status,
             StatusMessage = change.StatusMessage,
             LastActivity = now,
+            Source = PresenceSource.Manual,
         };
     }
 
@@ -79,6 +106,8 @@ public sealed record UserPresenceState
             Status = PresenceStatus.OnCall,
             ActiveCall = call,
             LastActivity = now,
+            Source = PresenceSource.Call,
+            Book = Book is null ? null : Book with { Pending = null },
         };
         return new(CallOutcome.Done, next);
     }
@@ -98,15 +127,24 @@ public sealed record UserPresenceState
         {
             return new(CallOutcome.Conflict, this);
         }
-        var next = Bump(now) with
+        var afterCall = new CallTransition(CallOutcome.Done, Bump(now) with
         {
             PreviousStatus = PresenceStatus.OnCall,
             Status = ReturnStatus,
             ActiveCall = null,
             ReturnStatus = PresenceStatus.Available,
             LastActivity = now,
-        };
-        return new(CallOutcome.Done, next);
+            Source = PresenceSource.Call,
+        });
+        if (Book is null) return afterCall;
+        // With sessions, the status after the call is what they (and any manual choice) say, at once (no debounce).
+        var evaluated = (this with { ActiveCall = null, LastActivity = now }).Evaluate(now, force: true);
+        if (evaluated.Book is null || evaluated.Status == PresenceStatus.OnCall)
+        {
+            // Went offline at the call's end, or no live session to decide (grace): the plain rule applies.
+            return evaluated.Book is null ? new(CallOutcome.Done, evaluated) : afterCall;
+        }
+        return new(CallOutcome.Done, evaluated.BumpedOnceFrom(this, now) with { ReturnStatus = PresenceStatus.Available });
     }
 
     /// <summary>Records membership; no Seq bump because nothing on the user topic changes.</summary>
@@ -123,13 +161,14 @@ public sealed record UserPresenceState
     public UserSnapshot ToSnapshot(string orgId, string userId)
     {
         RequireExists();
-        return new UserSnapshot(orgId, userId, Seq, Profile!, Status, PreviousStatus, StatusMessage, LastActivity, ActiveCall, ChangedAt);
+        return new UserSnapshot(orgId, userId, Seq, Profile!, Status, PreviousStatus, StatusMessage, LastActivity, ActiveCall, ChangedAt,
+            Stale, Stale ? LastConfirmedAt : null, Source);
     }
 
     public GroupMember ToMember(string userId)
     {
         RequireExists();
-        return new GroupMember(userId, Profile!.DisplayName, Profile.Extension, Status, ActiveCall?.StartedAt, Seq);
+        return new GroupMember(userId, Profile!.DisplayName, Profile.Extension, Status, ActiveCall?.StartedAt, Seq, Stale);
     }
 
     // Returning to on_call after a call would leave the user stuck on a call that no longer exists.

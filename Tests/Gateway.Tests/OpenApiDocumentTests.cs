@@ -19,7 +19,7 @@ namespace FreedomCti.Presence.Tests;
 [Collection(GatewayCollection.Name)]
 public sealed partial class OpenApiDocumentTests(GatewayHost host)
 {
-    private static readonly string[] Tags = ["Directory", "Presence", "Calls", "Queue", "Snapshots", "Organisations"];
+    private static readonly string[] Tags = ["Directory", "Presence", "Sessions", "Calls", "Queue", "Snapshots", "Organisations"];
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];
 
     private async Task<JsonObject> DocumentAsync()
@@ -89,7 +89,8 @@ public sealed partial class OpenApiDocumentTests(GatewayHost host)
         };
         foreach (var (method, path, operation) in Operations(document))
         {
-            var url = path.Replace("{orgId}", absentOrg).Replace("{userId}", "u1").Replace("{groupId}", "g1").Replace("{callId}", "c1");
+            var url = path.Replace("{orgId}", absentOrg).Replace("{userId}", "u1").Replace("{groupId}", "g1").Replace("{callId}", "c1")
+                .Replace("{sessionId}", "s-1");
             foreach (var (who, client, expected) in callers)
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), url);
@@ -106,6 +107,8 @@ public sealed partial class OpenApiDocumentTests(GatewayHost host)
     private static string BodyFor(string path) => path switch
     {
         _ when path.EndsWith("/presence") => """{"status":"available"}""",
+        _ when path.EndsWith("/sessions") => """{"device":"desktop"}""",
+        _ when path.EndsWith("/heartbeat") => """{"activity":true}""",
         _ when path.EndsWith("/calls") && path.Contains("/queue/") => """{"callId":"c1"}""",
         _ when path.EndsWith("/calls") => """{"callId":"c1","direction":"inbound"}""",
         _ when path.EndsWith("/members") => """{"userIds":["u1"]}""",
@@ -124,26 +127,35 @@ public sealed partial class OpenApiDocumentTests(GatewayHost host)
     {
         var document = await DocumentAsync();
         var tenant = await TestTenant.CreateAsync(host, users: 2);
+        await tenant.PutAsync($"/organisation/{tenant.OrgId}",
+            new { name = "Sessions on", settings = new { sessions = new { enabled = true, leaseSeconds = 60, graceSeconds = 60 } } });
         await tenant.SetPresenceAsync("u1", "busy", "Back soon");
         await tenant.PostAsync($"{tenant.UserPath("u2")}/calls", new { callId = "call-9", direction = "inbound", remoteParty = "+44 1" });
 
-        var checks = new (string Method, string Path, string Url, object? Body)[]
+        var checks = new (string Method, string Path, string Url, object? Body, HttpStatusCode Status)[]
         {
-            ("get", "/organisation/{orgId}", $"/organisation/{tenant.OrgId}", null),
-            ("get", "/organisation/{orgId}/user/{userId}", tenant.UserPath("u2"), null),
-            ("get", "/organisation/{orgId}/user-group/{groupId}", tenant.GroupPath("g1"), null),
-            ("put", "/organisation/{orgId}/user/{userId}/presence", $"{tenant.UserPath("u1")}/presence", new { status = "away" }),
-            ("post", "/organisation/{orgId}/user-group/{groupId}/queue/calls", $"{tenant.GroupPath("g1")}/queue/calls", new { callId = "q-1" }),
+            ("get", "/organisation/{orgId}", $"/organisation/{tenant.OrgId}", null, HttpStatusCode.OK),
+            ("get", "/organisation/{orgId}/user/{userId}", tenant.UserPath("u2"), null, HttpStatusCode.OK),
+            ("get", "/organisation/{orgId}/user-group/{groupId}", tenant.GroupPath("g1"), null, HttpStatusCode.OK),
+            ("put", "/organisation/{orgId}/user/{userId}/presence", $"{tenant.UserPath("u1")}/presence", new { status = "away" }, HttpStatusCode.OK),
+            ("post", "/organisation/{orgId}/user-group/{groupId}/queue/calls", $"{tenant.GroupPath("g1")}/queue/calls", new { callId = "q-1" }, HttpStatusCode.OK),
             ("put", "/organisation/{orgId}/directory", $"/organisation/{tenant.OrgId}/directory",
-                new { users = new[] { new { userId = "u3", displayName = "Three" } }, groups = Array.Empty<object>() }),
+                new { users = new[] { new { userId = "u3", displayName = "Three" } }, groups = Array.Empty<object>() }, HttpStatusCode.OK),
+            ("post", "/organisation/{orgId}/user/{userId}/sessions", $"{tenant.UserPath("u1")}/sessions",
+                new { sessionId = "s-desk-1", device = "desktop", status = "available" }, HttpStatusCode.Created),
+            ("post", "/organisation/{orgId}/user/{userId}/sessions/{sessionId}/heartbeat", $"{tenant.UserPath("u1")}/sessions/s-desk-1/heartbeat",
+                new { activity = true }, HttpStatusCode.OK),
+            ("get", "/organisation/{orgId}/user/{userId}/sessions", $"{tenant.UserPath("u1")}/sessions", null, HttpStatusCode.OK),
         };
-        foreach (var (method, path, url, body) in checks)
+        foreach (var (method, path, url, body, status) in checks)
         {
             using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = body is null ? null : JsonContent.Create(body) };
             using var response = await tenant.Http.SendAsync(request);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-            var reference = (string)document["paths"]![path]![method]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!;
+            Assert.True(response.StatusCode == status, $"{method.ToUpperInvariant()} {url}: {(int)response.StatusCode} {answer.ToJsonString()}");
+            var declared = document["paths"]![path]![method]!["responses"]![((int)status).ToString()];
+            Assert.True(declared is not null, $"{method.ToUpperInvariant()} {path} does not declare {(int)status}");
+            var reference = (string)declared["content"]!["application/json"]!["schema"]!["$ref"]!;
             var problems = ValidateStrictly(document, reference, answer);
             Assert.True(problems.Count == 0, $"{method.ToUpperInvariant()} {url} answered\n{answer.ToJsonString()}\nwhich does not match {reference}:\n{string.Join('\n', problems)}");
         }

@@ -15,6 +15,9 @@ public sealed class GridCluster(Azurite storage, ITestOutputHelper output, strin
     public List<GridNode> Gateways { get; } = [];
     public string Streams { get; } = streams;
 
+    /// <summary>Settings added to every silo and gateway of this grid (set before starting it).</summary>
+    public List<string> ExtraArgs { get; } = [];
+
     /// <summary>Test-sized membership timings; docs/operations.md lists the production values.</summary>
     private string[] ClusterArgs =>
     [
@@ -48,6 +51,7 @@ public sealed class GridCluster(Azurite storage, ITestOutputHelper output, strin
             $"--Cluster:GatewayPort={gatewayPort}",
             "--Cluster:AdvertisedIPAddress=127.0.0.1",
             "--Silo:ShutdownTimeout=00:00:15",
+            .. ExtraArgs,
         ], Env);
         Silos.Add(node);
         return node;
@@ -67,6 +71,7 @@ public sealed class GridCluster(Azurite storage, ITestOutputHelper output, strin
             "--Gateway:ReconnectJitter=00:00:00.500",
             "--Demo:Seed=false",
             .. Tokens.GatewayArgs,
+            .. ExtraArgs,
         ], Env);
         Gateways.Add(node);
         return node;

@@ -1,0 +1,162 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using FreedomCti.Presence.Gateway.Protocol;
+using FreedomCti.Presence.Gateway.Security;
+
+namespace FreedomCti.Presence.Gateway.Api;
+
+/// <summary>Agent presence sessions over REST: open, heartbeat, log out (docs/presence-sessions.md).</summary>
+/// <remarks>The same sessions can be held in-band on the agent's own user socket; see <c>SocketSessions</c>.</remarks>
+public static class SessionEndpoints
+{
+    public const int MaxDeviceLength = 64;
+
+    public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder app)
+    {
+        var sessions = app.MapGroup("/organisation/{orgId}/user/{userId}/sessions")
+            .RequireAuthorization(PresencePolicies.SameOrganisation)
+            .RequireAccess(ApiAccess.Presence)
+            .ProducesRouteProblems();
+        sessions.MapGet("", ListAsync)
+            .Describe(ApiMetadata.Tags.Sessions, "ListSessions", "List a user's presence sessions",
+                "The user's live sessions (desktops, phones) with their leases.")
+            .Produces<SessionListDocument>().ProducesProblem(StatusCodes.Status404NotFound);
+        sessions.MapPost("", OpenAsync)
+            .Describe(ApiMetadata.Tags.Sessions, "OpenSession", "Open a presence session",
+                "The agent's client logs in: the session holds the chosen status while heartbeats keep its lease. Answers " +
+                "201 with the session and the user's resulting presence; Location is where to send heartbeats. 409 when the " +
+                "organisation does not use sessions or the user holds too many.")
+            .Produces<SessionAnswerDocument>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesBodyProblems();
+        sessions.MapPost("/{sessionId}/heartbeat", HeartbeatAsync)
+            .Describe(ApiMetadata.Tags.Sessions, "SessionHeartbeat", "Renew a session (and report status or activity)",
+                "Renews the lease; an optional status changes the session's status, activity resets idle. 404 when the " +
+                "session is unknown or its lease ran out: open a new one.")
+            .Produces<SessionAnswerDocument>().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesBodyProblems();
+        sessions.MapDelete("/{sessionId}", LogoutAsync)
+            .Describe(ApiMetadata.Tags.Sessions, "CloseSession", "Log a session out",
+                "Ends the session at once (no grace); the user's presence follows the remaining sessions, or goes offline.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return app;
+    }
+
+    /// <summary>A new session id: unguessable, so one agent's client cannot renew or end another's session by accident.</summary>
+    public static string NewSessionId() => "s-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
+
+    /// <summary>Parses a wire status, defaulting to available; null with an error message when it is not one of the six.</summary>
+    public static string? ParseStatus(string? wire, out PresenceStatus status)
+    {
+        status = PresenceStatus.Available;
+        if (wire is null) return null;
+        return PresenceStatusNames.TryParse(wire, out status) ? null : "status must be one of available, busy, on_call, away, dnd, offline.";
+    }
+
+    private static async Task<IResult> ListAsync(string orgId, string userId, ApiContext api)
+    {
+        if (await api.CheckAsync(orgId, userId: userId) is { } problem) return problem;
+        var sessions = await api.User(orgId, userId).GetSessionsAsync();
+        return Results.Ok(new { orgId, userId, sessions = sessions.Select(Document) });
+    }
+
+    private static async Task<IResult> OpenAsync(string orgId, string userId, SessionOpenRequest body, ApiContext api)
+    {
+        if (await api.CheckAsync(orgId, userId: userId) is { } problem) return problem;
+        var errors = new Dictionary<string, string[]>();
+        if (body.SessionId is not null) ApiValidation.Add(errors, "sessionId", ApiValidation.Id(body.SessionId, "sessionId"));
+        ApiValidation.Add(errors, "device", ApiValidation.Text(body.Device, "device", MaxDeviceLength, required: true));
+        ApiValidation.Add(errors, "status", ParseStatus(body.Status, out var status));
+        if (errors.Count > 0) return ApiProblems.Invalid(errors);
+
+        var policy = (await api.Organisations.GetAsync(orgId))?.Settings.SessionPolicy ?? SessionPolicy.Disabled;
+        var open = new SessionOpen(body.SessionId ?? NewSessionId(), body.Device!.Trim(), status);
+        var result = await api.User(orgId, userId).OpenSessionAsync(open, policy);
+        return Answer(orgId, userId, result, api, created: true);
+    }
+
+    private static async Task<IResult> HeartbeatAsync(string orgId, string userId, string sessionId, SessionHeartbeatRequest? body, ApiContext api)
+    {
+        if (await api.CheckAsync(orgId, userId: userId) is { } problem) return problem;
+        if (ApiValidation.Id(sessionId, "sessionId") is { } idError) return ApiProblems.Invalid("sessionId", idError);
+        PresenceStatus? status = null;
+        if (body?.Status is not null)
+        {
+            if (ParseStatus(body.Status, out var parsed) is { } statusError) return ApiProblems.Invalid("status", statusError);
+            status = parsed;
+        }
+        var result = await api.User(orgId, userId).ReportSessionAsync(sessionId, new SessionReport(status, body?.Activity ?? false));
+        return Answer(orgId, userId, result, api, created: false);
+    }
+
+    private static async Task<IResult> LogoutAsync(string orgId, string userId, string sessionId, ApiContext api)
+    {
+        if (await api.CheckAsync(orgId, userId: userId) is { } problem) return problem;
+        if (ApiValidation.Id(sessionId, "sessionId") is { } idError) return ApiProblems.Invalid("sessionId", idError);
+        var result = await api.User(orgId, userId).CloseSessionAsync(sessionId, SessionEnd.Logout);
+        return result.Outcome == SessionOutcome.Done ? Results.NoContent() : Answer(orgId, userId, result, api, created: false);
+    }
+
+    private static IResult Answer(string orgId, string userId, SessionResult result, ApiContext api, bool created) => result.Outcome switch
+    {
+        SessionOutcome.Done when result.Session is { } session && result.User is { } user =>
+            new RawJson(Body(session, user, api.Clock.GetUtcNow()), created ? 201 : 200,
+                created ? $"/organisation/{orgId}/user/{userId}/sessions/{session.SessionId}/heartbeat" : null),
+        SessionOutcome.UnknownUser => ApiProblems.UserNotFound(orgId, userId),
+        SessionOutcome.Disabled => ApiProblems.Conflict("Sessions are not enabled",
+            $"Organisation '{orgId}' does not use presence sessions; enable them in its settings (settings.sessions.enabled)."),
+        SessionOutcome.TooMany => ApiProblems.Conflict("Too many sessions",
+            $"A user may hold at most {State.SessionBook.MaxSessions} sessions; log one out first."),
+        _ => Results.Problem(statusCode: 404, title: "Session not found",
+            detail: "No such live session: its lease may have run out. Open a new session."),
+    };
+
+    /// <summary>Pre-rendered JSON with a status code (201 Created carries where to send heartbeats).</summary>
+    private sealed class RawJson(byte[] utf8, int statusCode, string? location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.StatusCode = statusCode;
+            context.Response.ContentType = "application/json";
+            if (location is not null) context.Response.Headers.Location = location;
+            return context.Response.Body.WriteAsync(utf8).AsTask();
+        }
+    }
+
+    private static object Document(SessionInfo s) => new
+    {
+        sessionId = s.SessionId,
+        device = s.Device,
+        status = s.Status.ToWire(),
+        idle = s.Idle,
+        openedAt = s.OpenedAt.ToWire(),
+        lastActivityAt = s.LastActivityAt.ToWire(),
+        expiresAt = s.ExpiresAt.ToWire(),
+    };
+
+    /// <summary>The session and the user's resulting presence (the same user document a snapshot holds).</summary>
+    private static byte[] Body(SessionInfo session, UserSnapshot user, DateTimeOffset now)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("session");
+            w.WriteString("sessionId", session.SessionId);
+            w.WriteString("device", session.Device);
+            w.WriteString("status", session.Status.ToWire());
+            w.WriteBoolean("idle", session.Idle);
+            w.WriteString("openedAt", session.OpenedAt.ToWire());
+            w.WriteString("lastActivityAt", session.LastActivityAt.ToWire());
+            w.WriteString("expiresAt", session.ExpiresAt.ToWire());
+            w.WriteEndObject();
+            w.WriteStartObject("user");
+            PresenceMessageWriter.WriteUser(w, user, now);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}

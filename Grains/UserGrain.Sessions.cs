@@ -1,0 +1,109 @@
+using FreedomCti.Presence.Hosting;
+using FreedomCti.Presence.State;
+
+namespace FreedomCti.Presence.Grains;
+
+/// <summary>Presence sessions of the user grain: leases timed by a grain timer, backed by a durable reminder.</summary>
+/// <remarks>
+/// The timer fires at the state's next deadline (lease end, grace end, idle threshold, debounce), precisely. It dies
+/// with the activation; the reminder does not: while the user has sessions, a reminder every
+/// <see cref="SessionSweep.Period"/> reactivates the grain on a surviving silo, which re-arms the timer and settles
+/// anything overdue. Deadlines are stored times, so a late evaluation reaches the same result as a punctual one.
+/// </remarks>
+public sealed partial class UserGrain : IRemindable
+{
+    private const string SessionReminder = "presence-sessions";
+    private IGrainTimer? _deadlineTimer;
+    private bool _reminderRegistered;
+
+    public Task<SessionResult> OpenSessionAsync(SessionOpen open, SessionPolicy policy) =>
+        ApplySessionAsync(open.SessionId, _state.WithSessionOpened(open, policy, Now), persist: true);
+
+    public Task<SessionResult> ReportSessionAsync(string sessionId, SessionReport report)
+    {
+        var (outcome, next) = _state.WithSessionReport(sessionId, report, Now);
+        return ApplySessionAsync(sessionId, (outcome, next), persist: MustPersist(next, sessionId));
+    }
+
+    public Task<SessionResult> CloseSessionAsync(string sessionId, SessionEnd end) =>
+        ApplySessionAsync(sessionId, _state.WithSessionClosed(sessionId, end, Now), persist: true);
+
+    public Task<IReadOnlyList<SessionInfo>> GetSessionsAsync() => Task.FromResult(_state.SessionInfos(Now));
+
+    public async Task ReceiveReminder(string reminderName, Orleans.Runtime.TickStatus status)
+    {
+        if (reminderName != SessionReminder) return;
+        if (_state.Book is null)
+        {
+            // Left over from an activation that died between going offline and unregistering.
+            await DropReminderAsync();
+            return;
+        }
+        // Being active again is most of the work: activation re-armed the timer. Settle anything already due.
+        await ApplyAsync(_state.Evaluate(Now));
+    }
+
+    private async Task<SessionResult> ApplySessionAsync(string sessionId, (SessionOutcome Outcome, UserPresenceState State) transition, bool persist)
+    {
+        if (transition.Outcome == SessionOutcome.Done)
+        {
+            await ApplyAsync(transition.State, persist);
+        }
+        var session = _state.SessionInfos(Now).FirstOrDefault(s => s.SessionId == sessionId);
+        return new SessionResult(transition.Outcome, session, SnapshotOrNull());
+    }
+
+    /// <summary>
+    /// Whether a heartbeat must reach storage. Renewals are the bulk of session traffic (every agent, every few
+    /// seconds); storing each would cost a write per heartbeat. Storage is refreshed when the stored lease has less
+    /// than half its length left, or when anything but the lease and activity changed; so after a silo dies the
+    /// stored lease is at most half a lease short, never longer than the truth.
+    /// </summary>
+    private bool MustPersist(UserPresenceState next, string sessionId)
+    {
+        if (next.Book is not { } book || _storedBook?.Find(sessionId) is not { } stored || book.Find(sessionId) is not { } current) return true;
+        if (stored.Status != current.Status || book.Pending != _storedBook.Pending || book.Manual != _storedBook.Manual) return true;
+        var now = Now;
+        return stored.ExpiresAt - now < book.Policy.Lease / 2
+            || current.LastActivityAt - stored.LastActivityAt > book.Policy.Idle / 4;
+    }
+
+    /// <summary>Arms the timer for the next deadline, and holds the reminder exactly while the user has sessions.</summary>
+    private async Task SyncSessionTimersAsync()
+    {
+        _deadlineTimer?.Dispose();
+        _deadlineTimer = null;
+        if (_state.NextDeadline(Now) is { } deadline)
+        {
+            // A few ms past the deadline, so that the evaluation sees it as passed.
+            var due = deadline - Now + TimeSpan.FromMilliseconds(5);
+            _deadlineTimer = this.RegisterGrainTimer(OnDeadlineAsync, new GrainTimerCreationOptions
+            {
+                DueTime = due < TimeSpan.Zero ? TimeSpan.Zero : due,
+                Period = Timeout.InfiniteTimeSpan,
+            });
+        }
+
+        var wanted = _state.Book is not null;
+        if (wanted && !_reminderRegistered)
+        {
+            await this.RegisterOrUpdateReminder(SessionReminder, sweep.Period, sweep.Period);
+            _reminderRegistered = true;
+        }
+        else if (!wanted && _reminderRegistered)
+        {
+            await DropReminderAsync();
+        }
+    }
+
+    private async Task DropReminderAsync()
+    {
+        if (await this.GetReminder(SessionReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+        _reminderRegistered = false;
+    }
+
+    private Task OnDeadlineAsync(CancellationToken cancellation) => ApplyAsync(_state.Evaluate(Now));
+}

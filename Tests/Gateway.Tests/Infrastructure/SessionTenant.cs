@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace FreedomCti.Presence.Tests.Infrastructure;
+
+/// <summary>A test tenant with presence sessions enabled under short timings, and the session REST calls.</summary>
+public sealed class SessionTenant
+{
+    private SessionTenant(TestTenant tenant) => Tenant = tenant;
+
+    public TestTenant Tenant { get; }
+    public string OrgId => Tenant.OrgId;
+
+    public static async Task<SessionTenant> CreateAsync(GatewayHost host, int leaseSeconds = 2, int graceSeconds = 2,
+        int idleSeconds = 3600, int debounceMs = 0, int users = 3)
+    {
+        var tenant = await TestTenant.CreateAsync(host, users);
+        await tenant.PutAsync($"/organisation/{tenant.OrgId}", new
+        {
+            name = "Test Org",
+            settings = new { sessions = new { enabled = true, leaseSeconds, graceSeconds, idleSeconds, debounceMs } },
+        });
+        return new SessionTenant(tenant);
+    }
+
+    public string SessionsPath(string userId) => $"{Tenant.UserPath(userId)}/sessions";
+
+    /// <summary>Opens a session over REST; returns its id and when the answer arrived (the lease counts from before that).</summary>
+    public async Task<(string SessionId, JsonObject Body, long AnsweredAt)> OpenAsync(string userId, string device, string status)
+    {
+        var response = await Tenant.Http.PostAsJsonAsync(SessionsPath(userId), new { device, status });
+        var answeredAt = Stopwatch.GetTimestamp();
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"open answered {(int)response.StatusCode}: {text}");
+        var body = JsonNode.Parse(text)!.AsObject();
+        return ((string)body["session"]!["sessionId"]!, body, answeredAt);
+    }
+
+    public async Task<HttpResponseMessage> HeartbeatAsync(string userId, string sessionId, string? status = null, bool activity = false) =>
+        await Tenant.Http.PostAsJsonAsync($"{SessionsPath(userId)}/{sessionId}/heartbeat", new { status, activity });
+
+    public Task<HttpResponseMessage> LogoutAsync(string userId, string sessionId) =>
+        Tenant.Http.DeleteAsync($"{SessionsPath(userId)}/{sessionId}");
+
+    public async Task<JsonObject> SnapshotAsync(string userId) => (await Tenant.GetAsync(Tenant.UserPath(userId)))["data"]!.AsObject();
+}

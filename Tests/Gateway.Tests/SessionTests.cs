@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using FreedomCti.Presence.Gateway.Security;
+using FreedomCti.Presence.Tests.Infrastructure;
+
+namespace FreedomCti.Presence.Tests;
+
+/// <summary>Agent presence sessions over REST: leases, grace, several devices, idle, debounce (docs/presence-sessions.md).</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class SessionTests(GatewayHost host)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    private static bool IsUpdate(JsonObject m) => (string?)m["type"] == "presence_update";
+    private static string? Status(JsonObject m) => (string?)m["data"]!["status"];
+
+    [Fact]
+    public async Task Open_WhenOrganisationHasNoSessions_Is409()
+    {
+        var tenant = await TestTenant.CreateAsync(host, users: 1, withGroup: false);
+
+        var response = await tenant.Http.PostAsJsonAsync($"{tenant.UserPath("u1")}/sessions", new { device = "desktop", status = "available" });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("settings.sessions.enabled", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task VanishedDesktop_GoesStaleAfterLease_ThenOfflineAfterGrace_AndNotBefore()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 2);
+        await using var watcher = await host.ConnectAsync(sessions.Tenant.UserPath("u1"));
+        await watcher.SubscribeUserAsync(sessions.OrgId, "u1");
+        await watcher.ReceiveAsync();
+
+        var (_, body, openedAt) = await sessions.OpenAsync("u1", "desktop", "available");
+        Assert.Equal("available", (string?)body["user"]!["status"]);
+        Assert.Equal("session", (string?)body["user"]!["source"]);
+        var available = await watcher.ReceiveUntilAsync(m => IsUpdate(m) && Status(m) == "available", Wait);
+        Assert.False((bool)available["data"]!["stale"]!);
+
+        // The desktop never heartbeats again.
+        var stale = await watcher.ReceiveUntilAsync(m => IsUpdate(m) && (bool)m["data"]!["stale"]!, Wait);
+        var staleAfter = Stopwatch.GetElapsedTime(openedAt);
+        Assert.Equal("available", Status(stale));
+        Assert.NotNull((string?)stale["data"]!["lastConfirmedAt"]);
+        var offline = await watcher.ReceiveUntilAsync(m => IsUpdate(m) && Status(m) == "offline", Wait);
+        var offlineAfter = Stopwatch.GetElapsedTime(openedAt);
+
+        Assert.True(staleAfter >= TimeSpan.FromSeconds(2) - TimeSpan.FromMilliseconds(50), $"stale after {staleAfter}, before the 2 s lease");
+        Assert.True(offlineAfter >= TimeSpan.FromSeconds(4) - TimeSpan.FromMilliseconds(50), $"offline after {offlineAfter}, before lease + grace");
+        Assert.Equal("expired", (string?)offline["data"]!["source"]);
+        Assert.False((bool)offline["data"]!["stale"]!);
+        Assert.Equal((long)stale["seq"]! + 1, (long)offline["seq"]!);
+    }
+
+    [Fact]
+    public async Task Heartbeats_KeepTheSessionAlive()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 1);
+        var (sessionId, _, _) = await sessions.OpenAsync("u1", "desktop", "busy");
+        var until = Stopwatch.StartNew();
+
+        while (until.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            var response = await sessions.HeartbeatAsync("u1", sessionId);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await Task.Delay(TimeSpan.FromMilliseconds(500)); // the heartbeat cadence itself, not a wait for a result
+        }
+
+        var user = await sessions.SnapshotAsync("u1");
+        Assert.Equal("busy", (string?)user["status"]);
+        Assert.False((bool)user["stale"]!);
+    }
+
+    [Fact]
+    public async Task Heartbeat_AfterLeaseRanOut_Is404SoTheClientReopens()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 30);
+        var (sessionId, _, _) = await sessions.OpenAsync("u1", "desktop", "available");
+
+        await Poll.UntilAsync(async () => (bool)(await sessions.SnapshotAsync("u1"))["stale"]!, Wait, "the lease to run out");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await sessions.HeartbeatAsync("u1", sessionId)).StatusCode);
+        var (_, reopened, _) = await sessions.OpenAsync("u1", "desktop", "available");
+        Assert.False((bool)reopened["user"]!["stale"]!);
+    }
+
+    [Fact]
+    public async Task TwoDevices_HighestPrecedenceWins_AndLogoutOfOneFallsBackToTheOther()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 30);
+        await sessions.OpenAsync("u1", "desktop", "available");
+
+        var (phone, both, _) = await sessions.OpenAsync("u1", "softphone", "dnd");
+        Assert.Equal("dnd", (string?)both["user"]!["status"]);
+        Assert.Equal("session", (string?)both["user"]!["source"]);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await sessions.LogoutAsync("u1", phone)).StatusCode);
+        var user = await sessions.SnapshotAsync("u1");
+        Assert.Equal("available", (string?)user["status"]);
+        Assert.Equal("dnd", (string?)user["previousStatus"]);
+        var list = await sessions.Tenant.GetAsync(sessions.SessionsPath("u1"));
+        Assert.Single(list["sessions"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task LogoutOfLastSession_IsOfflineAtOnce()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 30, graceSeconds: 30);
+        var (id, _, _) = await sessions.OpenAsync("u1", "desktop", "available");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await sessions.LogoutAsync("u1", id)).StatusCode);
+
+        var user = await sessions.SnapshotAsync("u1");
+        Assert.Equal("offline", (string?)user["status"]);
+        Assert.Equal("logout", (string?)user["source"]);
+        Assert.False((bool)user["stale"]!);
+    }
+
+    [Fact]
+    public async Task Idle_TurnsAvailableAway_AndActivityBringsItBack()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 30, idleSeconds: 2);
+        await using var watcher = await host.ConnectAsync(sessions.Tenant.UserPath("u1"));
+        await watcher.SubscribeUserAsync(sessions.OrgId, "u1");
+        await watcher.ReceiveAsync();
+        var (id, _, _) = await sessions.OpenAsync("u1", "desktop", "available");
+
+        var away = await watcher.ReceiveUntilAsync(m => IsUpdate(m) && Status(m) == "away", Wait);
+        Assert.Equal("idle", (string?)away["data"]!["source"]);
+
+        Assert.Equal(HttpStatusCode.OK, (await sessions.HeartbeatAsync("u1", id, activity: true)).StatusCode);
+        var back = await watcher.ReceiveUntilAsync(m => IsUpdate(m) && Status(m) == "available", Wait);
+        Assert.Equal("session", (string?)back["data"]!["source"]);
+    }
+
+    [Fact]
+    public async Task Debounce_AChangeReversedWithinTheWindow_IsNeverPublished()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 30, debounceMs: 1500);
+        var (id, _, _) = await sessions.OpenAsync("u1", "desktop", "available");
+        await Poll.UntilAsync(async () => (string?)(await sessions.SnapshotAsync("u1"))["status"] == "available", Wait, "the first status to settle");
+        await using var watcher = await host.ConnectAsync(sessions.Tenant.UserPath("u1"));
+        await watcher.SubscribeUserAsync(sessions.OrgId, "u1");
+        var snapshot = await watcher.ReceiveAsync();
+
+        await sessions.HeartbeatAsync("u1", id, status: "busy");
+        await sessions.HeartbeatAsync("u1", id, status: "available");
+
+        Assert.True(await watcher.StaysQuietAsync(TimeSpan.FromSeconds(2.5)), "a flicker was published");
+        Assert.Equal((long)snapshot["seq"]!, (long)(await sessions.Tenant.GetAsync(sessions.Tenant.UserPath("u1")))["seq"]!);
+
+        // A change that holds is published once the window has passed.
+        await sessions.HeartbeatAsync("u1", id, status: "busy");
+        var busy = await watcher.ReceiveUntilAsync(IsUpdate, Wait);
+        Assert.Equal("busy", Status(busy));
+    }
+
+    [Fact]
+    public async Task ManualStatus_OverRest_OverridesIdle()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 30, idleSeconds: 2);
+        var (id, _, _) = await sessions.OpenAsync("u1", "desktop", "available");
+        await sessions.Tenant.SetPresenceAsync("u1", "available", "Back at my desk");
+
+        // Keep the session alive but idle for longer than the idle time.
+        var idleFor = Stopwatch.StartNew();
+        while (idleFor.Elapsed < TimeSpan.FromSeconds(3.5))
+        {
+            await sessions.HeartbeatAsync("u1", id);
+            await Task.Delay(TimeSpan.FromMilliseconds(500)); // heartbeat cadence
+        }
+
+        var user = await sessions.SnapshotAsync("u1");
+        Assert.Equal("available", (string?)user["status"]);
+        Assert.Equal("manual", (string?)user["source"]);
+        var list = await sessions.Tenant.GetAsync(sessions.SessionsPath("u1"));
+        Assert.True((bool)list["sessions"]![0]!["idle"]!);
+    }
+
+    [Fact]
+    public async Task StaleMember_IsFlaggedOnTheGroup()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 30);
+        await using var board = await host.ConnectAsync(sessions.Tenant.GroupPath("g1"));
+        await board.SubscribeGroupAsync(sessions.OrgId, "g1");
+        await board.ReceiveAsync();
+
+        await sessions.OpenAsync("u2", "desktop", "available");
+
+        var stale = await board.ReceiveUntilAsync(m => (string?)m["type"] == "member_presence_update" && m["data"]!["stale"] is not null, Wait);
+        Assert.Equal("u2", (string?)stale["data"]!["userId"]);
+        Assert.True((bool)stale["data"]!["stale"]!);
+        var group = await sessions.Tenant.GetAsync(sessions.Tenant.GroupPath("g1"));
+        var members = group["data"]!["members"]!.AsArray();
+        Assert.True((bool)members.Single(m => (string?)m!["userId"] == "u2")!["stale"]!);
+        Assert.Null(members.Single(m => (string?)m!["userId"] == "u1")!["stale"]);
+    }
+
+    [Fact]
+    public async Task AgentMayManageOnlyTheirOwnSessions()
+    {
+        var sessions = await SessionTenant.CreateAsync(host);
+        var agent = host.HttpWithToken(GatewayHost.Token(sessions.OrgId, "u1", PresenceRoles.Agent));
+
+        var own = await agent.PostAsJsonAsync(sessions.SessionsPath("u1"), new { device = "desktop" });
+        var other = await agent.PostAsJsonAsync(sessions.SessionsPath("u2"), new { device = "desktop" });
+
+        Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{\"device\":\"\"}", "device")]
+    [InlineData("{\"device\":\"d\",\"status\":\"ready\"}", "status")]
+    [InlineData("{\"device\":\"d\",\"sessionId\":\"has space\"}", "sessionId")]
+    public async Task Open_WithBadFields_Is400NamingTheField(string json, string field)
+    {
+        var sessions = await SessionTenant.CreateAsync(host);
+
+        var response = await sessions.Tenant.Http.PostAsync(sessions.SessionsPath("u1"), new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(field, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task UserWithoutSessions_KeepsRestPresenceForever()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 1);
+
+        var written = await sessions.Tenant.SetPresenceAsync("u3", "available");
+
+        Assert.Equal("manual", (string?)written["data"]!["source"]);
+        await using var watcher = await host.ConnectAsync(sessions.Tenant.UserPath("u3"));
+        await watcher.SubscribeUserAsync(sessions.OrgId, "u3");
+        await watcher.ReceiveAsync();
+        Assert.True(await watcher.StaysQuietAsync(TimeSpan.FromSeconds(3.5)), "a user without sessions changed on its own");
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using FreedomCti.Presence.Gateway.Security;
+using FreedomCti.Presence.Tests.Infrastructure;
+
+namespace FreedomCti.Presence.Tests;
+
+/// <summary>Presence sessions held in-band on the agent's own user socket.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class SocketSessionTests(GatewayHost host)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    private static bool Update(JsonObject m, string status) => (string?)m["type"] == "presence_update" && (string?)m["data"]!["status"] == status;
+
+    private Task<PresenceSocket> AgentSocketAsync(SessionTenant sessions, string userId) =>
+        host.ConnectAsync(sessions.Tenant.UserPath(userId), GatewayHost.Token(sessions.OrgId, userId, PresenceRoles.Agent));
+
+    [Fact]
+    public async Task SessionOnOwnSocket_IsRenewedWhileOpen_AndGoesOfflineAfterGraceWhenTheSocketDrops()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 2);
+        await using var watcher = await host.ConnectAsync(sessions.Tenant.UserPath("u1"));
+        await watcher.SubscribeUserAsync(sessions.OrgId, "u1");
+        await watcher.ReceiveAsync();
+        var desktop = await AgentSocketAsync(sessions, "u1");
+
+        await desktop.SendAsync(new { action = "session_open", device = "desktop", status = "available" });
+        var opened = await desktop.ReceiveAsync();
+        Assert.Equal("session_opened", (string?)opened["type"]);
+        Assert.StartsWith("s-", (string?)opened["sessionId"]);
+        Assert.Equal(2000, (long)opened["leaseMs"]!);
+        await watcher.ReceiveUntilAsync(m => Update(m, "available"), Wait);
+
+        // Longer than two leases: the gateway renews the session for the open socket.
+        Assert.True(await watcher.StaysQuietAsync(TimeSpan.FromSeconds(5)), "the session lapsed although its socket was open");
+
+        await desktop.CloseAsync();
+        var stale = await watcher.ReceiveUntilAsync(m => (string?)m["type"] == "presence_update" && (bool)m["data"]!["stale"]!, Wait);
+        Assert.Equal("available", (string?)stale["data"]!["status"]);
+        var offline = await watcher.ReceiveUntilAsync(m => Update(m, "offline"), Wait);
+        Assert.Equal("expired", (string?)offline["data"]!["source"]);
+        await desktop.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task SessionUpdate_ChangesStatus_AndSessionClose_LogsOut()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 30, graceSeconds: 30);
+        await using var desktop = await AgentSocketAsync(sessions, "u1");
+        await desktop.SubscribeUserAsync(sessions.OrgId, "u1");
+        await desktop.ReceiveAsync();
+
+        await desktop.SendAsync(new { action = "session_open", device = "desktop", status = "available" });
+        var opened = await desktop.ReceiveUntilAsync(m => (string?)m["type"] == "session_opened", Wait);
+        var sessionId = (string)opened["sessionId"]!;
+        await desktop.ReceiveUntilAsync(m => Update(m, "available"), Wait);
+
+        await desktop.SendAsync(new { action = "session_update", sessionId, status = "busy", activity = true });
+        var busy = await desktop.ReceiveUntilAsync(m => Update(m, "busy"), Wait);
+        Assert.Equal("session", (string?)busy["data"]!["source"]);
+
+        await desktop.SendAsync(new { action = "session_close", sessionId });
+        var closed = await desktop.ReceiveUntilAsync(m => (string?)m["type"] == "session_closed", Wait);
+        Assert.Equal(sessionId, (string?)closed["sessionId"]);
+        var offline = await desktop.ReceiveUntilAsync(m => Update(m, "offline"), Wait);
+        Assert.Equal("logout", (string?)offline["data"]!["source"]);
+    }
+
+    [Fact]
+    public async Task SessionMessages_OnSomeoneElsesSocket_GetAnErrorAndTheSocketStaysOpen()
+    {
+        var sessions = await SessionTenant.CreateAsync(host);
+        await using var supervisor = await host.ConnectAsync(sessions.Tenant.UserPath("u1"));
+
+        await supervisor.SendAsync(new { action = "session_open", device = "desktop" });
+        var error = await supervisor.ReceiveAsync();
+
+        Assert.Equal(4000, (int)error["code"]!);
+        Assert.Contains("own user socket", (string?)error["description"]);
+        await supervisor.SendAsync(new { type = "ping" });
+        Assert.Equal("pong", (string?)(await supervisor.ReceiveAsync())["type"]);
+    }
+
+    [Theory]
+    [InlineData("{\"action\":\"session_update\"}", "needs a \"sessionId\"")]
+    [InlineData("{\"action\":\"session_open\",\"status\":\"ready\"}", "status must be one of")]
+    [InlineData("{\"action\":\"session_update\",\"sessionId\":\"s-nope\"}", "Unknown session")]
+    [InlineData("{\"action\":\"session_update\",\"sessionId\":\"s-1\",\"activity\":\"yes\"}", "activity is a boolean")]
+    public async Task BadSessionMessages_GetAClearError(string frame, string expected)
+    {
+        var sessions = await SessionTenant.CreateAsync(host);
+        await using var desktop = await AgentSocketAsync(sessions, "u1");
+
+        await desktop.SendTextAsync(frame);
+        var error = await desktop.ReceiveAsync();
+
+        Assert.Equal("error", (string?)error["type"]);
+        Assert.Contains(expected, (string?)error["description"]);
+    }
+}
