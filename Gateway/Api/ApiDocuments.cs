@@ -34,11 +34,10 @@ public sealed record UserPresenceDocument(
     [property: Description("The active call, or null.")] ActiveCallDocument? ActiveCall,
     string? Extension,
     CapabilitiesDocument Capabilities,
-    // Issue 7 additions (agent sessions); optional until every gateway sends them.
-    [property: Description("Issue 7 addition: the status is not confirmed by a live agent session.")] bool? Stale = null,
-    [property: Description("Issue 7 addition: when an agent session last confirmed the status.")] DateTimeOffset? LastConfirmedAt = null,
+    [property: Description("True while the user's last presence session is gone and the grace period runs; false without sessions.")] bool Stale,
+    [property: Description("When a presence session last confirmed the status; null without sessions.")] DateTimeOffset? LastConfirmedAt,
     [property: AllowedValues("manual", "call", "session", "idle", "expired", "logout", null),
-               Description("Issue 7 addition: who decided the status.")] string? Source = null);
+               Description("What decided the status; null for a new user.")] string? Source);
 
 public sealed record ActiveCallDocument(
     string CallId,
@@ -71,7 +70,7 @@ public sealed record GroupMemberDocument(
     [property: AllowedValues(WireStatuses.Available, WireStatuses.Busy, WireStatuses.OnCall, WireStatuses.Away, WireStatuses.Dnd, WireStatuses.Offline)] string Status,
     string? Extension,
     [property: Description("Only for an on_call member with an active call: whole seconds since the call started.")] int? CallDuration = null,
-    [property: Description("Issue 7 addition: present (true) only while the member's client has gone quiet.")] bool? Stale = null);
+    [property: Description("Present, as true, only while the member's client has gone quiet (grace period).")] bool? Stale = null);
 
 [Description("Member counts per status; they add up to totalMembers.")]
 public sealed record GroupSummaryDocument(int TotalMembers, int Available, int Busy, int OnCall, int Away, int Dnd, int Offline);
