@@ -94,12 +94,14 @@ public sealed class DemoTenant(IClusterClient grains, TimeProvider clock, IHostA
     }
 }
 
-/// <summary>Registers the demo tenant when Demo:Seed is true (the default run).</summary>
+/// <summary>Registers the demo tenant when Demo:Seed is true (the default run), and its activity (Demo/DemoActivity.cs).</summary>
 public static class DemoTenantExtensions
 {
     public static WebApplicationBuilder AddDemoTenant(this WebApplicationBuilder builder)
     {
-        if (builder.Configuration.GetValue("Demo:Seed", false)) builder.Services.AddHostedService<DemoTenant>();
+        if (!builder.Configuration.GetValue("Demo:Seed", false)) return builder;
+        builder.Services.AddHostedService<DemoTenant>();
+        builder.Services.AddHostedService<DemoActivity>(); // decides at start whether it runs (Demo:Activity)
         return builder;
     }
 }
