@@ -186,9 +186,28 @@ public sealed class WallboardTests(BoardFixture fixture, ITestOutputHelper outpu
         Assert.EndsWith($"/wallboard/{GatewayProcess.OrgId}/{GatewayProcess.GroupId}", picker.Page.Url);
     }
 
-    private async Task<WallboardPage> OpenBoardAsync()
+    [Theory]
+    [InlineData(1920, 1080)] // a wall display: everything on one screen, no scrolling
+    [InlineData(1280, 720)]  // a laptop
+    [InlineData(390, 844)]   // a phone: may scroll down, never sideways
+    public async Task Board_FitsTheScreen_WithoutSidewaysScrolling(int width, int height)
     {
-        var board = await fixture.Browser.NewPageAsync();
+        await using var board = await OpenBoardAsync(width, height);
+
+        var size = await board.Page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]");
+        var (scrollWidth, scrollHeight) = (size[0], size[1]);
+        Assert.True(scrollWidth <= width, $"the page is {scrollWidth} px wide in a {width} px window");
+        if (width >= 1920) Assert.True(scrollHeight <= height, $"the wall display must not scroll: {scrollHeight} px in {height} px");
+        await Assertions.Expect(board.ByTestId("count-total")).ToBeInViewportAsync();
+        if (Environment.GetEnvironmentVariable("WALLBOARD_SCREENSHOT") is { Length: > 0 } path)
+        {
+            await board.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.ChangeExtension(path, $"{width}x{height}.png") });
+        }
+    }
+
+    private async Task<WallboardPage> OpenBoardAsync(int width = 1600, int height = 900)
+    {
+        var board = await fixture.Browser.NewPageAsync(width, height);
         await board.GotoAsync(Gateway.BoardUrl(Gateway.Supervisor));
         await board.WaitUntilLiveAsync();
         return board;
