@@ -1,3 +1,4 @@
+using System.Globalization;
 using FreedomCti.Presence.Gateway.Security;
 
 namespace FreedomCti.Presence.Gateway.Demo;
@@ -22,9 +23,11 @@ public sealed partial class DemoActivity(IClusterClient grains, TimeProvider clo
     private readonly Queue<string> _waiting = new(["demo-queued-1", "demo-queued-2", "demo-queued-3"]);
     private int _nextId;
 
-    public bool Enabled => configuration.GetValue<bool?>("Demo:Activity") ?? keys.IsDevelopmentKey;
+    /// <summary>Demo:Activity when it is set to true or false; otherwise on exactly in the demo run (a development key).</summary>
+    public bool Enabled => bool.TryParse(configuration["Demo:Activity"], out var on) ? on : keys.IsDevelopmentKey;
 
-    private TimeSpan Interval => configuration.GetValue("Demo:ActivityInterval", TimeSpan.FromSeconds(3));
+    private static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(100);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,7 +36,15 @@ public sealed partial class DemoActivity(IClusterClient grains, TimeProvider clo
         using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         await started.Task.WaitAsync(stoppingToken);
 
-        using var timer = new PeriodicTimer(Interval, clock);
+        var interval = DefaultInterval;
+        if (configuration["Demo:ActivityInterval"] is { } text &&
+            !(TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out interval) && interval >= MinInterval))
+        {
+            // A bad or zero interval would throw inside the timer and stop the host; the demo is not worth that.
+            LogBadInterval(logger, text, DefaultInterval);
+            interval = DefaultInterval;
+        }
+        using var timer = new PeriodicTimer(interval, clock);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -104,6 +115,9 @@ public sealed partial class DemoActivity(IClusterClient grains, TimeProvider clo
 
     [LoggerMessage(32, LogLevel.Debug, "Demo activity: {Step} ({Subject})")]
     private static partial void LogStep(ILogger logger, string step, string subject);
+
+    [LoggerMessage(34, LogLevel.Warning, "Demo:ActivityInterval '{Interval}' is not a time span of 100 ms or more (e.g. 00:00:03); using {Default}")]
+    private static partial void LogBadInterval(ILogger logger, string interval, TimeSpan @default);
 
     [LoggerMessage(33, LogLevel.Debug, "Demo activity step failed; trying again on the next tick")]
     private static partial void LogStepFailed(ILogger logger, Exception exception);

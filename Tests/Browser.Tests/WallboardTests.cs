@@ -142,6 +142,27 @@ public sealed class WallboardTests(BoardFixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task QueueThresholds_FromTheQueryString_TurnAmberAndRed_WithText()
+    {
+        var waiting = (await Gateway.GroupAsync()).GetProperty("queueMetrics").GetProperty("callsWaiting").GetInt32();
+        Assert.True(waiting >= 2, $"the demo queue has {waiting} calls; the test needs at least 2");
+
+        await using var red = await fixture.Browser.NewPageAsync();
+        await red.GotoAsync(Gateway.BoardUrl(Gateway.Supervisor, query: $"&waitingAmber=1&waitingRed={waiting}"));
+        await red.WaitUntilLiveAsync();
+        await Assertions.Expect(red.ByTestId("queue-waiting")).ToHaveAttributeAsync("data-level", "red");
+        await Assertions.Expect(red.ByTestId("queue-waiting")).ToContainTextAsync("Critical"); // not colour alone
+
+        await using var amber = await fixture.Browser.NewPageAsync();
+        await amber.GotoAsync(Gateway.BoardUrl(Gateway.Supervisor, query: $"&waitingAmber={waiting}&waitingRed={waiting + 1}&longestRed=abc"));
+        await amber.WaitUntilLiveAsync();
+        await Assertions.Expect(amber.ByTestId("queue-waiting")).ToHaveAttributeAsync("data-level", "amber");
+        await Assertions.Expect(amber.ByTestId("queue-waiting")).ToContainTextAsync("High");
+        // A bad threshold is not silently taken: the page says it used the default.
+        await Assertions.Expect(amber.ByTestId("notice")).ToContainTextAsync("longestRed=abc");
+    }
+
+    [Fact]
     public async Task Board_WithoutAToken_OffersThePasteBox_AndOpensWithAPastedToken()
     {
         await using var board = await fixture.Browser.NewPageAsync(1280, 800);

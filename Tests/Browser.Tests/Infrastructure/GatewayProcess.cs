@@ -17,11 +17,13 @@ public sealed class GatewayProcess : IAsyncDisposable
     public const string GroupId = "group-sales-team";
 
     private readonly Tokens _tokens;
+    private readonly string[] _settings;
     private ChildProcess? _process;
 
-    public GatewayProcess(Tokens tokens, int? port = null)
+    public GatewayProcess(Tokens tokens, int? port = null, params string[] settings)
     {
         _tokens = tokens;
+        _settings = settings;
         Port = port ?? LoopbackPorts.Next();
         Address = new Uri($"http://127.0.0.1:{Port}");
         Admin = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
@@ -39,9 +41,10 @@ public sealed class GatewayProcess : IAsyncDisposable
     public string BoardUrl(string token, string groupId = GroupId, string query = "") =>
         $"{Address}wallboard/{OrgId}/{groupId}?token={Uri.EscapeDataString(token)}{query}";
 
-    public static async Task<GatewayProcess> StartAsync(Tokens tokens, int? port = null)
+    /// <summary>Starts a gateway; <paramref name="settings"/> come last and win (e.g. "--Demo:Activity=true").</summary>
+    public static async Task<GatewayProcess> StartAsync(Tokens tokens, int? port = null, params string[] settings)
     {
-        var gateway = new GatewayProcess(tokens, port);
+        var gateway = new GatewayProcess(tokens, port, settings);
         await gateway.StartAsync();
         return gateway;
     }
@@ -63,6 +66,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             "--Limits:AllowedOrigins:0=http://localhost:1", // only same-origin pages: the wallboard must pass on its own
             "--Logging:LogLevel:Default=Warning",
             .. _tokens.GatewayArgs,
+            .. _settings,
         ]);
         try
         {
