@@ -32,16 +32,14 @@ function onStatus({ status, attempt, retryInMs, error }) {
   if (status === 'live') {
     link.textContent = 'Live';
     rememberGroup(orgId, groupId);
-    banner.hidden = true;
     banner.textContent = '';
   } else if (status === 'reconnecting') {
     link.textContent = 'Reconnecting…';
     const wait = Number.isFinite(retryInMs) ? ` Next try in ${Math.max(1, Math.round(retryInMs / 1000))} s.` : '';
     banner.textContent = `Connection lost; reconnecting (attempt ${attempt ?? 1}).${wait} The figures below may be out of date.`;
-    banner.hidden = false;
   } else if (status === 'failed') {
     link.textContent = 'Stopped';
-    banner.hidden = true;
+    banner.textContent = '';
     fail(error);
   } else if (status === 'connecting') {
     link.textContent = 'Connecting…';
