@@ -207,7 +207,7 @@ export class Subscription {
 
   /** With a token function, send refresh_token before the token expires so the socket is not closed with 4003. */
   #scheduleRefresh(token, socket, current) {
-    if (typeof this.#options.token !== 'function') return;
+    if (typeof this.#options.token !== 'function' || !(this.#options.refreshMarginMs > 0)) return;
     const expiry = tokenExpiryMs(token);
     if (expiry === null) return;
     const at = refreshAtMs(expiry, Date.now(), this.#options.refreshMarginMs);
