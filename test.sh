@@ -30,3 +30,6 @@ fi
 dotnet build FreedomCti.Orleans.sln --configuration Release
 # One test assembly at a time: the cluster tests start several silo and gateway processes and need the cores.
 dotnet test FreedomCti.Orleans.sln --configuration Release --no-build -m:1 --logger "console;verbosity=minimal" "$@"
+
+# The JavaScript client library against the Release build just made (a silo and gateways on loopback ports).
+node --experimental-websocket --test clients/js/test/*.test.mjs

@@ -8,6 +8,7 @@ import { refreshAtMs, resolveToken, tokenExpiryMs } from './token.js';
 
 const OPEN = 1;
 const CLOSE_WAIT_MS = 2000;
+const ERROR_CLOSE_GRACE_MS = 500;
 
 export class Subscription {
   #options;        // { url, token, WebSocket, heartbeatMs, pongTimeoutMs, connectTimeoutMs, refreshMarginMs, backoff, maxAttempts }
@@ -112,7 +113,16 @@ export class Subscription {
       if (!current()) return;
       this.#receive(event.data, () => this.#cancel(connectTimer));
     };
-    socket.onerror = () => {}; // a close event follows; its code is what matters
+    socket.onerror = () => {
+      // Browsers follow an error with a close event, whose code is what matters. Node 20's WebSocket does not when
+      // the connection is refused: give the close event a moment, then treat the socket as lost.
+      if (!current()) return;
+      this.#after(ERROR_CLOSE_GRACE_MS, () => {
+        if (current() && this.#socket === socket) {
+          this.#abandon(socket, { code: 1006, message: 'CONNECTION_FAILED', description: 'The connection failed.' });
+        }
+      });
+    };
     socket.onclose = (event) => {
       if (!current()) return;
       this.#clearTimers();
@@ -197,7 +207,7 @@ export class Subscription {
 
   /** With a token function, send refresh_token before the token expires so the socket is not closed with 4003. */
   #scheduleRefresh(token, socket, current) {
-    if (typeof this.#options.token !== 'function') return;
+    if (typeof this.#options.token !== 'function' || !(this.#options.refreshMarginMs > 0)) return;
     const expiry = tokenExpiryMs(token);
     if (expiry === null) return;
     const at = refreshAtMs(expiry, Date.now(), this.#options.refreshMarginMs);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from '../src/index.js';
 import { startTinyServer } from './support/tiny-ws-server.mjs';
-import { poll } from './support/gateway.mjs';
+import { freePort, poll } from './support/gateway.mjs';
 
 const ORG = 'org-t';
 const userSnapshot = (seq, status = 'available') => ({
@@ -150,4 +150,16 @@ test('unsubscribe sends unsubscribe, closes the socket and stops callbacks', asy
   assert.equal(calls, 1);
   assert.deepEqual(statuses.map((s) => s.status), ['live', 'closed']);
   assert.equal(sub.status, 'closed');
+});
+
+test('a refused connection is retried with backoff (Node 20 reports it with an error event and no close)', async (t) => {
+  const port = await freePort(); // nothing listens there
+  const client = connect({ url: `ws://127.0.0.1:${port}`, token: 't', backoff: { initialMs: 20, maxMs: 40 } });
+  t.after(() => client.close());
+  const sub = client.subscribeUser(ORG, 'u1', () => {});
+  const statuses = watch(sub);
+  await poll(() => statuses.length >= 3, 'three reconnect attempts', { timeoutMs: 5000 });
+  assert.deepEqual(statuses.slice(0, 3).map((s) => [s.status, s.attempt, s.error.code]),
+    [['reconnecting', 1, 1006], ['reconnecting', 2, 1006], ['reconnecting', 3, 1006]]);
+  assert.ok(statuses.every((s) => s.retryInMs <= 40));
 });
