@@ -17,6 +17,8 @@ public sealed class ClusterAvailabilityGate(RequestDelegate next, IProblemDetail
         return next(context);
     }
 
+    // The wallboard's static files load without the grid: the page itself shows that its socket is reconnecting.
     private static bool IsOperational(PathString path) =>
-        path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics") ||
+        path.StartsWithSegments("/wallboard") || path.StartsWithSegments("/client");
 }
