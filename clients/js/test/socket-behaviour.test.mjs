@@ -46,10 +46,11 @@ test('heartbeat: no pong within pongTimeoutMs drops the socket and reconnects', 
   t.after(async () => { await client.close(); await server.stop(); });
   const sub = client.subscribeUser(ORG, 'u1', () => {});
   const statuses = watch(sub);
-  await poll(() => statuses.filter((s) => s.status === 'live').length >= 2, 'live twice', { timeoutMs: 5000 });
+  await poll(() => statuses.filter((s) => s.status === 'live').length >= 3, 'live three times', { timeoutMs: 5000 });
   const reconnecting = statuses.find((s) => s.status === 'reconnecting');
   assert.equal(reconnecting.error.message, 'PONG_TIMEOUT');
-  assert.equal(reconnecting.attempt, 1);
+  // Going live resets the backoff: every drop after a live connection is attempt 1 again.
+  assert.deepEqual(statuses.filter((s) => s.status === 'reconnecting').slice(0, 2).map((s) => s.attempt), [1, 1]);
   assert.ok(reconnecting.retryInMs >= 0 && reconnecting.retryInMs <= 50, `retryInMs ${reconnecting.retryInMs}`);
   const first = server.connections[0];
   await poll(() => first.closed, 'the dead socket to be closed by the client');
