@@ -35,6 +35,10 @@ export class Subscription {
     this.#options = options;
     this.#onStatus = onStatus;
     this.#topic = createTopic(kind, orgId, id);
+    // After the caller's synchronous code, so listeners attached right after subscribe… see it too.
+    queueMicrotask(() => {
+      if (this.#status === 'connecting') this.#setStatus('connecting', {});
+    });
     this.#open();
   }
 

@@ -37,7 +37,7 @@ test('heartbeat: pings that get pongs keep the socket', async (t) => {
   const statuses = watch(sub);
   await poll(() => server.connections[0]?.messages.filter((m) => m.type === 'ping').length >= 8, 'eight pings');
   assert.equal(server.connections.length, 1);
-  assert.deepEqual(statuses.map((s) => s.status), ['live']);
+  assert.deepEqual(statuses.map((s) => s.status), ['connecting', 'live']);
 });
 
 test('heartbeat: no pong within pongTimeoutMs drops the socket and reconnects', async (t) => {
@@ -46,10 +46,11 @@ test('heartbeat: no pong within pongTimeoutMs drops the socket and reconnects', 
   t.after(async () => { await client.close(); await server.stop(); });
   const sub = client.subscribeUser(ORG, 'u1', () => {});
   const statuses = watch(sub);
-  await poll(() => statuses.filter((s) => s.status === 'live').length >= 2, 'live twice', { timeoutMs: 5000 });
+  await poll(() => statuses.filter((s) => s.status === 'live').length >= 3, 'live three times', { timeoutMs: 5000 });
   const reconnecting = statuses.find((s) => s.status === 'reconnecting');
   assert.equal(reconnecting.error.message, 'PONG_TIMEOUT');
-  assert.equal(reconnecting.attempt, 1);
+  // Going live resets the backoff: every drop after a live connection is attempt 1 again.
+  assert.deepEqual(statuses.filter((s) => s.status === 'reconnecting').slice(0, 2).map((s) => s.attempt), [1, 1]);
   assert.ok(reconnecting.retryInMs >= 0 && reconnecting.retryInMs <= 50, `retryInMs ${reconnecting.retryInMs}`);
   const first = server.connections[0];
   await poll(() => first.closed, 'the dead socket to be closed by the client');
@@ -148,7 +149,7 @@ test('unsubscribe sends unsubscribe, closes the socket and stops callbacks', asy
   connection.send(userDelta(4, 'busy'));
   assert.deepEqual(connection.messages.at(-1), { action: 'unsubscribe', orgId: ORG, userId: 'u1' });
   assert.equal(calls, 1);
-  assert.deepEqual(statuses.map((s) => s.status), ['live', 'closed']);
+  assert.deepEqual(statuses.map((s) => s.status), ['connecting', 'live', 'closed']);
   assert.equal(sub.status, 'closed');
 });
 
@@ -158,8 +159,8 @@ test('a refused connection is retried with backoff (Node 20 reports it with an e
   t.after(() => client.close());
   const sub = client.subscribeUser(ORG, 'u1', () => {});
   const statuses = watch(sub);
-  await poll(() => statuses.length >= 3, 'three reconnect attempts', { timeoutMs: 5000 });
-  assert.deepEqual(statuses.slice(0, 3).map((s) => [s.status, s.attempt, s.error.code]),
-    [['reconnecting', 1, 1006], ['reconnecting', 2, 1006], ['reconnecting', 3, 1006]]);
-  assert.ok(statuses.every((s) => s.retryInMs <= 40));
+  await poll(() => statuses.length >= 4, 'three reconnect attempts', { timeoutMs: 5000 });
+  assert.deepEqual(statuses.slice(0, 4).map((s) => [s.status, s.attempt, s.error?.code ?? null]),
+    [['connecting', 0, null], ['reconnecting', 1, 1006], ['reconnecting', 2, 1006], ['reconnecting', 3, 1006]]);
+  assert.ok(statuses.slice(1).every((s) => s.retryInMs <= 40));
 });

@@ -43,6 +43,13 @@ export async function freePort() {
   throw new Error('no free loopback port between 20000 and 32000');
 }
 
+// Children do not die with this process on their own: kill whatever is still running if the test process ends early.
+const running = new Set();
+process.once('exit', () => { for (const child of running) child.kill('SIGKILL'); });
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => process.exit(128 + (signal === 'SIGINT' ? 2 : 15)));
+}
+
 /** One child process (silo or gateway) with a fixed HTTP port, so a restart comes back at the same address. */
 class App {
   output = [];
@@ -62,6 +69,8 @@ class App {
     if (this.process) throw new Error(`${this.name} is still running`);
     const child = spawn('dotnet', [this.dll, '--urls', this.http], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.process = child;
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     const keep = (chunk) => {
       this.output.push(...chunk.toString().split('\n'));
       if (this.output.length > 200) this.output.splice(0, this.output.length - 200);
