@@ -53,6 +53,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("CloseSession")]
     Task<SessionResult> CloseSessionAsync(string sessionId, SessionEnd end);
 
+    /// <summary>The ids of the groups the user belongs to (what an agent's group picker may list).</summary>
+    [Alias("GetGroups"), Orleans.Concurrency.AlwaysInterleave]
+    Task<IReadOnlyList<string>> GetGroupsAsync();
+
     /// <summary>The user's live sessions.</summary>
     [Alias("GetSessions"), Orleans.Concurrency.AlwaysInterleave]
     Task<IReadOnlyList<SessionInfo>> GetSessionsAsync();

@@ -39,6 +39,8 @@ public sealed partial class UserGrain(
 
     public Task<UserSnapshot?> GetSnapshotAsync() => Task.FromResult(SnapshotOrNull());
 
+    public Task<IReadOnlyList<string>> GetGroupsAsync() => Task.FromResult<IReadOnlyList<string>>([.. _state.Groups]);
+
     public async Task<UserSnapshot> UpsertProfileAsync(UserProfile profile)
     {
         await ApplyAsync(_state.WithProfile(profile, Now));
