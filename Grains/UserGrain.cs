@@ -19,6 +19,8 @@ public sealed class UserGrain(
     private string _userId = "";
     private UserPresenceState _state = UserPresenceState.Empty;
     private IAsyncStream<UserEvent> _stream = null!;
+    // Recent published changes, for gateways resuming a reconnecting client (IUserGrain.GetChangesSinceAsync).
+    private readonly RecentChanges<UserEvent> _recent = new();
 
     private DateTimeOffset Now => time.GetUtcNow();
 
@@ -32,6 +34,9 @@ public sealed class UserGrain(
     }
 
     public Task<UserSnapshot?> GetSnapshotAsync() => Task.FromResult(SnapshotOrNull());
+
+    public Task<IReadOnlyList<UserEvent>?> GetChangesSinceAsync(long lastSeq, long upToSeq) =>
+        Task.FromResult<IReadOnlyList<UserEvent>?>(_recent.Since(lastSeq, upToSeq, Now));
 
     public async Task<UserSnapshot> UpsertProfileAsync(UserProfile profile)
     {
@@ -49,6 +54,7 @@ public sealed class UserGrain(
         // A tombstone rather than ClearStateAsync: it keeps Seq, so a user re-created under the same id continues
         // above every seq already published and the groups' "newer view wins" rule keeps working for it.
         await SaveAsync(_state.WithDeleted(Now));
+        _recent.Clear(); // a removal cannot be replayed; a re-created user starts a new ring
         await _stream.OnNextAsync(new UserEvent(_state.Seq, UserEventKind.Removed, null, _state.ChangedAt, Activity.Current?.Id));
         return formerGroups;
     }
@@ -111,7 +117,9 @@ public sealed class UserGrain(
             return;
         }
         await SaveAsync(next);
-        await _stream.OnNextAsync(new UserEvent(_state.Seq, UserEventKind.Changed, _state.ToSnapshot(_orgId, _userId), _state.ChangedAt, Activity.Current?.Id));
+        var evt = new UserEvent(_state.Seq, UserEventKind.Changed, _state.ToSnapshot(_orgId, _userId), _state.ChangedAt, Activity.Current?.Id);
+        _recent.Add(evt.Seq, evt, Now); // before publishing: a gateway that saw the event can always find it here
+        await _stream.OnNextAsync(evt);
         if (_state.Groups.Count > 0)
         {
             var member = _state.ToMember(_userId);

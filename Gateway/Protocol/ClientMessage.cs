@@ -18,5 +18,8 @@ public sealed record ClientMessage(
     string? Problem = null,
     string? Token = null)
 {
+    /// <summary>subscribe only: the last seq the client saw on this topic, asking to be resumed instead of sent a snapshot.</summary>
+    public long? LastSeq { get; init; }
+
     public static ClientMessage Invalid(string problem) => new(ClientMessageKind.Invalid, Problem: problem);
 }

@@ -33,6 +33,7 @@ public static class ClientMessageParser
         }
 
         string? action = null, type = null, orgId = null, userId = null, groupId = null, token = null;
+        long? lastSeq = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.ValueSpan;
@@ -43,6 +44,10 @@ public static class ClientMessageParser
             else if (name.SequenceEqual("userId"u8)) userId = StringOrNull(ref reader);
             else if (name.SequenceEqual("groupId"u8)) groupId = StringOrNull(ref reader);
             else if (name.SequenceEqual("token"u8)) token = StringOrNull(ref reader);
+            else if (name.SequenceEqual("lastSeq"u8))
+            {
+                if (!TryReadSeq(ref reader, out lastSeq)) return ClientMessage.Invalid("lastSeq must be an integer of at least 0 (the last seq you received).");
+            }
             else reader.Skip(); // unknown fields are ignored, so clients may add their own
         }
         if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
@@ -52,7 +57,7 @@ public static class ClientMessageParser
 
         return (action, type) switch
         {
-            ("subscribe", _) => new ClientMessage(ClientMessageKind.Subscribe, orgId, userId, groupId),
+            ("subscribe", _) => new ClientMessage(ClientMessageKind.Subscribe, orgId, userId, groupId) { LastSeq = lastSeq },
             ("unsubscribe", _) => new ClientMessage(ClientMessageKind.Unsubscribe, orgId, userId, groupId),
             ("refresh_token", _) when !string.IsNullOrEmpty(token) => new ClientMessage(ClientMessageKind.RefreshToken, Token: token),
             ("refresh_token", _) => ClientMessage.Invalid("refresh_token needs a \"token\"."),
@@ -61,6 +66,16 @@ public static class ClientMessageParser
             (null, _) => ClientMessage.Invalid($"Unknown type '{Truncate(type)}'; the only client type is ping."),
             _ => ClientMessage.Invalid($"Unknown action '{Truncate(action)}'; actions are subscribe, unsubscribe and refresh_token."),
         };
+    }
+
+    /// <summary>lastSeq: a whole JSON number from 0 to 2^63-1, or null (absent); "12", 1.5, -1 and 1e400 are refused.</summary>
+    private static bool TryReadSeq(ref Utf8JsonReader reader, out long? seq)
+    {
+        seq = null;
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value) || value < 0) return false;
+        seq = value;
+        return true;
     }
 
     private static string? StringOrNull(ref Utf8JsonReader reader) =>
