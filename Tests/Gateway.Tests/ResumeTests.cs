@@ -105,13 +105,17 @@ public sealed class ResumeTests(GatewayHost host)
     }
 
     [Fact]
-    public async Task Group_LastSeqOfAnotherEpochOrInTheFuture_GetsASnapshot()
+    public async Task Group_LastSeqTooOldOfAnotherEpochOrInTheFuture_GetsASnapshot()
     {
         var tenant = await TestTenant.CreateAsync(host, users: 2);
-        await tenant.SetPresenceAsync("u1", "busy");
-        var lastSeen = await SeenThenGoneAsync(host, tenant.GroupPath("g1"), tenant.OrgId, groupId: "g1");
+        await using var watcher = await SubscribedAsync(host, tenant.GroupPath("g1"), tenant.OrgId, groupId: "g1");
+        var tooOld = await SeenThenGoneAsync(host, tenant.GroupPath("g1"), tenant.OrgId, groupId: "g1");
+        // More member changes than either ring keeps.
+        for (var i = 0; i < 70; i++) await tenant.SetPresenceAsync("u1", i % 2 == 0 ? "busy" : "available");
+        var lastSeen = (long)(await ReceiveAsync(watcher, 70))[^1]["seq"]!;
+        Assert.Equal(tooOld + 70, lastSeen);
 
-        foreach (var lastSeq in new[] { lastSeen - (1L << 32), lastSeen + 1 })
+        foreach (var lastSeq in new[] { tooOld, lastSeen - (1L << 32), lastSeen + 1 })
         {
             await using var client = await host.ConnectAsync(tenant.GroupPath("g1"));
             await client.SendAsync(new { action = "subscribe", orgId = tenant.OrgId, groupId = "g1", lastSeq });
@@ -142,6 +146,61 @@ public sealed class ResumeTests(GatewayHost host)
 
         await tenant.SetPresenceAsync("u1", "offline");
         Assert.Equal((await watcher.ReceiveAsync()).ToJsonString(), (await client.ReceiveAsync()).ToJsonString());
+    }
+
+    [Fact]
+    public async Task ResumesFromTheGrain_WhileChangesKeepComing_JoinTheLiveStreamWithoutGapOrDuplicate()
+    {
+        var second = await host.StartSecondGatewayAsync();
+        var tenant = await TestTenant.CreateAsync(host, users: 1, withGroup: false);
+        var lastSeen = await SeenThenGoneAsync(host, tenant.UserPath("u1"), tenant.OrgId, userId: "u1");
+        const int Writes = 40;
+
+        // Writes keep coming while clients resume on a gateway that loads the topic meanwhile: each resume joins the
+        // grain's changes (up to the seq the topic holds) with the ones the topic applied while the grain answered.
+        var writing = Task.Run(async () =>
+        {
+            for (var i = 0; i < Writes; i++) await tenant.SetPresenceAsync("u1", Statuses[i % Statuses.Length], $"write {i}");
+        });
+        var clients = new List<PresenceSocket>();
+        for (var c = 0; c < 8; c++)
+        {
+            var client = await second.ConnectAsync(tenant.UserPath("u1"), GatewayHost.Token(tenant.OrgId, $"resumer-{c}"));
+            await client.SendAsync(new { action = "subscribe", orgId = tenant.OrgId, userId = "u1", lastSeq = lastSeen });
+            clients.Add(client);
+            await Task.Delay(10); // spread the resumes over the writes
+        }
+        await writing.WaitAsync(TimeSpan.FromSeconds(60));
+        var final = lastSeen + Writes;
+
+        foreach (var client in clients)
+        {
+            var first = await client.ReceiveAsync();
+            long seq;
+            if ((string?)first["type"] == "resumed")
+            {
+                Assert.Equal(lastSeen, (long)first["fromSeq"]!);
+                seq = lastSeen;
+            }
+            else
+            {
+                Assert.True((bool)first["snapshot"]!, first.ToJsonString());
+                seq = (long)first["seq"]!;
+            }
+            string? status = (string?)first["data"]?["statusMessage"];
+            while (seq < final)
+            {
+                var frame = await client.ReceiveAsync();
+                Assert.Equal(seq + 1, (long)frame["seq"]!); // no gap, no duplicate
+                Assert.False((bool)frame["snapshot"]!);
+                seq++;
+                status = (string?)frame["data"]!["statusMessage"];
+            }
+            Assert.Equal($"write {Writes - 1}", status);
+            Assert.True(await client.StaysQuietAsync(TimeSpan.FromMilliseconds(200)));
+            await client.DisposeAsync();
+        }
+        Assert.True(second.Get<GatewayMetrics>().ResumesReplayed >= 6, "the resumes were replayed, not answered with snapshots");
     }
 
     [Fact]
