@@ -17,6 +17,19 @@ if [ ! -f .tools/node_modules/azurite/dist/src/azurite.js ]; then
   npm install --prefix .tools --no-audit --no-fund --loglevel=error azurite@3
 fi
 
+# The browser tests (Tests/Browser.Tests) drive Debian's Chromium through Playwright, never a browser Playwright downloads.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update && apt-get install -y chromium
+  else
+    echo "test.sh: the browser tests need Chromium at /usr/bin/chromium; install it as root: apt-get install -y chromium" >&2
+    exit 1
+  fi
+fi
+
 dotnet build FreedomCti.Orleans.sln --configuration Release
 # One test assembly at a time: the cluster tests start several silo and gateway processes and need the cores.
 dotnet test FreedomCti.Orleans.sln --configuration Release --no-build -m:1 --logger "console;verbosity=minimal" "$@"
+
+# The JavaScript client library against the Release build just made (a silo and gateways on loopback ports).
+node --experimental-websocket --test clients/js/test/*.test.mjs

@@ -23,6 +23,9 @@ internal static partial class GatewayLog
     [LoggerMessage(10, LogLevel.Warning, "Topic {Topic} could not be loaded")]
     public static partial void TopicLoadFailed(ILogger logger, string topic, Exception exception);
 
+    [LoggerMessage(18, LogLevel.Information, "Topic {Topic}: reading the grain's recent changes for a resume failed; sending a snapshot")]
+    public static partial void ResumeFetchFailed(ILogger logger, string topic, Exception exception);
+
     [LoggerMessage(11, LogLevel.Information, "Topic {Topic}: seq gap (held {HeldSeq}, received {ReceivedSeq}); resyncing from the grain")]
     public static partial void SeqGap(ILogger logger, string topic, long heldSeq, long receivedSeq);
 

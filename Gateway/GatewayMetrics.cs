@@ -13,6 +13,9 @@ public sealed class GatewayMetrics : IDisposable
     private readonly Counter<long> _duplicates;
     private readonly Counter<long> _resyncs;
     private readonly Counter<long> _slowConsumers;
+    private readonly Counter<long> _resumes;
+    private long _resumesReplayed;
+    private long _resumesSnapshot;
     private readonly Histogram<double> _eventLatency;
     private long _openSockets;
     private long _messagesTotal;
@@ -26,6 +29,8 @@ public sealed class GatewayMetrics : IDisposable
         _duplicates = _meter.CreateCounter<long>("presence.gateway.duplicates_dropped", description: "Stream events dropped because their seq was already applied.");
         _resyncs = _meter.CreateCounter<long>("presence.gateway.resyncs", description: "Topics reloaded from their grain after a gap, reconnect or silent stream.");
         _slowConsumers = _meter.CreateCounter<long>("presence.gateway.slow_consumers_closed", description: "Sockets closed because their send queue filled up.");
+        _resumes = _meter.CreateCounter<long>("presence.gateway.resumes",
+            description: "Subscribes with lastSeq, tagged outcome (replayed|snapshot) and source (gateway|grain|none: where the missed frames came from).");
         _meter.CreateObservableUpDownCounter("presence.gateway.open_sockets", () => Interlocked.Read(ref _openSockets), description: "Open WebSocket connections.");
         _eventLatency = _meter.CreateHistogram<double>("presence.gateway.event_latency", "ms",
             "From the grain's change (REST write) to the frame being queued on the sockets, per topic kind.");
@@ -65,6 +70,19 @@ public sealed class GatewayMetrics : IDisposable
     {
         Interlocked.Increment(ref _resyncsTotal);
         _resyncs.Add(1);
+    }
+
+    public long ResumesReplayed => Interlocked.Read(ref _resumesReplayed);
+    public long ResumesSnapshot => Interlocked.Read(ref _resumesSnapshot);
+
+    /// <summary>A subscribe with lastSeq: resumed (the missed frames from this gateway's ring or the grain's), or answered with a snapshot.</summary>
+    public void Resumed(Topics.TopicKind kind, bool replayed, string source)
+    {
+        Interlocked.Increment(ref replayed ? ref _resumesReplayed : ref _resumesSnapshot);
+        _resumes.Add(1,
+            new KeyValuePair<string, object?>("outcome", replayed ? "replayed" : "snapshot"),
+            new KeyValuePair<string, object?>("source", source),
+            new KeyValuePair<string, object?>("topic.kind", kind == Topics.TopicKind.User ? "user" : "group"));
     }
 
     public void SlowConsumerClosed() => _slowConsumers.Add(1);

@@ -38,6 +38,24 @@ public sealed class GatewayOptions
     /// <summary>Closed sockets are told to reconnect after a random delay up to this, so they do not all arrive at once.</summary>
     public TimeSpan ReconnectJitter { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>4008 (connection limit): retryAfterMs is this base plus a random share of <see cref="ConnectionLimitRetryJitter"/>.</summary>
+    public TimeSpan ConnectionLimitRetryBase { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>4008: the random part added to <see cref="ConnectionLimitRetryBase"/>.</summary>
+    public TimeSpan ConnectionLimitRetryJitter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>1011, 1013, 4004: retryAfterMs is random between this and <see cref="TransientRetryMax"/>.</summary>
+    public TimeSpan TransientRetryMin { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>1011, 1013, 4004: the upper bound of retryAfterMs.</summary>
+    public TimeSpan TransientRetryMax { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many rendered change frames a topic keeps so a reconnecting client (subscribe with lastSeq) can be resumed.</summary>
+    public int ResumeRingSize { get; set; } = 64;
+
+    /// <summary>Frames older than this leave the resume ring, so idle topics hold nothing.</summary>
+    public TimeSpan ResumeRingMaxAge { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Graceful-shutdown budget (drain included); the pod's terminationGracePeriodSeconds must be longer.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(20);
 }

@@ -15,6 +15,14 @@ public interface IGroupGrain : IGrainWithStringKey
     [Alias("GetSeq")]
     Task<long> GetSeqAsync();
 
+    /// <summary>
+    /// The changes published with seq in (lastSeq, upToSeq], in order, from a small in-memory ring (about the last 64
+    /// changes of the last 2 minutes of this activation); null unless it holds every one. A QueueChanged event comes
+    /// with <see cref="GroupEvent.Group"/> set to the whole group as it was, so it renders exactly as first sent.
+    /// </summary>
+    [Alias("GetChangesSince"), Orleans.Concurrency.AlwaysInterleave]
+    Task<IReadOnlyList<GroupEvent>?> GetChangesSinceAsync(long lastSeq, long upToSeq);
+
     /// <summary>Creates the group or replaces its name and member list; members already known keep their newer state.</summary>
     [Alias("Define")]
     Task<GroupSnapshot> DefineAsync(string groupName, ImmutableArray<GroupMember> members);

@@ -13,6 +13,14 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("GetSnapshot"), Orleans.Concurrency.AlwaysInterleave]
     Task<UserSnapshot?> GetSnapshotAsync();
 
+    /// <summary>
+    /// The changes published with seq in (lastSeq, upToSeq], in order, from a small in-memory ring (about the last 64
+    /// changes of the last 2 minutes); null unless it holds every one (then the caller sends a snapshot instead).
+    /// </summary>
+    /// <remarks>Interleaves like GetSnapshot: it only reads, and a gateway resuming a client must not queue behind writes.</remarks>
+    [Alias("GetChangesSince"), Orleans.Concurrency.AlwaysInterleave]
+    Task<IReadOnlyList<UserEvent>?> GetChangesSinceAsync(long lastSeq, long upToSeq);
+
     /// <summary>Creates the user or updates its profile; presence is kept.</summary>
     [Alias("UpsertProfile")]
     Task<UserSnapshot> UpsertProfileAsync(UserProfile profile);
@@ -52,6 +60,10 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Ends a session by logout (offline at once if it was the last) or disconnect (grace first).</summary>
     [Alias("CloseSession")]
     Task<SessionResult> CloseSessionAsync(string sessionId, SessionEnd end);
+
+    /// <summary>The ids of the groups the user belongs to (what an agent's group picker may list).</summary>
+    [Alias("GetGroups"), Orleans.Concurrency.AlwaysInterleave]
+    Task<IReadOnlyList<string>> GetGroupsAsync();
 
     /// <summary>The user's live sessions.</summary>
     [Alias("GetSessions"), Orleans.Concurrency.AlwaysInterleave]

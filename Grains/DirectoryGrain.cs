@@ -31,7 +31,9 @@ public sealed class DirectoryGrain(ILogger<DirectoryGrain> logger) : Grain, IDir
             return DirectoryResult<GroupSnapshot>.Fail(DirectoryOutcome.UnknownMembers, unknown);
         }
         var current = await Group(groupId).GetSnapshotAsync();
-        return DirectoryResult<GroupSnapshot>.Ok(await DefineAsync(groupId, groupName, views, current));
+        var defined = await DefineAsync(groupId, groupName, views, current);
+        await Catalogue.RecordGroupsAsync([new GroupEntry(groupId, defined.GroupName)], []);
+        return DirectoryResult<GroupSnapshot>.Ok(defined);
     }
 
     public async Task<DirectoryResult<GroupSnapshot>> AddMembersAsync(string groupId, ImmutableArray<string> userIds)
@@ -108,6 +110,7 @@ public sealed class DirectoryGrain(ILogger<DirectoryGrain> logger) : Grain, IDir
         }
         var formerMembers = await group.DeleteAsync();
         await Bounded.ForEachAsync(formerMembers, MaxInFlight, u => User(u).LeaveGroupAsync(groupId));
+        await Catalogue.RecordGroupsAsync([], [groupId]);
         return true;
     }
 
@@ -147,6 +150,8 @@ public sealed class DirectoryGrain(ILogger<DirectoryGrain> logger) : Grain, IDir
             var current = await Group(g.GroupId).GetSnapshotAsync();
             await DefineAsync(g.GroupId, g.GroupName, members, current);
         });
+        // One catalogue write for the whole import, not one per group.
+        await Catalogue.RecordGroupsAsync([.. groups.Select(g => new GroupEntry(g.GroupId, g.GroupName))], []);
         var memberships = groups.Sum(g => Distinct(g.MemberIds).Count);
         return DirectoryResult<ImportSummary>.Ok(new ImportSummary(imported.Count, groups.Length, memberships));
     }
@@ -209,6 +214,9 @@ public sealed class DirectoryGrain(ILogger<DirectoryGrain> logger) : Grain, IDir
             throw new ArgumentException($"'{id}' is not a valid id.", nameof(id));
         }
     }
+
+    /// <summary>The organisation grain keeps the group catalogue; it calls nothing, so directory → organisation cannot deadlock.</summary>
+    private IOrganisationGrain Catalogue => GrainFactory.GetGrain<IOrganisationGrain>(OrgId);
 
     private IUserGrain User(string userId) => GrainFactory.GetGrain<IUserGrain>(PresenceIds.Key(OrgId, userId));
 

@@ -49,6 +49,8 @@ public sealed class GroupGrain(
     private bool _queueDirty;
     private DateTimeOffset _lastQueuePublish = DateTimeOffset.MinValue;
     private IGrainTimer? _queueTimer;
+    // Recent published changes, for gateways resuming a reconnecting client (see GetChangesSinceAsync).
+    private readonly RecentChanges<GroupChangeRecord> _recent = new();
 
     private DateTimeOffset Now => time.GetUtcNow();
 
@@ -80,6 +82,9 @@ public sealed class GroupGrain(
         Task.FromResult(_state.Exists ? _state.ToSnapshot(_orgId, _groupId, Now) : null);
 
     public Task<long> GetSeqAsync() => Task.FromResult(_state.Exists ? _state.Seq : 0);
+
+    public Task<IReadOnlyList<GroupEvent>?> GetChangesSinceAsync(long lastSeq, long upToSeq) =>
+        Task.FromResult(GroupChangeRecord.Replay(_recent.Since(lastSeq, upToSeq, Now), _orgId, _groupId));
 
     public async Task<GroupSnapshot> DefineAsync(string groupName, ImmutableArray<GroupMember> members)
     {
@@ -209,6 +214,8 @@ public sealed class GroupGrain(
             member,
             withSnapshot ? _state.ToSnapshot(_orgId, _groupId, now) : null,
             Activity.Current?.Id);
+        if (kind == GroupEventKind.Removed) _recent.Clear(); // a removal cannot be replayed
+        else _recent.Add(evt.Seq, new GroupChangeRecord(evt, kind == GroupEventKind.QueueChanged ? _state : null), now);
         return _stream.OnNextAsync(evt);
     }
 

@@ -23,6 +23,8 @@ public sealed partial class UserGrain(
     // What storage holds of the sessions: heartbeats that change little are kept in memory only (see MustPersist).
     private SessionBook? _storedBook;
     private IAsyncStream<UserEvent> _stream = null!;
+    // Recent published changes, for gateways resuming a reconnecting client (IUserGrain.GetChangesSinceAsync).
+    private readonly RecentChanges<UserEvent> _recent = new();
 
     private DateTimeOffset Now => time.GetUtcNow();
 
@@ -38,6 +40,11 @@ public sealed partial class UserGrain(
     }
 
     public Task<UserSnapshot?> GetSnapshotAsync() => Task.FromResult(SnapshotOrNull());
+
+    public Task<IReadOnlyList<string>> GetGroupsAsync() => Task.FromResult<IReadOnlyList<string>>([.. _state.Groups]);
+
+    public Task<IReadOnlyList<UserEvent>?> GetChangesSinceAsync(long lastSeq, long upToSeq) =>
+        Task.FromResult<IReadOnlyList<UserEvent>?>(_recent.Since(lastSeq, upToSeq, Now));
 
     public async Task<UserSnapshot> UpsertProfileAsync(UserProfile profile)
     {
@@ -55,6 +62,7 @@ public sealed partial class UserGrain(
         // A tombstone rather than ClearStateAsync: it keeps Seq, so a user re-created under the same id continues
         // above every seq already published and the groups' "newer view wins" rule keeps working for it.
         await SaveAsync(_state.WithDeleted(Now));
+        _recent.Clear(); // a removal cannot be replayed; a re-created user starts a new ring
         await _stream.OnNextAsync(new UserEvent(_state.Seq, UserEventKind.Removed, null, _state.ChangedAt, Activity.Current?.Id));
         return formerGroups;
     }
@@ -130,7 +138,9 @@ public sealed partial class UserGrain(
         {
             return;
         }
-        await _stream.OnNextAsync(new UserEvent(_state.Seq, UserEventKind.Changed, _state.ToSnapshot(_orgId, _userId), _state.ChangedAt, Activity.Current?.Id));
+        var evt = new UserEvent(_state.Seq, UserEventKind.Changed, _state.ToSnapshot(_orgId, _userId), _state.ChangedAt, Activity.Current?.Id);
+        _recent.Add(evt.Seq, evt, Now); // before publishing: a gateway that saw the event can always find it here
+        await _stream.OnNextAsync(evt);
         if (_state.Groups.Count > 0)
         {
             var member = _state.ToMember(_userId);

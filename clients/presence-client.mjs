@@ -1,67 +1,35 @@
-// A reference presence client: subscribes, detects seq gaps, refreshes its token, and reconnects with
-// jittered exponential backoff according to the close code (docs/protocol.md). Works in browsers and in
-// Node 22+ (Node 20: --experimental-websocket). Usage from Node:
+// Watches one topic with the client library (clients/js) and prints every status change and state change as a JSON
+// line. Usage (Node 22+; Node 20 needs --experimental-websocket):
 //   node --experimental-websocket clients/presence-client.mjs ws://localhost:8080/organisation/org-12345/user-group/group-sales-team <token>
+// The socket URL may also carry the token as ?access_token=… (as the gateway prints it), then omit <token>.
+import { connect } from './js/src/index.js';
 
-const TERMINAL = new Set([4001, 4002, 4005, 4003, 4006, 1003, 1008, 1009]);
+const [address, tokenArgument] = process.argv.slice(2);
+const usage = 'usage: presence-client.mjs ws://host:port/organisation/{orgId}/(user/{userId}|user-group/{groupId}) [token]';
 
-export function watch({ url, token, onState, getFreshToken, log = console.log }) {
-    const target = parseTarget(url);
-    let attempt = 0;
-    let lastSeq = null;
-    let socket;
-    let stopped = false;
-
-    function connect() {
-        socket = new WebSocket(`${url}${url.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token)}`);
-        socket.onopen = () => socket.send(JSON.stringify({ action: 'subscribe', ...target }));
-        socket.onmessage = async (event) => {
-            const msg = JSON.parse(event.data);
-            if (msg.type === 'error') { log(`error ${msg.code} ${msg.message}: ${msg.description}`); return; }
-            if (typeof msg.seq === 'number') {
-                // A snapshot restarts the sequence; anything else must follow the last seq exactly.
-                if (!msg.snapshot && lastSeq !== null && msg.seq !== lastSeq + 1) {
-                    log(`gap: expected ${lastSeq + 1}, got ${msg.seq}; resubscribing for a fresh snapshot`);
-                    socket.send(JSON.stringify({ action: 'subscribe', ...target }));
-                    return;
-                }
-                lastSeq = msg.seq;
-                attempt = 0;
-            }
-            onState?.(msg);
-        };
-        socket.onclose = (event) => {
-            lastSeq = null;
-            if (stopped || TERMINAL.has(event.code)) { log(`closed ${event.code} ${event.reason}; not reconnecting`); return; }
-            // 1012 (gateway restart) and 4008 (limits) ask for a longer, spread-out wait.
-            const floor = event.code === 4008 ? 30000 : event.code === 1012 ? 1000 : 0;
-            const delay = floor + Math.random() * Math.min(30000, 1000 * 2 ** attempt++);
-            log(`closed ${event.code} ${event.reason}; reconnecting in ${Math.round(delay)} ms`);
-            setTimeout(connect, delay);
-        };
-    }
-
-    // Refresh a minute before the token expires, if the app can get a new one.
-    if (getFreshToken) {
-        setInterval(async () => {
-            const exp = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).exp * 1000;
-            if (exp - Date.now() < 60000 && socket?.readyState === WebSocket.OPEN) {
-                token = await getFreshToken();
-                socket.send(JSON.stringify({ action: 'refresh_token', token }));
-            }
-        }, 15000);
-    }
-
-    connect();
-    return { close() { stopped = true; socket?.close(); } };
+let target;
+try {
+  target = new URL(address);
+} catch {
+  console.error(usage);
+  process.exit(2);
+}
+const [, organisation, orgId, kind, id, ...rest] = target.pathname.split('/').map(decodeURIComponent);
+const token = tokenArgument ?? target.searchParams.get('access_token');
+if (organisation !== 'organisation' || !orgId || !id || rest.length > 0 || !['user', 'user-group'].includes(kind) || !token) {
+  console.error(usage);
+  process.exit(2);
 }
 
-function parseTarget(url) {
-    const parts = new URL(url).pathname.split('/').filter(Boolean);
-    return parts[2] === 'user' ? { orgId: parts[1], userId: parts[3] } : { orgId: parts[1], groupId: parts[3] };
-}
-
-if (typeof process !== 'undefined' && import.meta.url === `file://${process.argv[1]}`) {
-    const [url, token] = process.argv.slice(2);
-    watch({ url, token, onState: (msg) => console.log(JSON.stringify(msg)) });
-}
+const client = connect({ url: `${target.protocol}//${target.host}`, token });
+const print = (value) => console.log(JSON.stringify(value));
+const onState = (state, change) => print({ change: change.type, missed: change.missed, resumed: change.resumed, state });
+const subscription = kind === 'user' ? client.subscribeUser(orgId, id, onState) : client.subscribeGroup(orgId, id, onState);
+subscription.on('status', (event) => {
+  print({ status: event.status, attempt: event.attempt, retryInMs: event.retryInMs, error: event.error });
+  if (event.status === 'failed') process.exit(1);
+});
+process.once('SIGINT', async () => {
+  await client.close();
+  process.exit(0);
+});

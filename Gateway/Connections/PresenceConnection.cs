@@ -31,7 +31,7 @@ public sealed partial class PresenceConnection : ITopicSubscriber
     private ITimer? _expiry;
     private MessageRateLimit _rate;
 
-    private sealed record PendingClose(PresenceError Error, string Description, int? ReconnectAfterMs = null);
+    private sealed record PendingClose(PresenceError Error, string Description, int? RetryAfterMs = null);
 
     public PresenceConnection(WebSocket socket, TopicKey path, string connectionId, ConnectionServices services)
     {
@@ -84,13 +84,17 @@ public sealed partial class PresenceConnection : ITopicSubscriber
         }
     }
 
+    /// <summary>Closes with a jittered retryAfterMs when the code is retryable (<see cref="RetryHints"/>), none when it is terminal.</summary>
     public void Close(PresenceError error, string description) => Close(error, description, null);
 
-    /// <param name="reconnectAfterMs">For transient closes: how long the client should wait before reconnecting (sent in the error frame).</param>
-    public void Close(PresenceError error, string description, int? reconnectAfterMs)
+    /// <param name="retryAfterMs">For retryable closes: how long the client should wait at least before reconnecting
+    /// (sent in the error frame); null picks the code's default from <see cref="RetryHints"/>.</param>
+    public void Close(PresenceError error, string description, int? retryAfterMs)
     {
+        if (_close is not null) return;
+        retryAfterMs ??= RetryHints.For(error, _options);
         // First close wins; queued frames are abandoned, the error frame and close frame go out next.
-        if (Interlocked.CompareExchange(ref _close, new PendingClose(error, description, reconnectAfterMs), null) is null)
+        if (Interlocked.CompareExchange(ref _close, new PendingClose(error, description, retryAfterMs), null) is null)
         {
             GatewayLog.ConnectionClosing(_logger, ConnectionId, error.Code, error.Message, description);
             _outbox.Complete();
@@ -225,7 +229,7 @@ public sealed partial class PresenceConnection : ITopicSubscriber
         }
         // Agents may watch only the groups they belong to; the topic checks membership against the state it holds.
         var requiredMember = _path.Kind == TopicKind.Group && _caller is { SeesAllGroups: false } ? _caller.UserId : null;
-        var outcome = await _hub.SubscribeAsync(_path, this, requiredMember);
+        var outcome = await _hub.SubscribeAsync(_path, this, requiredMember, message.LastSeq);
         switch (outcome)
         {
             case SubscribeOutcome.Subscribed:
@@ -338,7 +342,7 @@ public sealed partial class PresenceConnection : ITopicSubscriber
     {
         if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
         using var timeout = new CancellationTokenSource(_options.CloseTimeout);
-        await _socket.SendAsync(PresenceMessageWriter.Error(close.Error, close.Description, close.ReconnectAfterMs), WebSocketMessageType.Text, true, timeout.Token);
+        await _socket.SendAsync(PresenceMessageWriter.Error(close.Error, close.Description, close.RetryAfterMs), WebSocketMessageType.Text, true, timeout.Token);
         await _socket.CloseOutputAsync(close.Error.Status, close.Error.Message, timeout.Token);
     }
 

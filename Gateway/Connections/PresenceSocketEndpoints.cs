@@ -48,7 +48,7 @@ public static class PresenceSocketEndpoints
 
         var services = context.RequestServices.GetRequiredService<ConnectionServices>();
         // Refused before the upgrade: a hijacking page must not even get an open socket.
-        if (!OriginPolicy.Allows(context.Request.Headers.Origin, services.Limits.EffectiveAllowedOrigins))
+        if (!OriginPolicy.Allows(context.Request.Headers.Origin, services.Limits.EffectiveAllowedOrigins, OriginPolicy.SelfOrigin(context.Request)))
         {
             return Results.Problem(statusCode: 403, title: "Forbidden", detail: "This origin may not open presence sockets.");
         }

@@ -6,7 +6,7 @@ namespace FreedomCti.Presence.Gateway.Demo;
 /// The demo tenant of the spec's examples: org-12345, user-67890, and group-sales-team "Sales Team" with twelve
 /// members (5 available, 2 busy, 3 on a call, 1 away, 1 offline) and three calls waiting.
 /// </summary>
-public sealed class DemoTenant(IClusterClient grains, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<DemoTenant> logger)
+public sealed class DemoTenant(IClusterClient grains, TimeProvider clock, IHostApplicationLifetime lifetime, DemoSeedGate gate, ILogger<DemoTenant> logger)
     : BackgroundService
 {
     public const string OrgId = "org-12345";
@@ -30,21 +30,28 @@ public sealed class DemoTenant(IClusterClient grains, TimeProvider clock, IHostA
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The co-hosted silo is up once the host has started.
-        await WhenStartedAsync(stoppingToken);
-        for (var attempt = 1; attempt <= 30 && !stoppingToken.IsCancellationRequested; attempt++)
+        try
         {
-            try
+            // The co-hosted silo is up once the host has started.
+            await WhenStartedAsync(stoppingToken);
+            for (var attempt = 1; attempt <= 30 && !stoppingToken.IsCancellationRequested; attempt++)
             {
-                await SeedAsync();
-                GatewayLog.DemoTenantReady(logger, OrgId);
-                return;
+                try
+                {
+                    await SeedAsync();
+                    GatewayLog.DemoTenantReady(logger, OrgId);
+                    return;
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    GatewayLog.DemoTenantRetry(logger, attempt, ex);
+                    await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
+                }
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                GatewayLog.DemoTenantRetry(logger, attempt, ex);
-                await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
-            }
+        }
+        finally
+        {
+            gate.Open(); // seeded, or given up: either way stop answering 503 (DemoSeedGate.cs)
         }
     }
 
@@ -94,12 +101,16 @@ public sealed class DemoTenant(IClusterClient grains, TimeProvider clock, IHostA
     }
 }
 
-/// <summary>Registers the demo tenant when Demo:Seed is true (the default run).</summary>
+/// <summary>Registers the demo tenant when Demo:Seed is true (the default run), and its activity (Demo/DemoActivity.cs).</summary>
 public static class DemoTenantExtensions
 {
     public static WebApplicationBuilder AddDemoTenant(this WebApplicationBuilder builder)
     {
-        if (builder.Configuration.GetValue("Demo:Seed", false)) builder.Services.AddHostedService<DemoTenant>();
+        if (!builder.Configuration.GetValue("Demo:Seed", false)) return builder;
+        builder.Services.AddSingleton<DemoSeedGate>();
+        builder.Services.AddTransient<IStartupFilter, DemoSeedGateFilter>(); // 503 on /organisation until seeded
+        builder.Services.AddHostedService<DemoTenant>();
+        builder.Services.AddHostedService<DemoActivity>(); // decides at start whether it runs (Demo:Activity)
         return builder;
     }
 }

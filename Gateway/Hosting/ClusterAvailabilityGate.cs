@@ -17,6 +17,9 @@ public sealed class ClusterAvailabilityGate(RequestDelegate next, IProblemDetail
         return next(context);
     }
 
+    // The wallboard's static files load without the grid: the page itself shows that its socket is reconnecting.
+    // The API descriptions need no grid either.
     private static bool IsOperational(PathString path) =>
-        path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics") || ApiDocs.IsDocsPath(path);
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics") ||
+        path.StartsWithSegments("/wallboard") || path.StartsWithSegments("/client") || ApiDocs.IsDocsPath(path);
 }

@@ -22,7 +22,7 @@ public sealed class GatewayDrain(ConnectionRegistry registry, IOptions<GatewayOp
         GatewayLog.Draining(logger, registry.Count, drain.DrainDelay);
         registry.CloseAll(connection =>
         {
-            var after = Random.Shared.Next(0, (int)drain.ReconnectJitter.TotalMilliseconds + 1);
+            var after = RetryHints.For(PresenceCloseCodes.ServiceRestart, drain) ?? 0;
             return new CloseHint($"The gateway is restarting; reconnect in about {after} ms (any gateway will do).", after);
         });
         await Task.Delay(drain.DrainDelay, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

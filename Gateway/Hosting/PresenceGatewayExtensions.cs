@@ -60,6 +60,7 @@ public static class PresenceGatewayExtensions
         app.MapHealthChecks("/health/startup", new() { Predicate = c => c.Tags.Contains(GatewayReadinessCheck.StartupTag) });
         app.ObserveGateway();
         app.MapPresenceDashboard(); // admins only, when Dashboard:Enabled (Hosting/PresenceDashboard.cs)
+        app.MapWallboard();         // the supervisor wallboard and the JS client, static (Hosting/WallboardEndpoints.cs)
         app.MapPresenceApiDocs();   // /openapi/v1.json and /docs, anonymous, unless Gateway:ApiDocs is false
         return app;
     }

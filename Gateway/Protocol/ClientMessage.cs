@@ -24,6 +24,9 @@ public sealed record ClientMessage(
     /// <summary>session_open: the device name; session_update/session_close: see <see cref="Session"/>.</summary>
     public SessionFields? Session { get; init; }
 
+    /// <summary>subscribe only: the last seq the client saw on this topic, asking to be resumed instead of sent a snapshot.</summary>
+    public long? LastSeq { get; init; }
+
     public static ClientMessage Invalid(string problem) => new(ClientMessageKind.Invalid, Problem: problem);
 }
 

@@ -35,6 +35,7 @@ public static class ClientMessageParser
         string? action = null, type = null, orgId = null, userId = null, groupId = null, token = null;
         string? sessionId = null, device = null, status = null;
         var activity = false;
+        long? lastSeq = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.ValueSpan;
@@ -49,6 +50,10 @@ public static class ClientMessageParser
             else if (name.SequenceEqual("device"u8)) device = StringOrNull(ref reader);
             else if (name.SequenceEqual("status"u8)) status = StringOrNull(ref reader);
             else if (name.SequenceEqual("activity"u8)) activity = reader.TokenType != JsonTokenType.Null && reader.GetBoolean();
+            else if (name.SequenceEqual("lastSeq"u8))
+            {
+                if (!TryReadSeq(ref reader, out lastSeq)) return ClientMessage.Invalid("lastSeq must be an integer of at least 0 (the last seq you received).");
+            }
             else reader.Skip(); // unknown fields are ignored, so clients may add their own
         }
         if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
@@ -58,7 +63,7 @@ public static class ClientMessageParser
 
         return (action, type) switch
         {
-            ("subscribe", _) => new ClientMessage(ClientMessageKind.Subscribe, orgId, userId, groupId),
+            ("subscribe", _) => new ClientMessage(ClientMessageKind.Subscribe, orgId, userId, groupId) { LastSeq = lastSeq },
             ("unsubscribe", _) => new ClientMessage(ClientMessageKind.Unsubscribe, orgId, userId, groupId),
             ("refresh_token", _) when !string.IsNullOrEmpty(token) => new ClientMessage(ClientMessageKind.RefreshToken, Token: token),
             ("refresh_token", _) => ClientMessage.Invalid("refresh_token needs a \"token\"."),
@@ -71,6 +76,16 @@ public static class ClientMessageParser
             (null, _) => ClientMessage.Invalid($"Unknown type '{Truncate(type)}'; the only client type is ping."),
             _ => ClientMessage.Invalid($"Unknown action '{Truncate(action)}'; actions are subscribe, unsubscribe, refresh_token, session_open, session_update and session_close."),
         };
+    }
+
+    /// <summary>lastSeq: a whole JSON number from 0 to 2^63-1, or null (absent); "12", 1.5, -1 and 1e400 are refused.</summary>
+    private static bool TryReadSeq(ref Utf8JsonReader reader, out long? seq)
+    {
+        seq = null;
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value) || value < 0) return false;
+        seq = value;
+        return true;
     }
 
     private static string? StringOrNull(ref Utf8JsonReader reader) =>

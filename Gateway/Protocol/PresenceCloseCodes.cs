@@ -14,8 +14,9 @@ public readonly record struct PresenceError(int Code, string Message)
 /// </summary>
 /// <remarks>
 /// Reconnect classes (docs/protocol.md): 1011, 1012, 1013 and 4004 are transient — reconnect with backoff; 4008 is
-/// transient but should back off longer (30 s or more); 4001, 4002, 4005 are terminal for that path; 4003 and 4006
-/// need a different token; 1003, 1008, 1009 and 4000 are client bugs.
+/// transient but should back off longer (30 s or more); their error frames carry a jittered retryAfterMs
+/// (<see cref="RetryHints"/>). 4001, 4002, 4005 are terminal for that path; 4003 and 4006 need a different token;
+/// 1003, 1008, 1009 and 4000 are client bugs.
 /// </remarks>
 public static class PresenceCloseCodes
 {

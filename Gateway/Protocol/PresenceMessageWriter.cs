@@ -97,14 +97,35 @@ public static class PresenceMessageWriter
         w.WriteEndObject();
     });
 
-    /// <summary>An error frame; <paramref name="reconnectAfterMs"/> is the jittered reconnect hint of a transient close (1012).</summary>
-    public static byte[] Error(PresenceError error, string description, int? reconnectAfterMs = null) => Write(w =>
+    /// <summary>An error frame; <paramref name="retryAfterMs"/> is the jittered reconnect floor of a retryable close (see <see cref="RetryHints"/>).</summary>
+    /// <remarks>1012 frames carry the same value as "reconnectAfterMs" too: clients written before retryAfterMs read that.</remarks>
+    public static byte[] Error(PresenceError error, string description, int? retryAfterMs = null) => Write(w =>
     {
         w.WriteString("type", "error");
         w.WriteNumber("code", error.Code);
         w.WriteString("message", error.Message);
         w.WriteString("description", description);
-        if (reconnectAfterMs is { } after) w.WriteNumber("reconnectAfterMs", after);
+        if (retryAfterMs is { } after)
+        {
+            w.WriteNumber("retryAfterMs", after);
+            if (error.Code == PresenceCloseCodes.ServiceRestart.Code) w.WriteNumber("reconnectAfterMs", after);
+        }
+    });
+
+    /// <summary>
+    /// Confirms a resume (subscribe with lastSeq): the next <paramref name="replayed"/> frames are the missed changes
+    /// fromSeq+1 .. seq exactly as first sent; live changes follow from seq+1.
+    /// </summary>
+    public static byte[] Resumed(string orgId, string? userId, string? groupId, long fromSeq, long seq, int replayed, DateTimeOffset now) => Write(w =>
+    {
+        w.WriteString("type", "resumed");
+        w.WriteString("timestamp", now.ToWire());
+        w.WriteString("orgId", orgId);
+        if (userId is not null) w.WriteString("userId", userId);
+        if (groupId is not null) w.WriteString("groupId", groupId);
+        w.WriteNumber("fromSeq", fromSeq);
+        w.WriteNumber("seq", seq);
+        w.WriteNumber("replayed", replayed);
     });
 
     /// <summary>Acknowledges session_open: the session the socket now holds, renewed by the gateway while the socket lives.</summary>

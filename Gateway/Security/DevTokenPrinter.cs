@@ -36,6 +36,9 @@ public sealed class DevTokenPrinter(SigningKeys keys, AuthOptions options, IServ
               supervisor user-67890:   {{supervisor}}
               admin + system:          {{admin}}
 
+            Wallboard of the Sales Team (supervisor; open in a browser):
+              {{address}}/wallboard/{{DemoTenant.OrgId}}/{{DemoTenant.GroupId}}?token={{supervisor}}
+
             Watch the Sales Team (supervisor):
               {{ws}}/organisation/{{DemoTenant.OrgId}}/user-group/{{DemoTenant.GroupId}}?access_token={{supervisor}}
 

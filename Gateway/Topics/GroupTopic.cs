@@ -36,6 +36,22 @@ public sealed class GroupTopic(TopicKey key, IStreamProvider streams, TopicServi
 
     protected override long SeqOf(GroupEvent evt) => evt.Seq;
 
+    protected override Task<IReadOnlyList<GroupEvent>?> FetchChangesSinceAsync(long lastSeq, long upToSeq) =>
+        _grain.GetChangesSinceAsync(lastSeq, upToSeq);
+
+    /// <summary>A seq of another epoch (seq &gt;&gt; 32) belongs to an earlier activation of the group: never resumable.</summary>
+    protected override bool MayResumeFrom(long lastSeq, long currentSeq) => lastSeq >> 32 == currentSeq >> 32;
+
+    /// <summary>Renders as <see cref="Apply"/> does, from the event alone: the grain sends queue changes with the group as it was.</summary>
+    protected override byte[]? RenderReplay(GroupEvent evt) => evt switch
+    {
+        { Kind: GroupEventKind.MemberChanged, Member: { } change } =>
+            PresenceMessageWriter.MemberUpdate(Key.Id, evt.Seq, evt.Timestamp, change, evt.Summary, evt.Timestamp),
+        { Kind: GroupEventKind.QueueChanged or GroupEventKind.GroupChanged, Group: { } group } =>
+            PresenceMessageWriter.GroupUpdate(group, snapshot: false, evt.Timestamp, evt.Timestamp),
+        _ => null,
+    };
+
     protected override string? TraceParentOf(GroupEvent evt) => evt.TraceParent;
 
     protected override DateTimeOffset TimestampOf(GroupEvent evt) => evt.Timestamp;

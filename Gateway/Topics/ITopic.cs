@@ -7,7 +7,8 @@ public interface ITopic
     int SubscriberCount { get; }
     bool IsReleased { get; }
     /// <param name="requiredMember">When set, only a member with this user id may subscribe (agents on groups).</param>
-    Task<SubscribeOutcome> AddAsync(ITopicSubscriber subscriber, string? requiredMember = null);
+    /// <param name="lastSeq">The last seq the client saw: resume it (replay what it missed) when possible, else a snapshot.</param>
+    Task<SubscribeOutcome> AddAsync(ITopicSubscriber subscriber, string? requiredMember = null, long? lastSeq = null);
     void Remove(ITopicSubscriber subscriber);
     Task ResyncAsync(bool resubscribe);
     Task AuditAsync();

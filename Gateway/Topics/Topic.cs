@@ -33,12 +33,15 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
     private long _seq = -1;
     private long _seqAtLastAudit = -1;
     private CancellationTokenSource? _release;
+    // The change frames sent lately, for subscribers that resume with lastSeq (see ResumeAsync below).
+    private readonly ResumeRing _ring;
 
     protected Topic(TopicKey key, IStreamProvider streams, TopicServices services)
     {
         Key = key;
         _streams = streams;
         _services = services;
+        _ring = new ResumeRing(services.Options.ResumeRingSize, services.Options.ResumeRingMaxAge);
     }
 
     public TopicKey Key { get; }
@@ -72,10 +75,23 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
     /// <summary>Applies the next event in seq order to the held state and renders it once for every subscriber.</summary>
     protected abstract TopicChange Apply(TEvent evt, DateTimeOffset now);
 
+    /// <summary>The grain's recent changes in (lastSeq, upToSeq], or null when it no longer holds them all.</summary>
+    protected abstract Task<IReadOnlyList<TEvent>?> FetchChangesSinceAsync(long lastSeq, long upToSeq);
+
+    /// <summary>Renders a change the grain replayed without touching the held state; null when it cannot be rendered alone.</summary>
+    /// <remarks>Rendered as of the change's own time: durations then read as they did when it was first sent.</remarks>
+    protected abstract byte[]? RenderReplay(TEvent evt);
+
+    /// <summary>Whether a client's lastSeq could belong to this topic's current run of seqs (a group's epoch).</summary>
+    protected virtual bool MayResumeFrom(long lastSeq, long currentSeq) => true;
+
     /// <summary>Adds a subscriber and sends it the current snapshot. Loads the topic first if this is its first subscriber.</summary>
-    public async Task<SubscribeOutcome> AddAsync(ITopicSubscriber subscriber, string? requiredMember = null)
+    /// <param name="lastSeq">The last seq the client saw: if every change after it can still be replayed, it gets
+    /// "resumed" and those frames instead of the snapshot (docs/protocol.md, "Resume").</param>
+    public async Task<SubscribeOutcome> AddAsync(ITopicSubscriber subscriber, string? requiredMember = null, long? lastSeq = null)
     {
         Task<bool> loading;
+        long grainUpTo;
         lock (_gate)
         {
             if (_released) return SubscribeOutcome.Failed; // the hub retries on a fresh topic
@@ -113,11 +129,96 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
                 if (_subscribers.Count == 0) ScheduleReleaseLocked();
                 return SubscribeOutcome.AccessDenied;
             }
-            _subscribers.Add(subscriber);
-            if (requiredMember is not null) _membersOnly[subscriber] = requiredMember;
-            subscriber.Send(OutboundFrame.State(RenderSnapshot(_services.Clock.GetUtcNow()), this));
+            if (!NeedsGrainForResumeLocked(subscriber, lastSeq))
+            {
+                AdmitLocked(subscriber, requiredMember, lastSeq, null, 0);
+                return SubscribeOutcome.Subscribed;
+            }
+            grainUpTo = _seq;
+        }
+        return await ResumeFromGrainAsync(subscriber, requiredMember, lastSeq!.Value, grainUpTo);
+    }
+
+    /// <summary>
+    /// True when the client asked to resume from a seq this gateway's ring no longer covers (the topic was just loaded
+    /// here, or the ring was restarted), but the grain's ring still might.
+    /// </summary>
+    private bool NeedsGrainForResumeLocked(ITopicSubscriber subscriber, long? lastSeq) =>
+        lastSeq is { } from && from < _seq && MayResumeFrom(from, _seq) && !_subscribers.Contains(subscriber)
+        && !_ring.TryCopy(from, _seq, _services.Clock.GetUtcNow(), []);
+
+    /// <summary>
+    /// Cross-gateway resume: fetch the grain's changes up to the seq held now, outside the gate; back under the gate,
+    /// the changes applied here meanwhile come from this topic's own ring, so the replay joins the live stream
+    /// without gap or duplicate. Anything missing on either side means a snapshot.
+    /// </summary>
+    private async Task<SubscribeOutcome> ResumeFromGrainAsync(ITopicSubscriber subscriber, string? requiredMember, long lastSeq, long upTo)
+    {
+        IReadOnlyList<TEvent>? changes = null;
+        try
+        {
+            changes = await FetchChangesSinceAsync(lastSeq, upTo).WaitAsync(_services.Options.GrainCallTimeout);
+        }
+        catch (Exception ex)
+        {
+            GatewayLog.ResumeFetchFailed(_services.Logger, Key.ToString(), ex);
+        }
+        lock (_gate)
+        {
+            if (_released) return SubscribeOutcome.Failed; // the hub retries on a fresh topic
+            if (!_loaded)
+            {
+                ScheduleReleaseLocked();
+                return SubscribeOutcome.TargetNotFound; // removed while we asked
+            }
+            if (requiredMember is not null && !HasMember(requiredMember))
+            {
+                if (_subscribers.Count == 0) ScheduleReleaseLocked();
+                return SubscribeOutcome.AccessDenied;
+            }
+            AdmitLocked(subscriber, requiredMember, lastSeq, changes, upTo);
         }
         return SubscribeOutcome.Subscribed;
+    }
+
+    /// <summary>Adds the subscriber and sends it either "resumed" and the frames it missed, or the snapshot.</summary>
+    /// <param name="grainChanges">The grain's changes in (lastSeq, grainUpTo], when they were fetched.</param>
+    private void AdmitLocked(ITopicSubscriber subscriber, string? requiredMember, long? lastSeq, IReadOnlyList<TEvent>? grainChanges, long grainUpTo)
+    {
+        var already = !_subscribers.Add(subscriber);
+        if (requiredMember is not null) _membersOnly[subscriber] = requiredMember;
+        var now = _services.Clock.GetUtcNow();
+        if (lastSeq is { } from && !already && TryResumeLocked(subscriber, from, grainChanges, grainUpTo, now)) return;
+        subscriber.Send(OutboundFrame.State(RenderSnapshot(now), this));
+        if (lastSeq is not null) _services.Metrics.Resumed(Key.Kind, replayed: false, "none");
+    }
+
+    private bool TryResumeLocked(ITopicSubscriber subscriber, long from, IReadOnlyList<TEvent>? grainChanges, long grainUpTo, DateTimeOffset now)
+    {
+        if (from > _seq || !MayResumeFrom(from, _seq)) return false;
+        var frames = new List<byte[]>();
+        var ringFrom = from;
+        var fromGrain = false;
+        if (grainChanges is not null && grainUpTo > from && grainUpTo <= _seq)
+        {
+            if (grainChanges.Count != grainUpTo - from) return false;
+            var expected = from + 1;
+            foreach (var evt in grainChanges)
+            {
+                if (SeqOf(evt) != expected++ || RenderReplay(evt) is not { } frame) return false;
+                frames.Add(frame);
+            }
+            ringFrom = grainUpTo;
+            fromGrain = true;
+        }
+        if (!_ring.TryCopy(ringFrom, _seq, now, frames)) return false;
+
+        var isUser = Key.Kind == TopicKind.User;
+        subscriber.Send(OutboundFrame.Control(PresenceMessageWriter.Resumed(Key.OrgId, isUser ? Key.Id : null, isUser ? null : Key.Id, from, _seq, frames.Count, now)));
+        // State frames, like live ones: a socket that cannot take them all is conflated into a snapshot as usual.
+        foreach (var frame in frames) subscriber.Send(OutboundFrame.State(frame, this));
+        _services.Metrics.Resumed(Key.Kind, replayed: true, fromGrain ? "grain" : "gateway");
+        return true;
     }
 
     public void Remove(ITopicSubscriber subscriber)
@@ -210,8 +311,10 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
         var now = _services.Clock.GetUtcNow();
         var change = Apply(evt, now);
         _seq = seq;
+        if (change.Frame is null) _ring.Restart(); // a seq without a frame cannot be replayed
         if (change.Frame is { } frame)
         {
+            _ring.Add(seq, frame, now);
             var outbound = OutboundFrame.State(frame, this);
             foreach (var subscriber in _subscribers) subscriber.Send(outbound);
             _services.Metrics.Delivered(_subscribers.Count, frame.Length);
@@ -276,6 +379,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
     private void InstallLocked(TSnapshot snapshot)
     {
         _seq = Install(snapshot);
+        _ring.Restart(); // seqs before a (re)load cannot be replayed exactly
     }
 
     private void StartResyncLocked()
@@ -351,6 +455,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
         {
             if (_released || !_loaded || _resyncing) return;
             local = _seq;
+            _ring.Prune(_services.Clock.GetUtcNow()); // an idle topic lets its frames go
         }
         var remote = await FetchSeqAsync().WaitAsync(_services.Options.GrainCallTimeout);
         bool silent;

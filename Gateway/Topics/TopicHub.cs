@@ -33,7 +33,7 @@ public sealed class TopicHub
     private IStreamProvider Streams => _streams ??= _cluster.GetStreamProvider(PresenceStreams.ProviderName);
 
     /// <summary>Subscribes a socket to a topic and sends it the snapshot; says why not when it cannot.</summary>
-    public async Task<SubscribeOutcome> SubscribeAsync(TopicKey key, ITopicSubscriber subscriber, string? requiredMember = null)
+    public async Task<SubscribeOutcome> SubscribeAsync(TopicKey key, ITopicSubscriber subscriber, string? requiredMember = null, long? lastSeq = null)
     {
         try
         {
@@ -57,7 +57,7 @@ public sealed class TopicHub
                 _topics.TryRemove(new KeyValuePair<TopicKey, ITopic>(key, topic));
                 continue;
             }
-            var outcome = await topic.AddAsync(subscriber, requiredMember);
+            var outcome = await topic.AddAsync(subscriber, requiredMember, lastSeq);
             if (outcome != SubscribeOutcome.Failed || !topic.IsReleased) return outcome;
         }
         return SubscribeOutcome.Failed;

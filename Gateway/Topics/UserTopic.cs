@@ -21,6 +21,12 @@ public sealed class UserTopic(TopicKey key, IStreamProvider streams, TopicServic
 
     protected override long SeqOf(UserEvent evt) => evt.Seq;
 
+    protected override Task<IReadOnlyList<UserEvent>?> FetchChangesSinceAsync(long lastSeq, long upToSeq) =>
+        _grain.GetChangesSinceAsync(lastSeq, upToSeq);
+
+    protected override byte[]? RenderReplay(UserEvent evt) =>
+        evt.Kind == UserEventKind.Changed && evt.User is { } user ? PresenceMessageWriter.UserUpdate(user, snapshot: false, evt.Timestamp) : null;
+
     protected override string? TraceParentOf(UserEvent evt) => evt.TraceParent;
 
     protected override DateTimeOffset TimestampOf(UserEvent evt) => evt.Timestamp;

@@ -14,3 +14,7 @@ public sealed record OrganisationSettings(int MaxConnections, SessionPolicy? Ses
 /// <summary>An organisation (tenant) as stored.</summary>
 [GenerateSerializer, Immutable, Alias("fcti.OrganisationInfo")]
 public sealed record OrganisationInfo(string OrgId, string Name, OrganisationSettings Settings);
+
+/// <summary>One entry of an organisation's group catalogue.</summary>
+[GenerateSerializer, Immutable, Alias("fcti.GroupEntry")]
+public sealed record GroupEntry(string GroupId, string GroupName);

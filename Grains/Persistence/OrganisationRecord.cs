@@ -7,4 +7,6 @@ public sealed class OrganisationRecord
     [Id(0)] public bool Exists { get; set; }
     [Id(1)] public string Name { get; set; } = "";
     [Id(2)] public OrganisationSettings Settings { get; set; } = OrganisationSettings.Default;
+    /// <summary>Group id → name: the catalogue the directory keeps for group pickers.</summary>
+    [Id(3)] public SortedDictionary<string, string> Groups { get; set; } = new(StringComparer.Ordinal);
 }

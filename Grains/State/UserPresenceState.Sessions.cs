@@ -93,7 +93,13 @@ public sealed partial record UserPresenceState
             {
                 return state.GoOffline(PresenceSource.Expired, now);
             }
-            return state.Stale ? state : state.Bump(now) with { Stale = true, LastConfirmedAt = book.LastConfirmedAt };
+            var stale = state.Stale ? state : state.Bump(now) with { Stale = true, LastConfirmedAt = book.LastConfirmedAt };
+            if (force && book.Manual is { } manual && manual != stale.Status && stale.ActiveCall is null)
+            {
+                // A write during grace (a supervisor, the PBX) applies; the user stays stale: no client confirmed it.
+                return stale.BumpedOnceFrom(state, now) with { PreviousStatus = stale.Status, Status = manual, Source = PresenceSource.Manual };
+            }
+            return stale;
         }
 
         if (state.Stale) state = state.Bump(now) with { Stale = false, LastConfirmedAt = null };

@@ -10,6 +10,8 @@ RUN dotnet restore Gateway/Gateway.csproj
 COPY Grains.Interfaces/ Grains.Interfaces/
 COPY Grains/ Grains/
 COPY Gateway/ Gateway/
+# The JavaScript client is embedded in the gateway assembly and served at /client/ for the wallboard.
+COPY clients/js/src/ clients/js/src/
 RUN dotnet publish Gateway/Gateway.csproj --configuration Release --no-restore --output /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime

@@ -120,6 +120,20 @@ public class SessionStateTests
     }
 
     [Fact]
+    public void ManualWrite_DuringGrace_AppliesAndStaysStale()
+    {
+        var s = Open(Created(), "s1", PresenceStatus.Available, T0).Evaluate(T0 + Policy.Debounce);
+        var stale = s.Evaluate(T0 + Policy.Lease);
+
+        var written = stale.WithPresence(new PresenceChange(PresenceStatus.Offline, null), T0 + Policy.Lease + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(PresenceStatus.Offline, written.Status);
+        Assert.Equal(PresenceSource.Manual, written.Source);
+        Assert.True(written.Stale);
+        Assert.Equal(stale.Seq + 1, written.Seq);
+    }
+
+    [Fact]
     public void Logout_OfLastSession_OfflineAtOnce()
     {
         var s = Open(Created(), "s1", PresenceStatus.Busy, T0).Evaluate(T0 + Policy.Debounce);

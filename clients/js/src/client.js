@@ -1,0 +1,83 @@
+// connect(): checks the options once, then hands out subscriptions, each with its own socket.
+
+import { Emitter } from './emitter.js';
+import { Subscription } from './subscription.js';
+import { backoffOptions } from './reconnect-policy.js';
+import { checkTokenOption } from './token.js';
+
+const DEFAULTS = Object.freeze({
+  heartbeatMs: 30000,
+  pongTimeoutMs: 10000,
+  connectTimeoutMs: 15000,
+  refreshMarginMs: 60000,
+  maxAttempts: Infinity,
+});
+
+export function connect(options = {}) {
+  const settings = checkOptions(options);
+  const events = new Emitter();
+  const subscriptions = new Set();
+  let closed = false;
+
+  function subscribe(kind, orgId, id, handler) {
+    if (closed) throw new Error('the client is closed');
+    checkId('orgId', orgId);
+    checkId(kind === 'user' ? 'userId' : 'groupId', id);
+    if (typeof handler !== 'function') throw new TypeError('the handler must be a function (state, change) => {}');
+    const subscription = new Subscription(kind, orgId, id, handler, settings, (sub, event) => {
+      if (event.status === 'closed') subscriptions.delete(sub);
+      events.emit('status', Object.freeze({ subscription: sub, ...event }));
+    });
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
+  return Object.freeze({
+    subscribeUser: (orgId, userId, handler) => subscribe('user', orgId, userId, handler),
+    subscribeGroup: (orgId, groupId, handler) => subscribe('group', orgId, groupId, handler),
+    on: (event, listener) => events.on(event, listener),
+    off: (event, listener) => events.off(event, listener),
+    get subscriptions() { return [...subscriptions]; },
+    /** Unsubscribes and closes every socket; resolves when they are closed (each wait is bounded). */
+    async close() {
+      closed = true;
+      await Promise.all([...subscriptions].map((s) => s.unsubscribe()));
+      events.clear();
+    },
+  });
+}
+
+function checkOptions(options) {
+  if (options === null || typeof options !== 'object') throw new TypeError('connect() takes an options object');
+  const { url, token } = options;
+  if (typeof url !== 'string' || !/^(wss?|https?):\/\/[^/?#]+\/?$/i.test(url)) {
+    throw new TypeError(`url must be the gateway's base URL, ws://host:port or wss://host, without a path (got ${JSON.stringify(url)})`);
+  }
+  checkTokenOption(token);
+  const WebSocket = options.WebSocket ?? globalThis.WebSocket;
+  if (typeof WebSocket !== 'function') {
+    throw new TypeError('No WebSocket: pass one (connect({ WebSocket }) with the ws package), or on Node 20 run with --experimental-websocket');
+  }
+  const settings = { ...DEFAULTS };
+  for (const key of Object.keys(DEFAULTS)) {
+    if (options[key] === undefined) continue;
+    const value = options[key];
+    const zeroAllowed = key === 'heartbeatMs' || key === 'refreshMarginMs';
+    if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (value === 0 && !zeroAllowed)) {
+      throw new TypeError(`${key} must be a positive number${zeroAllowed ? ' (0 turns it off)' : ''}`);
+    }
+    settings[key] = value;
+  }
+  return Object.freeze({
+    ...settings,
+    // http(s) is accepted too, so a page can pass location.origin; the socket needs ws(s).
+    url: url.replace(/\/$/, '').replace(/^http/i, 'ws'),
+    token,
+    WebSocket,
+    backoff: backoffOptions(options.backoff),
+  });
+}
+
+function checkId(name, value) {
+  if (typeof value !== 'string' || value.length === 0) throw new TypeError(`${name} must be a non-empty string`);
+}

@@ -1,0 +1,201 @@
+// Types of @freedomcti/presence-client. The wire protocol is described in docs/protocol.md of the presence service.
+
+export type PresenceStatus = 'available' | 'busy' | 'on_call' | 'away' | 'dnd' | 'offline';
+export type SubscriptionStatus = 'connecting' | 'live' | 'reconnecting' | 'failed' | 'closed';
+
+/** A token, or a function returning a fresh one; the function is called on every (re)connect and before expiry. */
+export type TokenSource = string | (() => string | Promise<string>);
+
+export interface BackoffOptions {
+  /** First reconnect delay ceiling (full jitter) or floor (decorrelated). Default 1000. */
+  initialMs?: number;
+  /** Cap. Default 30000. */
+  maxMs?: number;
+  /** 'full' (default): uniform in [0, min(maxMs, initialMs * 2^attempt)]; 'decorrelated': uniform in [initialMs, min(maxMs, 3 * previous)]. */
+  jitter?: 'full' | 'decorrelated';
+}
+
+/** The standard WebSocket constructor shape (browsers, Node 22+, Node 20 with --experimental-websocket, the ws package). */
+export type WebSocketConstructor = new (url: string) => {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+};
+
+export interface ConnectOptions {
+  /** The gateway's base URL: ws://host:port or wss://host (http(s) is accepted and mapped), no path. */
+  url: string;
+  token: TokenSource;
+  /** Default: globalThis.WebSocket. */
+  WebSocket?: WebSocketConstructor;
+  /** Interval of {"type":"ping"}; 0 turns the heartbeat off. Default 30000. */
+  heartbeatMs?: number;
+  /** No pong within this time: the socket is treated as dead and replaced. Default 10000. */
+  pongTimeoutMs?: number;
+  /** No snapshot (or resume) within this time after creating a socket: the socket is treated as dead. Default 15000. */
+  connectTimeoutMs?: number;
+  /** With a token function: send refresh_token this long before the token's exp (half the remaining life for short tokens); 0 turns it off. Default 60000. */
+  refreshMarginMs?: number;
+  /** Reconnect attempts in a row (without going live) before the subscription fails. Default Infinity. */
+  maxAttempts?: number;
+  backoff?: BackoffOptions;
+}
+
+export interface Capabilities {
+  canReceiveCalls?: boolean;
+  canMakeOutbound?: boolean;
+  canTransfer?: boolean;
+}
+
+export interface ActiveCall {
+  callId: string;
+  direction: 'inbound' | 'outbound';
+  remoteParty: string | null;
+  /** ISO-8601 (server clock). */
+  startedAt: string;
+  /** Whole seconds as of the frame's rendering. */
+  callDuration: number;
+}
+
+export interface UserState {
+  readonly kind: 'user';
+  readonly orgId: string;
+  readonly userId: string;
+  readonly seq: number;
+  readonly displayName: string | null;
+  readonly status: PresenceStatus;
+  readonly previousStatus: PresenceStatus | null;
+  readonly statusMessage: string | null;
+  /** ISO-8601. */
+  readonly lastActivity: string | null;
+  readonly activeCall: Readonly<ActiveCall> | null;
+  readonly extension: string | null;
+  readonly capabilities: Readonly<Capabilities>;
+  /** The agent's client has gone quiet (false when the server does not send it). */
+  readonly stale: boolean;
+  readonly lastConfirmedAt: string | null;
+  /** Who decided the status: "manual", "call", "session", "idle", "expired", "logout"; null when not sent. */
+  readonly source: string | null;
+  /** The frame's timestamp: when the change happened (ISO-8601). */
+  readonly timestamp: string;
+}
+
+export interface GroupMember {
+  readonly userId: string;
+  readonly displayName: string | null;
+  readonly status: PresenceStatus;
+  readonly extension: string | null;
+  /** On a call: when it started (Date ms, client clock), from callDuration; count the duration up from it. */
+  readonly callStartedAt?: number;
+  /** Present (true) only while the member's client has gone quiet. */
+  readonly stale?: true;
+}
+
+export interface GroupSummary {
+  totalMembers: number;
+  available: number;
+  busy: number;
+  onCall: number;
+  away: number;
+  dnd: number;
+  offline: number;
+}
+
+export interface QueueMetrics {
+  callsWaiting: number;
+  averageWaitTime: number;
+  longestWaitTime: number;
+}
+
+export interface GroupState {
+  readonly kind: 'group';
+  readonly orgId: string;
+  readonly groupId: string;
+  readonly groupName: string | null;
+  readonly seq: number;
+  readonly summary: Readonly<GroupSummary>;
+  /** Ordered by userId (ordinal). Unchanged members keep their object identity across updates. */
+  readonly members: readonly GroupMember[];
+  readonly queueMetrics: Readonly<QueueMetrics>;
+  readonly timestamp: string;
+}
+
+export interface Change {
+  /** snapshot: the state was replaced; member/group/user: a delta; resumed: a reconnect resumed without loss. */
+  readonly type: 'snapshot' | 'member' | 'group' | 'user' | 'resumed';
+  /** The server replays missed frames after a resume; they (and the `resumed` change) carry true. */
+  readonly resumed: boolean;
+  /** A snapshot replaced a state we already held: changes in between were not seen one by one. */
+  readonly missed: boolean;
+  /** The raw frame, for logging. */
+  readonly frame: unknown;
+}
+
+export interface SubscriptionError {
+  /** The close code (1006 for a lost or dead connection), or null when no socket was involved (token function failed). */
+  code: number | null;
+  message: string;
+  description: string;
+}
+
+export interface StatusEvent {
+  status: SubscriptionStatus;
+  /** Reconnect attempts since the last live connection. */
+  attempt: number;
+  /** With 'reconnecting': the wait before the next attempt. */
+  retryInMs: number | null;
+  /** With 'reconnecting' and 'failed': why the last socket ended. */
+  error: SubscriptionError | null;
+}
+
+export interface Subscription<S> {
+  readonly kind: 'user' | 'group';
+  readonly orgId: string;
+  readonly id: string;
+  readonly path: string;
+  readonly status: SubscriptionStatus;
+  /** Null before the first snapshot. */
+  readonly state: S | null;
+  on(event: 'status', listener: (event: StatusEvent) => void): () => void;
+  off(event: 'status', listener: (event: StatusEvent) => void): void;
+  /** Sends unsubscribe and closes the socket; no callbacks afterwards. */
+  unsubscribe(): Promise<void>;
+}
+
+export interface ClientStatusEvent extends StatusEvent {
+  subscription: Subscription<UserState> | Subscription<GroupState>;
+}
+
+export interface PresenceClient {
+  subscribeUser(orgId: string, userId: string, handler: (state: UserState, change: Change) => void): Subscription<UserState>;
+  subscribeGroup(orgId: string, groupId: string, handler: (state: GroupState, change: Change) => void): Subscription<GroupState>;
+  on(event: 'status', listener: (event: ClientStatusEvent) => void): () => void;
+  off(event: 'status', listener: (event: ClientStatusEvent) => void): void;
+  readonly subscriptions: ReadonlyArray<Subscription<UserState> | Subscription<GroupState>>;
+  /** Unsubscribes and closes everything. */
+  close(): Promise<void>;
+}
+
+export function connect(options: ConnectOptions): PresenceClient;
+
+// The pure parts, for tests and custom transports.
+export interface Topic {
+  readonly kind: 'user' | 'group';
+  readonly orgId: string;
+  readonly id: string;
+  readonly seq: number | null;
+  readonly state: UserState | GroupState | null;
+  readonly phase: 'subscribing' | 'live' | 'resyncing';
+  readonly replaying: number;
+}
+export function createTopic(kind: 'user' | 'group', orgId: string, id: string): Topic;
+export function applyFrame(topic: Topic, frame: unknown, nowMs: number): { topic: Topic; change?: Change; resync?: true };
+export function subscribeMessage(topic: Topic, options?: { resume?: boolean }): Record<string, string | number>;
+export function backoffDelay(attempt: number, options: Required<BackoffOptions>, previousMs?: number | null, random?: () => number): number;
+export function reconnectDelay(backoffMs: number, options?: { code?: number | null; hintMs?: number | null; maxMs?: number }): number;
+export function closeAction(code: number | null, options?: { canRefreshToken?: boolean; refreshedSinceLive?: boolean }): 'retry' | 'refresh-token' | 'fail';
+export const TERMINAL_CODES: readonly number[];

@@ -1,0 +1,6 @@
+// @freedomcti/presence-client: live presence of FreedomCTI users and groups over the gateway's WebSocket endpoints.
+// Plain ES modules with relative imports, so browsers can load this folder as it is (the gateway serves it at /client/).
+
+export { connect } from './client.js';
+export { applyFrame, createTopic, subscribeMessage } from './topic-state.js';
+export { backoffDelay, closeAction, reconnectDelay, TERMINAL_CODES } from './reconnect-policy.js';
