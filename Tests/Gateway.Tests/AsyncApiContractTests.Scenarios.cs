@@ -53,9 +53,17 @@ public sealed partial class AsyncApiContractTests
         var onCall = await ReceiveValidAsync(socket, seen);
         Assert.Equal("call-1", (string?)onCall["data"]!["activeCall"]!["callId"]);
 
-        // A resubscribe with lastSeq (issue 7): today a snapshot; once resume is built, "resumed" (validated like the rest).
-        await socket.SendAsync(new { action = "subscribe", orgId = tenant.OrgId, userId = "u1", lastSeq = (long)onCall["seq"]! });
-        Assert.Contains((string)(await ReceiveValidAsync(socket, seen))["type"]!, new[] { "presence_update", "resumed" });
+        // Another client that saw everything but the last change resumes: "resumed", then exactly that change again.
+        var missedSeq = (long)onCall["seq"]!;
+        await using (var resuming = await host.ConnectAsync(tenant.UserPath("u1")))
+        {
+            await resuming.SendAsync(new { action = "subscribe", orgId = tenant.OrgId, userId = "u1", lastSeq = missedSeq - 1 });
+            var resumed = await ReceiveValidAsync(resuming, seen);
+            Assert.Equal("resumed", (string?)resumed["type"]);
+            Assert.Equal(1, (int)resumed["replayed"]!);
+            var replayed = await ReceiveValidAsync(resuming, seen);
+            Assert.Equal(missedSeq, (long)replayed["seq"]!);
+        }
 
         await socket.SendAsync(new { action = "refresh_token", token = GatewayHost.Token(tenant.OrgId) });
         await ReceiveUntilValidAsync(socket, seen, "token_refreshed");
