@@ -28,6 +28,12 @@ public static class LimitsExtensions
         builder.Services.AddRateLimiter(rate =>
         {
             rate.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // The bucket refills every second; a jittered Retry-After spreads a refused storm instead of echoing it.
+            rate.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = Random.Shared.Next(1, 6).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return ValueTask.CompletedTask;
+            };
             // Only handshakes are limited here; REST writes are paced by the grains, sockets by their own bucket.
             rate.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, IPAddress>(context =>
                 context.WebSockets.IsWebSocketRequest

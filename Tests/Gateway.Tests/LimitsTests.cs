@@ -143,6 +143,17 @@ public sealed class LimitsTests(GatewayHost host)
 
         Assert.True(refused >= 5, $"only {refused} of 12 rapid handshakes were refused");
         Assert.Equal(HttpStatusCode.SwitchingProtocols, await PresenceSocket.HandshakeStatusAsync(uri, IPAddress.Parse("127.0.0.10")));
+
+        // The refusal says when to come back (jittered 1–5 s), so a refused storm does not return all at once.
+        using var raw = new HttpClient(PresenceSocket.BoundHandler(IPAddress.Parse("127.0.0.9")));
+        using var upgrade = new HttpRequestMessage(HttpMethod.Get, new UriBuilder(uri) { Scheme = "http" }.Uri);
+        upgrade.Headers.Connection.Add("Upgrade");
+        upgrade.Headers.Upgrade.Add(new System.Net.Http.Headers.ProductHeaderValue("websocket"));
+        upgrade.Headers.Add("Sec-WebSocket-Version", "13");
+        upgrade.Headers.Add("Sec-WebSocket-Key", Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
+        using var answer = await raw.SendAsync(upgrade).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.TooManyRequests, answer.StatusCode);
+        Assert.InRange(answer.Headers.RetryAfter?.Delta?.TotalSeconds ?? 0, 1, 5);
     }
 
     [Theory]
