@@ -11,7 +11,10 @@ public static partial class PresenceIds
 {
     public const int MaxLength = 64;
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
+    /// <summary>The id syntax, also published in the API descriptions.</summary>
+    public const string Pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
+
+    [GeneratedRegex(Pattern, RegexOptions.CultureInvariant)]
     private static partial Regex IdPattern();
 
     public static bool IsValid(string? id) => id is not null && IdPattern().IsMatch(id);

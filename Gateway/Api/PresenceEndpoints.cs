@@ -7,10 +7,23 @@ public static class PresenceEndpoints
 {
     public static IEndpointRouteBuilder MapPresenceApi(this IEndpointRouteBuilder app)
     {
-        var user = app.MapGroup("/organisation/{orgId}/user/{userId}").RequireAuthorization(PresencePolicies.SameOrganisation);
-        user.MapPut("/presence", SetPresenceAsync).RequireAccess(ApiAccess.Presence);
-        user.MapPost("/calls", StartCallAsync).RequireAccess(ApiAccess.CallsAndQueues);
-        user.MapDelete("/calls/{callId}", EndCallAsync).RequireAccess(ApiAccess.CallsAndQueues);
+        var user = app.MapGroup("/organisation/{orgId}/user/{userId}").RequireAuthorization(PresencePolicies.SameOrganisation).ProducesRouteProblems();
+        user.MapPut("/presence", SetPresenceAsync).RequireAccess(ApiAccess.Presence)
+            .Describe(ApiMetadata.Tags.Presence, "SetPresence", "Set a user's presence",
+                "Sets the user's chosen status and status message (left out: cleared). During a call the status stays " +
+                "on_call and the chosen one becomes the status the call returns to. Answers the user document.")
+            .Produces<UserDocument>().ProducesProblem(StatusCodes.Status404NotFound).ProducesBodyProblems();
+        user.MapPost("/calls", StartCallAsync).RequireAccess(ApiAccess.CallsAndQueues)
+            .Describe(ApiMetadata.Tags.Calls, "StartCall", "Put a user on a call",
+                "Sets the status to on_call and fills in `activeCall`; `startedAt` is the gateway's clock. Repeating the " +
+                "active call's id is a no-op (200); a different call while one is active answers 409.")
+            .Produces<UserDocument>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesBodyProblems();
+        user.MapDelete("/calls/{callId}", EndCallAsync).RequireAccess(ApiAccess.CallsAndQueues)
+            .Describe(ApiMetadata.Tags.Calls, "EndCall", "End a user's call",
+                "Ends the active call and returns the user to the status chosen before or during it. A callId that is not " +
+                "the active call (or no call at all) answers 404 \"Call not found\".")
+            .Produces<UserDocument>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

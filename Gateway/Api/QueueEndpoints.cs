@@ -7,9 +7,18 @@ public static class QueueEndpoints
 {
     public static IEndpointRouteBuilder MapQueueApi(this IEndpointRouteBuilder app)
     {
-        var queue = app.MapGroup("/organisation/{orgId}/user-group/{groupId}/queue/calls").RequireAuthorization(PresencePolicies.SameOrganisation);
-        queue.MapPost("", EnqueueAsync).RequireAccess(ApiAccess.CallsAndQueues);
-        queue.MapDelete("/{callId}", DequeueAsync).RequireAccess(ApiAccess.CallsAndQueues);
+        var queue = app.MapGroup("/organisation/{orgId}/user-group/{groupId}/queue/calls").RequireAuthorization(PresencePolicies.SameOrganisation)
+            .ProducesRouteProblems();
+        queue.MapPost("", EnqueueAsync).RequireAccess(ApiAccess.CallsAndQueues)
+            .Describe(ApiMetadata.Tags.Queue, "EnqueueCall", "Add a waiting call to a group's queue",
+                "Idempotent per callId. Answers the metrics as of the request; subscribers get a group_presence_update at " +
+                "most about once a second per group.")
+            .Produces<QueueDocument>().ProducesProblem(StatusCodes.Status404NotFound).ProducesBodyProblems();
+        queue.MapDelete("/{callId}", DequeueAsync).RequireAccess(ApiAccess.CallsAndQueues)
+            .Describe(ApiMetadata.Tags.Queue, "DequeueCall", "Remove a call from a group's queue",
+                "The call left the queue, answered or abandoned; both count towards averageWaitTime. 404 for an unknown " +
+                "group or a call that is not waiting.")
+            .Produces<QueueDocument>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -33,13 +42,8 @@ public static class QueueEndpoints
             : Results.Problem(statusCode: 404, title: "Call not found", detail: $"Call '{callId}' is not waiting in this queue.");
     }
 
-    private static object Render(QueueMetrics q, TimeProvider clock) => new
-    {
-        queueMetrics = new
-        {
-            callsWaiting = q.CallsWaiting,
-            averageWaitTime = q.AverageWaitSeconds,
-            longestWaitTime = q.OldestWaitingSince is { } oldest ? Protocol.WireTime.SecondsSince(oldest, clock.GetUtcNow()) : 0,
-        },
-    };
+    private static QueueDocument Render(QueueMetrics q, TimeProvider clock) => new(new QueueMetricsDocument(
+        q.CallsWaiting,
+        q.AverageWaitSeconds,
+        q.OldestWaitingSince is { } oldest ? Protocol.WireTime.SecondsSince(oldest, clock.GetUtcNow()) : 0));
 }

@@ -17,11 +17,30 @@ public static class SessionEndpoints
     {
         var sessions = app.MapGroup("/organisation/{orgId}/user/{userId}/sessions")
             .RequireAuthorization(PresencePolicies.SameOrganisation)
-            .RequireAccess(ApiAccess.Presence);
-        sessions.MapGet("", ListAsync);
-        sessions.MapPost("", OpenAsync);
-        sessions.MapPost("/{sessionId}/heartbeat", HeartbeatAsync);
-        sessions.MapDelete("/{sessionId}", LogoutAsync);
+            .RequireAccess(ApiAccess.Presence)
+            .ProducesRouteProblems();
+        sessions.MapGet("", ListAsync)
+            .Describe(ApiMetadata.Tags.Sessions, "ListSessions", "List a user's presence sessions",
+                "The user's live sessions (desktops, phones) with their leases.")
+            .Produces<SessionListDocument>().ProducesProblem(StatusCodes.Status404NotFound);
+        sessions.MapPost("", OpenAsync)
+            .Describe(ApiMetadata.Tags.Sessions, "OpenSession", "Open a presence session",
+                "The agent's client logs in: the session holds the chosen status while heartbeats keep its lease. Answers " +
+                "201 with the session and the user's resulting presence; Location is where to send heartbeats. 409 when the " +
+                "organisation does not use sessions or the user holds too many.")
+            .Produces<SessionAnswerDocument>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesBodyProblems();
+        sessions.MapPost("/{sessionId}/heartbeat", HeartbeatAsync)
+            .Describe(ApiMetadata.Tags.Sessions, "SessionHeartbeat", "Renew a session (and report status or activity)",
+                "Renews the lease; an optional status changes the session's status, activity resets idle. 404 when the " +
+                "session is unknown or its lease ran out: open a new one.")
+            .Produces<SessionAnswerDocument>().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesBodyProblems();
+        sessions.MapDelete("/{sessionId}", LogoutAsync)
+            .Describe(ApiMetadata.Tags.Sessions, "CloseSession", "Log a session out",
+                "Ends the session at once (no grace); the user's presence follows the remaining sessions, or goes offline.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

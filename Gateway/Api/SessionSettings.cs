@@ -24,14 +24,12 @@ public static class SessionSettings
         return null;
     }
 
-    public static object Document(SessionPolicy policy) => new
-    {
-        enabled = policy.Enabled,
-        leaseSeconds = (int)policy.Lease.TotalSeconds,
-        graceSeconds = (int)policy.Grace.TotalSeconds,
-        idleSeconds = (int)policy.Idle.TotalSeconds,
-        debounceMs = (int)policy.Debounce.TotalMilliseconds,
-    };
+    public static SessionSettingsDocument Document(SessionPolicy policy) => new(
+        policy.Enabled,
+        (int)policy.Lease.TotalSeconds,
+        (int)policy.Grace.TotalSeconds,
+        (int)policy.Idle.TotalSeconds,
+        (int)policy.Debounce.TotalMilliseconds);
 
     private static void Check(Dictionary<string, string[]> errors, string field, int? value, int min, int max)
     {

@@ -13,10 +13,23 @@ public static class PresenceSocketEndpoints
 {
     public static IEndpointRouteBuilder MapPresenceSockets(this IEndpointRouteBuilder app)
     {
+        // The access rule is checked inside HandleAsync (sockets answer with close codes, not 401); the metadata only
+        // describes the plain-GET snapshot in the OpenAPI document.
         app.MapGet("/organisation/{orgId}/user/{userId}", (HttpContext context, string orgId, string userId) =>
-            HandleAsync(context, new TopicKey(TopicKind.User, orgId, userId)));
+                HandleAsync(context, new TopicKey(TopicKind.User, orgId, userId)))
+            .WithMetadata(new ApiAccessMetadata(ApiAccess.Read)).ProducesRouteProblems()
+            .Describe(ApiMetadata.Tags.Snapshots, "GetUserSnapshot", "Read a user's presence (or open a user socket)",
+                "Without `Upgrade: websocket`: the snapshot document a subscriber receives first. With it, the same path " +
+                "opens a presence socket; that protocol is described in docs/asyncapi.yaml, not here.")
+            .Produces<UserDocument>().ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/organisation/{orgId}/user-group/{groupId}", (HttpContext context, string orgId, string groupId) =>
-            HandleAsync(context, new TopicKey(TopicKind.Group, orgId, groupId)));
+                HandleAsync(context, new TopicKey(TopicKind.Group, orgId, groupId)))
+            .WithMetadata(new ApiAccessMetadata(ApiAccess.Read)).ProducesRouteProblems()
+            .Describe(ApiMetadata.Tags.Snapshots, "GetGroupSnapshot", "Read a group's presence (or open a group socket)",
+                "Without `Upgrade: websocket`: the snapshot document a subscriber receives first. Agents may read only the " +
+                "groups they are in (403 otherwise). With the upgrade, the same path opens a presence socket; see " +
+                "docs/asyncapi.yaml.")
+            .Produces<GroupDocument>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

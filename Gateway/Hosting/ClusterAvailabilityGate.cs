@@ -2,7 +2,7 @@ namespace FreedomCti.Presence.Gateway.Hosting;
 
 /// <summary>
 /// Fails REST calls fast with 503 while the client knows it has no connection to any silo, instead of letting each
-/// one wait for the response timeout. Open sockets are untouched; health and metrics stay reachable.
+/// one wait for the response timeout. Open sockets are untouched; health, metrics and the API description stay reachable.
 /// </summary>
 public sealed class ClusterAvailabilityGate(RequestDelegate next, IProblemDetailsService problems, IServiceProvider services)
 {
@@ -18,7 +18,8 @@ public sealed class ClusterAvailabilityGate(RequestDelegate next, IProblemDetail
     }
 
     // The wallboard's static files load without the grid: the page itself shows that its socket is reconnecting.
+    // The API descriptions need no grid either.
     private static bool IsOperational(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics") ||
-        path.StartsWithSegments("/wallboard") || path.StartsWithSegments("/client");
+        path.StartsWithSegments("/wallboard") || path.StartsWithSegments("/client") || ApiDocs.IsDocsPath(path);
 }

@@ -34,6 +34,7 @@ public static class PresenceGatewayExtensions
             .AddCheck<GatewayStartupCheck>("started", tags: [GatewayReadinessCheck.StartupTag]);
         services.AddGatewayObservability(builder.Configuration);
         services.AddPresenceAdminPolicy(builder.Configuration);
+        services.AddPresenceApiDocs(); // OpenAPI document and /docs (Hosting/ApiDocs.cs)
         return builder;
     }
 
@@ -60,6 +61,7 @@ public static class PresenceGatewayExtensions
         app.ObserveGateway();
         app.MapPresenceDashboard(); // admins only, when Dashboard:Enabled (Hosting/PresenceDashboard.cs)
         app.MapWallboard();         // the supervisor wallboard and the JS client, static (Hosting/WallboardEndpoints.cs)
+        app.MapPresenceApiDocs();   // /openapi/v1.json and /docs, anonymous, unless Gateway:ApiDocs is false
         return app;
     }
 }

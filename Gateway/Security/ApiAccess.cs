@@ -13,11 +13,18 @@ public enum ApiAccess
     Directory,
 }
 
+/// <summary>
+/// Endpoint metadata naming the access rule an endpoint enforces. The OpenAPI description reads it: an endpoint with it
+/// is part of the public REST API, needs a bearer token, and its description names who may call it.
+/// </summary>
+public sealed record ApiAccessMetadata(ApiAccess Access);
+
 /// <summary>Enforces <see cref="ApiAccess"/> on REST endpoints: 401 without a valid token, 403 for another org or role.</summary>
 public static class ApiAccessExtensions
 {
     public static TBuilder RequireAccess<TBuilder>(this TBuilder builder, ApiAccess access) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) => Check(context.HttpContext, access) ?? await next(context));
+        builder.AddEndpointFilter(async (context, next) => Check(context.HttpContext, access) ?? await next(context))
+            .WithMetadata(new ApiAccessMetadata(access));
 
     /// <summary>The refusal to send, or null when the caller may go on.</summary>
     public static IResult? Check(HttpContext http, ApiAccess access)

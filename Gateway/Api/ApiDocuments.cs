@@ -1,0 +1,111 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+
+namespace FreedomCti.Presence.Gateway.Api;
+
+// Response documents of the REST API, as types for the OpenAPI description. The user and group documents are
+// rendered by PresenceMessageWriter (the same bytes a subscriber gets as its snapshot), so these records only describe
+// them; Gateway.Tests checks real answers against the generated schemas so that the two cannot drift apart.
+
+/// <summary>The six presence statuses, as they appear on the wire.</summary>
+public static class WireStatuses
+{
+    public const string Available = "available", Busy = "busy", OnCall = "on_call", Away = "away", Dnd = "dnd", Offline = "offline";
+}
+
+[Description("A user's presence document: the envelope of a presence_update with \"snapshot\": true.")]
+public sealed record UserDocument(
+    [property: AllowedValues("presence_update")] string Type,
+    [property: Description("When the user last changed (not when the answer was sent). ISO-8601 UTC with milliseconds.")] DateTimeOffset Timestamp,
+    [property: Description("The user topic's sequence number after this change.")] long Seq,
+    [property: Description("Always true on REST answers: the document replaces whatever the caller held.")] bool Snapshot,
+    UserPresenceDocument Data);
+
+[Description("One user's presence.")]
+public sealed record UserPresenceDocument(
+    string UserId,
+    string OrgId,
+    string DisplayName,
+    [property: AllowedValues(WireStatuses.Available, WireStatuses.Busy, WireStatuses.OnCall, WireStatuses.Away, WireStatuses.Dnd, WireStatuses.Offline)] string Status,
+    [property: AllowedValues(WireStatuses.Available, WireStatuses.Busy, WireStatuses.OnCall, WireStatuses.Away, WireStatuses.Dnd, WireStatuses.Offline),
+               Description("The status before the most recent status change; offline for a new user.")] string PreviousStatus,
+    [property: Description("The text sent with the last presence write; null when none.")] string? StatusMessage,
+    [property: Description("The last presence write, call start or call end.")] DateTimeOffset LastActivity,
+    [property: Description("The active call, or null.")] ActiveCallDocument? ActiveCall,
+    string? Extension,
+    CapabilitiesDocument Capabilities,
+    [property: Description("True while the user's last presence session is gone and the grace period runs; false without sessions.")] bool Stale,
+    [property: Description("When a presence session last confirmed the status; null without sessions.")] DateTimeOffset? LastConfirmedAt,
+    [property: AllowedValues("manual", "call", "session", "idle", "expired", "logout", null),
+               Description("What decided the status; null for a new user.")] string? Source);
+
+public sealed record ActiveCallDocument(
+    string CallId,
+    [property: AllowedValues("inbound", "outbound")] string Direction,
+    string? RemoteParty,
+    DateTimeOffset StartedAt,
+    [property: Description("Whole seconds since startedAt when the answer was rendered.")] int CallDuration);
+
+public sealed record CapabilitiesDocument(bool CanReceiveCalls, bool CanMakeOutbound, bool CanTransfer);
+
+[Description("A group's document: the envelope of a group_presence_update with \"snapshot\": true.")]
+public sealed record GroupDocument(
+    [property: AllowedValues("group_presence_update")] string Type,
+    [property: Description("When the group last changed. ISO-8601 UTC with milliseconds.")] DateTimeOffset Timestamp,
+    [property: Description("The group topic's sequence number: (epoch << 32) + counter.")] long Seq,
+    [property: Description("Always true on REST answers.")] bool Snapshot,
+    GroupPresenceDocument Data);
+
+public sealed record GroupPresenceDocument(
+    string GroupId,
+    string GroupName,
+    string OrgId,
+    GroupSummaryDocument Summary,
+    [property: Description("Every member, ordered by userId (ordinal).")] IReadOnlyList<GroupMemberDocument> Members,
+    QueueMetricsDocument QueueMetrics);
+
+public sealed record GroupMemberDocument(
+    string UserId,
+    string DisplayName,
+    [property: AllowedValues(WireStatuses.Available, WireStatuses.Busy, WireStatuses.OnCall, WireStatuses.Away, WireStatuses.Dnd, WireStatuses.Offline)] string Status,
+    string? Extension,
+    [property: Description("Only for an on_call member with an active call: whole seconds since the call started.")] int? CallDuration = null,
+    [property: Description("Present, as true, only while the member's client has gone quiet (grace period).")] bool? Stale = null);
+
+[Description("Member counts per status; they add up to totalMembers.")]
+public sealed record GroupSummaryDocument(int TotalMembers, int Available, int Busy, int OnCall, int Away, int Dnd, int Offline);
+
+public sealed record QueueMetricsDocument(
+    [property: Description("Calls in the queue now.")] int CallsWaiting,
+    [property: Description("Mean wait in seconds of calls that left the queue in the last 15 minutes; 0 when none.")] int AverageWaitTime,
+    [property: Description("Seconds the oldest waiting call has waited; 0 when the queue is empty.")] int LongestWaitTime);
+
+[Description("The answer of the queue endpoints.")]
+public sealed record QueueDocument(QueueMetricsDocument QueueMetrics);
+
+public sealed record OrganisationDocument(string OrgId, string Name, OrganisationSettingsDocument Settings);
+
+public sealed record OrganisationSettingsDocument(
+    [property: Description("The organisation's limit of open sockets across all gateways; 0 means the service default.")] int MaxConnections,
+    SessionSettingsDocument Sessions);
+
+[Description("The organisation's rules for agent presence sessions (docs/presence-sessions.md).")]
+public sealed record SessionSettingsDocument(bool Enabled, int LeaseSeconds, int GraceSeconds, int IdleSeconds, int DebounceMs);
+
+[Description("One presence session of a user.")]
+public sealed record SessionDocument(
+    string SessionId,
+    string Device,
+    [property: AllowedValues(WireStatuses.Available, WireStatuses.Busy, WireStatuses.OnCall, WireStatuses.Away, WireStatuses.Dnd, WireStatuses.Offline)] string Status,
+    [property: Description("No activity reported for the organisation's idleSeconds.")] bool Idle,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset LastActivityAt,
+    [property: Description("When the lease runs out without a heartbeat.")] DateTimeOffset ExpiresAt);
+
+[Description("A session and the user's resulting presence (the user object of a presence_update's data).")]
+public sealed record SessionAnswerDocument(SessionDocument Session, UserPresenceDocument User);
+
+public sealed record SessionListDocument(string OrgId, string UserId, IReadOnlyList<SessionDocument> Sessions);
+
+[Description("What a bulk import wrote.")]
+public sealed record ImportResultDocument(int Users, int Groups, int Memberships);
