@@ -109,3 +109,8 @@ public sealed record SessionListDocument(string OrgId, string UserId, IReadOnlyL
 
 [Description("What a bulk import wrote.")]
 public sealed record ImportResultDocument(int Users, int Groups, int Memberships);
+
+[Description("The organisation's groups, ordered by id.")]
+public sealed record GroupListDocument(string OrgId, IReadOnlyList<GroupListEntry> Groups);
+
+public sealed record GroupListEntry(string GroupId, string GroupName);

@@ -23,6 +23,11 @@ public static class DirectoryEndpoints
                 "`maxConnections` applies to new sockets: at once on this gateway, within 30 seconds on the others. Creating " +
                 "one needs an admin or system token whose `org` is the new organisation's id.")
             .Produces<OrganisationDocument>().ProducesBodyProblems();
+        org.MapGet("/user-group", ListGroupsAsync).RequireAccess(ApiAccess.Read)
+            .Describe(ApiMetadata.Tags.Directory, "ListGroups", "List the organisation's groups",
+                "The groups a wallboard's picker offers, ordered by id: every group for supervisors, admins and " +
+                "integrations; only their own groups for agents.")
+            .Produces<GroupListDocument>().ProducesProblem(StatusCodes.Status404NotFound);
         org.MapPut("/user/{userId}", PutUserAsync).RequireAccess(ApiAccess.Directory)
             .Describe(ApiMetadata.Tags.Directory, "PutUser", "Create a user or update its profile",
                 "A new user starts offline; an existing one keeps its presence. Answers the user document, as a " +
@@ -71,6 +76,20 @@ public static class DirectoryEndpoints
         var info = await api.Grains.GetGrain<IOrganisationGrain>(orgId).UpsertAsync(body.Name!.Trim(), settings);
         api.Organisations.Forget(orgId);
         return Results.Ok(Organisation(info));
+    }
+
+    private static async Task<IResult> ListGroupsAsync(string orgId, HttpContext http, ApiContext api)
+    {
+        if (await api.CheckAsync(orgId) is { } problem) return problem;
+        var groups = await api.Grains.GetGrain<IOrganisationGrain>(orgId).ListGroupsAsync();
+        var caller = PresenceCaller.From(http.User)!;
+        if (!caller.SeesAllGroups)
+        {
+            // Agents see the groups they could watch, the same rule as for group sockets.
+            var own = (await api.User(orgId, caller.UserId).GetGroupsAsync()).ToHashSet(StringComparer.Ordinal);
+            groups = [.. groups.Where(g => own.Contains(g.GroupId))];
+        }
+        return Results.Ok(new GroupListDocument(orgId, [.. groups.Select(g => new GroupListEntry(g.GroupId, g.GroupName))]));
     }
 
     private static async Task<IResult> GetOrganisationAsync(string orgId, ApiContext api)

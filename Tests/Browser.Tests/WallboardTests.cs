@@ -194,6 +194,19 @@ public sealed class WallboardTests(BoardFixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Picker_ListsTheOrganisationsGroups_AndOpensOne()
+    {
+        await using var picker = await fixture.Browser.NewPageAsync(1280, 800);
+        await picker.GotoAsync($"{Gateway.Address}wallboard?token={Uri.EscapeDataString(Gateway.Supervisor)}");
+
+        var link = picker.ByTestId("group-link");
+        await Assertions.Expect(link).ToHaveTextAsync(["Sales Team (group-sales-team)"]);
+        await link.ClickAsync();
+        await picker.WaitUntilLiveAsync();
+        Assert.EndsWith($"/wallboard/{GatewayProcess.OrgId}/{GatewayProcess.GroupId}", picker.Page.Url);
+    }
+
+    [Fact]
     public async Task Picker_ShowsTheOrganisation_AndOpensAGroupById()
     {
         await using var picker = await fixture.Browser.NewPageAsync(1280, 800);
