@@ -20,7 +20,7 @@ fi
 # The browser tests (Tests/Browser.Tests) drive Debian's Chromium through Playwright, never a browser Playwright downloads.
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update && apt-get install -y chromium
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
   else
     echo "test.sh: the browser tests need Chromium at /usr/bin/chromium; install it as root: apt-get install -y chromium" >&2
     exit 1

@@ -97,7 +97,8 @@ public sealed class DemoTenant(IClusterClient grains, TimeProvider clock, IHostA
         for (var i = 1; i <= 3; i++) await queue.EnqueueCallAsync($"demo-queued-{i}");
 
         // Created last: while the organisation does not exist the seed is not done, so a failed attempt is retried whole.
-        await org.UpsertAsync("Example Contact Centre", null);
+        // With presence sessions on (default timings), so agents' desktops can be tried against the demo (docs/presence-sessions.md).
+        await org.UpsertAsync("Example Contact Centre", OrganisationSettings.Default with { Sessions = SessionPolicy.DefaultEnabled });
     }
 }
 
