@@ -1,6 +1,6 @@
-namespace FreedomCti.Presence.Cluster.Tests.Infrastructure;
+namespace FreedomCti.Presence.Tests;
 
-/// <summary>Waits for a condition with a bound, instead of sleeping and hoping.</summary>
+/// <summary>Waits for a condition with a bound, instead of sleeping and hoping (shared by the process-level test projects).</summary>
 public static class Poll
 {
     public static Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, int intervalMs = 50) =>
