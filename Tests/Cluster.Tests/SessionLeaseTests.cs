@@ -35,9 +35,9 @@ public sealed class SessionLeaseTests(Azurite storage, ITestOutputHelper output)
             });
 
             // u1..u3 watched by polling, u4..u15 never looked at until the end (only the reminder can expire them),
-            // u16..u18 keep heartbeating, u19 holds its session in-band on gateway 1's socket.
+            // u16..u18 keep heartbeating (u16 from two devices), u19 holds its session in-band on gateway 1's socket.
             var opened = new Dictionary<string, long>();
-            var sessionIds = new Dictionary<string, string>();
+            var sessionIds = new Dictionary<string, List<string>>();
             // Taken before each request: the lease starts inside it, so "not before" is measured from an earlier time.
             for (var i = 1; i <= 18; i++)
             {
@@ -45,8 +45,12 @@ public sealed class SessionLeaseTests(Azurite storage, ITestOutputHelper output)
                 var (status, body) = await api.SendAsync(1, HttpMethod.Post, $"{api.UserPath($"u{i}")}/sessions", new { device = "desktop", status = "available" });
                 Assert.True(status == HttpStatusCode.Created, $"open u{i}: {status} {body}");
                 opened[$"u{i}"] = sentAt;
-                sessionIds[$"u{i}"] = (string)body!["session"]!["sessionId"]!;
+                sessionIds[$"u{i}"] = [(string)body!["session"]!["sessionId"]!];
             }
+            var (phoneStatus, phone) = await api.SendAsync(1, HttpMethod.Post, $"{api.UserPath("u16")}/sessions", new { device = "softphone", status = "dnd" });
+            Assert.True(phoneStatus == HttpStatusCode.Created, $"open u16's softphone: {phoneStatus} {phone}");
+            Assert.Equal("dnd", (string?)phone!["user"]!["status"]); // two devices, one status: dnd outranks available
+            sessionIds["u16"].Add((string)phone["session"]!["sessionId"]!);
             opened["u19"] = Stopwatch.GetTimestamp();
             using var desktop = await OpenInBandSessionAsync(grid, api, "u19");
 
@@ -94,12 +98,13 @@ public sealed class SessionLeaseTests(Azurite storage, ITestOutputHelper output)
             for (var i = 16; i <= 18; i++)
             {
                 var user = await api.GetUserAsync($"u{i}");
-                Assert.Equal("available", (string?)user["data"]!["status"]);
+                Assert.Equal(i == 16 ? "dnd" : "available", (string?)user["data"]!["status"]);
+                Assert.Equal("session", (string?)user["data"]!["source"]);
                 Assert.False((bool)user["data"]!["stale"]!);
             }
             output.WriteLine($"[sessions] stale after {string.Join(", ", firstStale.Select(kv => $"{kv.Key} {kv.Value.TotalSeconds:F1}s"))}");
             output.WriteLine($"[sessions] offline after {string.Join(", ", firstOffline.Select(kv => $"{kv.Key} {kv.Value.TotalSeconds:F1}s"))} (lease {Lease.TotalSeconds}s + grace {Grace.TotalSeconds}s)");
-            output.WriteLine($"[sessions] 12 unwatched users offline by the sweep bound; {renewals} heartbeats kept 3 users available through the kills");
+            output.WriteLine($"[sessions] 12 unwatched users offline by the sweep bound; {renewals} heartbeats kept 3 users (one on two devices) as they were through the kills");
         }
         catch
         {
@@ -125,7 +130,7 @@ public sealed class SessionLeaseTests(Azurite storage, ITestOutputHelper output)
     }
 
     /// <summary>Heartbeats every second through any live gateway, as a desktop would; a 404 (lease lost) fails the test.</summary>
-    private static async Task<int> HeartbeatAsync(GridApi api, string[] users, Dictionary<string, string> sessionIds, CancellationToken stop)
+    private static async Task<int> HeartbeatAsync(GridApi api, string[] users, Dictionary<string, List<string>> sessionIds, CancellationToken stop)
     {
         var sent = 0;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
@@ -133,9 +138,9 @@ public sealed class SessionLeaseTests(Azurite storage, ITestOutputHelper output)
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                foreach (var user in users)
+                foreach (var (user, sessionId) in users.SelectMany(u => sessionIds[u].Select(id => (u, id))))
                 {
-                    var (status, body) = await api.SendAsync(1, HttpMethod.Post, $"{api.UserPath(user)}/sessions/{sessionIds[user]}/heartbeat", new { });
+                    var (status, body) = await api.SendAsync(1, HttpMethod.Post, $"{api.UserPath(user)}/sessions/{sessionId}/heartbeat", new { });
                     Assert.NotEqual(HttpStatusCode.NotFound, status);
                     if (status == HttpStatusCode.OK) sent++;
                 }
