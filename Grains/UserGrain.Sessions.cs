@@ -40,7 +40,7 @@ public sealed partial class UserGrain : IRemindable
             return;
         }
         // Being active again is most of the work: activation re-armed the timer. Settle anything already due.
-        await ApplyAsync(_state.Evaluate(Now));
+        await SettleAsync();
     }
 
     private async Task<SessionResult> ApplySessionAsync(string sessionId, (SessionOutcome Outcome, UserPresenceState State) transition, bool persist)
@@ -105,5 +105,18 @@ public sealed partial class UserGrain : IRemindable
         _reminderRegistered = false;
     }
 
-    private Task OnDeadlineAsync(CancellationToken cancellation) => ApplyAsync(_state.Evaluate(Now));
+    private Task OnDeadlineAsync(CancellationToken cancellation) => SettleAsync();
+
+    /// <summary>Evaluates the deadlines now; when nothing changed (a timer a little early, an idle threshold a manual
+    /// status overrides) the timer is still re-armed for the next deadline, which ApplyAsync alone would skip.</summary>
+    private async Task SettleAsync()
+    {
+        var next = _state.Evaluate(Now);
+        if (ReferenceEquals(next, _state))
+        {
+            await SyncSessionTimersAsync();
+            return;
+        }
+        await ApplyAsync(next);
+    }
 }

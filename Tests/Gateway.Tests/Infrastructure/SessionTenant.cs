@@ -27,15 +27,15 @@ public sealed class SessionTenant
 
     public string SessionsPath(string userId) => $"{Tenant.UserPath(userId)}/sessions";
 
-    /// <summary>Opens a session over REST; returns its id and when the answer arrived (the lease counts from before that).</summary>
-    public async Task<(string SessionId, JsonObject Body, long AnsweredAt)> OpenAsync(string userId, string device, string status)
+    /// <summary>Opens a session over REST; returns its id and when the request was sent (the lease starts inside it, so never earlier).</summary>
+    public async Task<(string SessionId, JsonObject Body, long SentAt)> OpenAsync(string userId, string device, string status)
     {
+        var sentAt = Stopwatch.GetTimestamp();
         var response = await Tenant.Http.PostAsJsonAsync(SessionsPath(userId), new { device, status });
-        var answeredAt = Stopwatch.GetTimestamp();
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"open answered {(int)response.StatusCode}: {text}");
         var body = JsonNode.Parse(text)!.AsObject();
-        return ((string)body["session"]!["sessionId"]!, body, answeredAt);
+        return ((string)body["session"]!["sessionId"]!, body, sentAt);
     }
 
     public async Task<HttpResponseMessage> HeartbeatAsync(string userId, string sessionId, string? status = null, bool activity = false) =>
