@@ -59,7 +59,14 @@ public static class SessionEndpoints
     {
         if (await api.CheckAsync(orgId, userId: userId) is { } problem) return problem;
         var sessions = await api.User(orgId, userId).GetSessionsAsync();
-        return Results.Ok(new { orgId, userId, sessions = sessions.Select(Document) });
+        return new RawJson(Render(w =>
+        {
+            w.WriteString("orgId", orgId);
+            w.WriteString("userId", userId);
+            w.WriteStartArray("sessions");
+            foreach (var session in sessions) WriteSession(w, session);
+            w.WriteEndArray();
+        }), 200, null);
     }
 
     private static async Task<IResult> OpenAsync(string orgId, string userId, SessionOpenRequest body, ApiContext api)
@@ -71,7 +78,7 @@ public static class SessionEndpoints
         ApiValidation.Add(errors, "status", ParseStatus(body.Status, out var status));
         if (errors.Count > 0) return ApiProblems.Invalid(errors);
 
-        var policy = (await api.Organisations.GetAsync(orgId))?.Settings.SessionPolicy ?? SessionPolicy.Disabled;
+        var policy = await api.Organisations.SessionPolicyAsync(orgId);
         var open = new SessionOpen(body.SessionId ?? NewSessionId(), body.Device!.Trim(), status);
         var result = await api.User(orgId, userId).OpenSessionAsync(open, policy);
         return Answer(orgId, userId, result, api, created: true);
@@ -125,36 +132,37 @@ public static class SessionEndpoints
         }
     }
 
-    private static object Document(SessionInfo s) => new
-    {
-        sessionId = s.SessionId,
-        device = s.Device,
-        status = s.Status.ToWire(),
-        idle = s.Idle,
-        openedAt = s.OpenedAt.ToWire(),
-        lastActivityAt = s.LastActivityAt.ToWire(),
-        expiresAt = s.ExpiresAt.ToWire(),
-    };
-
     /// <summary>The session and the user's resulting presence (the same user document a snapshot holds).</summary>
-    private static byte[] Body(SessionInfo session, UserSnapshot user, DateTimeOffset now)
+    private static byte[] Body(SessionInfo session, UserSnapshot user, DateTimeOffset now) => Render(w =>
+    {
+        w.WritePropertyName("session");
+        WriteSession(w, session);
+        w.WriteStartObject("user");
+        PresenceMessageWriter.WriteUser(w, user, now);
+        w.WriteEndObject();
+    });
+
+    private static void WriteSession(Utf8JsonWriter w, SessionInfo session)
+    {
+        w.WriteStartObject();
+        w.WriteString("sessionId", session.SessionId);
+        w.WriteString("device", session.Device);
+        w.WriteString("status", session.Status.ToWire());
+        w.WriteBoolean("idle", session.Idle);
+        w.WriteString("openedAt", session.OpenedAt.ToWire());
+        w.WriteString("lastActivityAt", session.LastActivityAt.ToWire());
+        w.WriteString("expiresAt", session.ExpiresAt.ToWire());
+        w.WriteEndObject();
+    }
+
+    /// <summary>One JSON object, escaped only where JSON requires it, like every other answer of the API.</summary>
+    private static byte[] Render(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
-            w.WriteStartObject("session");
-            w.WriteString("sessionId", session.SessionId);
-            w.WriteString("device", session.Device);
-            w.WriteString("status", session.Status.ToWire());
-            w.WriteBoolean("idle", session.Idle);
-            w.WriteString("openedAt", session.OpenedAt.ToWire());
-            w.WriteString("lastActivityAt", session.LastActivityAt.ToWire());
-            w.WriteString("expiresAt", session.ExpiresAt.ToWire());
-            w.WriteEndObject();
-            w.WriteStartObject("user");
-            PresenceMessageWriter.WriteUser(w, user, now);
-            w.WriteEndObject();
+            body(w);
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();

@@ -50,8 +50,7 @@ public sealed partial class PresenceConnection
         switch (result.Outcome)
         {
             case SessionOutcome.Done when message.Kind == ClientMessageKind.SessionOpen && result.Session is { } opened:
-                var policy = await sessions.PolicyAsync(_path.OrgId);
-                await SendNow(PresenceMessageWriter.SessionOpened(opened, policy, now));
+                await SendNow(PresenceMessageWriter.SessionOpened(opened, sessions.PolicyOf(ConnectionId), now));
                 break;
             case SessionOutcome.Done when message.Kind == ClientMessageKind.SessionClose:
                 await SendNow(PresenceMessageWriter.SessionClosed(fields.SessionId!, now));

@@ -18,12 +18,10 @@ public sealed class SocketSessions(IClusterClient grains, OrganisationCache orga
 
     private sealed record Held(string OrgId, string UserId, SessionOpen Open, SessionPolicy Policy, DateTimeOffset RenewedAt);
 
-    public int Count => _held.Count;
-
     /// <summary>Opens (or, on the same socket, re-opens) the socket's session.</summary>
     public async Task<SessionResult> OpenAsync(string connectionId, string orgId, string userId, string device, PresenceStatus status)
     {
-        var policy = await PolicyAsync(orgId);
+        var policy = await organisations.SessionPolicyAsync(orgId);
         var sessionId = _held.TryGetValue(connectionId, out var held) ? held.Open.SessionId : Api.SessionEndpoints.NewSessionId();
         var open = new SessionOpen(sessionId, device, status);
         var result = await User(orgId, userId).OpenSessionAsync(open, policy);
@@ -31,11 +29,8 @@ public sealed class SocketSessions(IClusterClient grains, OrganisationCache orga
         return result;
     }
 
-    public async Task<SessionPolicy> PolicyAsync(string orgId) =>
-        (await organisations.GetAsync(orgId))?.Settings.SessionPolicy ?? SessionPolicy.Disabled;
-
-    /// <summary>The socket's session id, if it holds one.</summary>
-    public string? SessionOf(string connectionId) => _held.TryGetValue(connectionId, out var held) ? held.Open.SessionId : null;
+    /// <summary>The policy the socket's session was opened under (what session_opened reports).</summary>
+    public SessionPolicy PolicyOf(string connectionId) => _held.TryGetValue(connectionId, out var held) ? held.Policy : SessionPolicy.Disabled;
 
     public async Task<SessionResult> ReportAsync(string connectionId, string orgId, string userId, string sessionId, SessionReport report)
     {

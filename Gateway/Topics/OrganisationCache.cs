@@ -24,6 +24,10 @@ public sealed class OrganisationCache(IGrainFactory grains, TimeProvider clock)
 
     public async Task<bool> ExistsAsync(string orgId) => await GetAsync(orgId) is not null;
 
+    /// <summary>The organisation's presence-session rules; disabled when it has none (or does not exist).</summary>
+    public async Task<SessionPolicy> SessionPolicyAsync(string orgId) =>
+        (await GetAsync(orgId))?.Settings.SessionPolicy ?? SessionPolicy.Disabled;
+
     /// <summary>Drops a cached entry after this gateway changed the organisation.</summary>
     public void Forget(string orgId) => _known.TryRemove(orgId, out _);
 }
