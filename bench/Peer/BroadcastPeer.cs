@@ -43,7 +43,12 @@ public static class BroadcastPeer
             var sent = 0;
             if (channels.TryGetValue(channel, out var set))
             {
-                foreach (var peer in set.Keys) if (peer.Send(frame)) sent++;
+                // One fan-out at a time per channel, as the gateway does per topic: two publishes that overlap (one
+                // stalled mid-loop by a GC or the scheduler) must not reach some sockets in the other order.
+                lock (set)
+                {
+                    foreach (var peer in set.Keys) if (peer.Send(frame)) sent++;
+                }
             }
             return Results.Text($"{{\"sent\":{sent}}}", "application/json");
         });
