@@ -31,7 +31,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
     private bool _resyncing;
     private bool _released;
     private long _seq = -1;
-    private long _seqAtLastAudit = -1;
+    private readonly StreamSilence _silence = new();
     private CancellationTokenSource? _release;
     // The change frames sent lately, for subscribers that resume with lastSeq (see ResumeAsync below).
     private readonly ResumeRing _ring;
@@ -445,7 +445,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
     }
 
     /// <summary>
-    /// Anti-entropy: if the grain is ahead of us and no event arrived since the last audit, the stream went silent
+    /// Anti-entropy: if a seq the grain already had at the last audit has still not arrived, the stream went silent
     /// (e.g. Orleans dropped the subscription after a failed delivery): subscribe again and resync.
     /// </summary>
     public async Task AuditAsync()
@@ -461,8 +461,7 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
         bool silent;
         lock (_gate)
         {
-            silent = remote is null || (remote > _seq && _seq == _seqAtLastAudit);
-            _seqAtLastAudit = _seq;
+            silent = _silence.IsSilent(remote, _seq);
         }
         if (silent)
         {
