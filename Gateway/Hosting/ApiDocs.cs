@@ -9,8 +9,9 @@ using Scalar.AspNetCore;
 namespace FreedomCti.Presence.Gateway.Hosting;
 
 /// <summary>
-/// The REST API's description: an OpenAPI document generated from the endpoints at /openapi/v1.json, and an interactive
-/// reference (Scalar) at /docs. Both are anonymous (a description, not data) and on unless Gateway:ApiDocs is false.
+/// The API's descriptions: an OpenAPI document generated from the endpoints at /openapi/v1.json, an interactive
+/// reference (Scalar) at /docs, and the WebSocket API's AsyncAPI document (docs/asyncapi.yaml, embedded) at
+/// /asyncapi.yaml. All are anonymous (a description, not data) and on unless Gateway:ApiDocs is false.
 /// The reference page loads its script from the gateway itself (embedded in Scalar.AspNetCore) and no web fonts,
 /// so it works where the gateway cannot reach the internet.
 /// </summary>
@@ -19,12 +20,14 @@ public static class ApiDocs
     public const string DocumentName = "v1";
     public const string DocumentPath = "/openapi/v1.json";
     public const string ReferencePath = "/docs";
+    public const string AsyncApiPath = "/asyncapi.yaml";
     public const string BearerScheme = "Bearer";
 
     public static bool IsEnabled(IConfiguration configuration) => configuration.GetValue($"{GatewayOptions.Section}:ApiDocs", true);
 
     /// <summary>Paths the documentation serves; they need no grid, so the cluster gate lets them through.</summary>
-    public static bool IsDocsPath(PathString path) => path.StartsWithSegments("/openapi") || path.StartsWithSegments(ReferencePath);
+    public static bool IsDocsPath(PathString path) =>
+        path.StartsWithSegments("/openapi") || path.StartsWithSegments(ReferencePath) || path.StartsWithSegments(AsyncApiPath);
 
     public static IServiceCollection AddPresenceApiDocs(this IServiceCollection services) =>
         services.AddOpenApi(DocumentName, options =>
@@ -54,7 +57,20 @@ public static class ApiDocs
             .DisableTelemetry()
             .DisableAgent()
             .DisableMcp()).AllowAnonymous();
+        var asyncApi = AsyncApiDocument();
+        app.MapGet(AsyncApiPath, () => Results.Bytes(asyncApi, "application/yaml; charset=utf-8"))
+            .AllowAnonymous().ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>docs/asyncapi.yaml as built into the gateway, so the served description is the one the tests checked.</summary>
+    private static byte[] AsyncApiDocument()
+    {
+        using var stream = typeof(ApiDocs).Assembly.GetManifestResourceStream("asyncapi.yaml")
+            ?? throw new InvalidOperationException("asyncapi.yaml is not embedded in the gateway (Gateway.csproj).");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
     }
 
     private static Task DescribeDocument(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellation)
@@ -67,7 +83,7 @@ public static class ApiDocs
                 "Writes presence, calls, queues and the directory of the presence grid, and reads snapshots. Every route " +
                 "needs `Authorization: Bearer <JWT>` with `sub`, `org` (equal to the path's `orgId`) and `role` claims. " +
                 "Errors are RFC 9457 problem details. The WebSocket API on the snapshot paths is described by " +
-                "docs/asyncapi.yaml (AsyncAPI 3.0); docs/protocol.md is the prose reference.",
+                "/asyncapi.yaml (AsyncAPI 3.0, docs/asyncapi.yaml in the repository); docs/protocol.md is the prose reference.",
         };
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();

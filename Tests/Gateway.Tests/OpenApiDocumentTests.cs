@@ -188,11 +188,23 @@ public sealed partial class OpenApiDocumentTests(GatewayHost host)
     }
 
     [Fact]
+    public async Task AsyncApiDocument_IsServedAnonymously_ExactlyAsTheRepositoryHasIt()
+    {
+        var response = await host.Http.GetAsync("/asyncapi.yaml");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/yaml", response.Content.Headers.ContentType?.MediaType);
+        // The file AsyncApiContractTests check against real frames, so the served description cannot drift from them.
+        Assert.Equal(await File.ReadAllBytesAsync(AsyncApiDocument.PathInRepository("docs/asyncapi.yaml")), await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task ApiDocsSwitchedOff_ServesNeitherTheDocumentNorThePage()
     {
         var gateway = await host.StartSecondGatewayAsync("--Gateway:ApiDocs=false");
         Assert.Equal(HttpStatusCode.NotFound, (await gateway.Http.GetAsync("/openapi/v1.json")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await gateway.Http.GetAsync("/docs/")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await gateway.Http.GetAsync("/asyncapi.yaml")).StatusCode);
         // The REST API itself is unaffected.
         Assert.Equal(HttpStatusCode.OK, (await gateway.HttpFor(Gateway.Demo.DemoTenant.OrgId).GetAsync($"/organisation/{Gateway.Demo.DemoTenant.OrgId}")).StatusCode);
     }

@@ -12,6 +12,8 @@ COPY Grains/ Grains/
 COPY Gateway/ Gateway/
 # The JavaScript client is embedded in the gateway assembly and served at /client/ for the wallboard.
 COPY clients/js/src/ clients/js/src/
+# So is the AsyncAPI document, served at /asyncapi.yaml.
+COPY docs/asyncapi.yaml docs/
 RUN dotnet publish Gateway/Gateway.csproj --configuration Release --no-restore --output /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
