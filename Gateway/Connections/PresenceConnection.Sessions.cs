@@ -19,6 +19,13 @@ public sealed partial class PresenceConnection
                 "Session messages are only accepted on the agent's own user socket (the token's sub is the path's userId)."));
             return;
         }
+        if (!_caller.CanSetPresenceOf(_path.Id))
+        {
+            // A session writes presence: the same right as PUT .../presence (a token without a role only reads).
+            await SendNow(PresenceMessageWriter.Error(PresenceCloseCodes.InvalidMessage,
+                "Session messages need a token that may set this user's presence (role agent, supervisor, admin or system)."));
+            return;
+        }
         var fields = message.Session!;
         PresenceStatus? status = null;
         if (fields.Status is not null)

@@ -81,6 +81,24 @@ public sealed class SocketSessionTests(GatewayHost host)
         Assert.Equal("pong", (string?)(await supervisor.ReceiveAsync())["type"]);
     }
 
+    [Fact]
+    public async Task SessionMessages_WithATokenThatMayNotWritePresence_GetAnError_AndChangeNothing()
+    {
+        var sessions = await SessionTenant.CreateAsync(host);
+        var before = await sessions.SnapshotAsync("u1");
+        // Its own socket, but no known role ("observer" is ignored): such a token may watch, never write (docs/security.md).
+        await using var reader = await host.ConnectAsync(sessions.Tenant.UserPath("u1"), GatewayHost.Token(sessions.OrgId, "u1", "observer"));
+
+        await reader.SendAsync(new { action = "session_open", device = "desktop", status = "dnd" });
+        var error = await reader.ReceiveUntilAsync(m => (string?)m["type"] == "error", Wait);
+
+        Assert.Equal(4000, (int)error["code"]!);
+        Assert.Contains("may set this user's presence", (string?)error["description"]);
+        var after = await sessions.SnapshotAsync("u1");
+        Assert.Equal((string?)before["status"], (string?)after["status"]);
+        Assert.Empty((await sessions.Tenant.GetAsync($"{sessions.SessionsPath("u1")}"))["sessions"]!.AsArray());
+    }
+
     [Theory]
     [InlineData("{\"action\":\"session_update\"}", "needs a \"sessionId\"")]
     [InlineData("{\"action\":\"session_open\",\"status\":\"ready\"}", "status must be one of")]
