@@ -2,6 +2,7 @@
 
 import { Emitter } from './emitter.js';
 import { Subscription } from './subscription.js';
+import { PresenceSession } from './presence-session.js';
 import { backoffOptions } from './reconnect-policy.js';
 import { checkTokenOption } from './token.js';
 
@@ -19,7 +20,7 @@ export function connect(options = {}) {
   const subscriptions = new Set();
   let closed = false;
 
-  function subscribe(kind, orgId, id, handler) {
+  function subscribe(kind, orgId, id, handler, extension = null) {
     if (closed) throw new Error('the client is closed');
     checkId('orgId', orgId);
     checkId(kind === 'user' ? 'userId' : 'groupId', id);
@@ -27,7 +28,7 @@ export function connect(options = {}) {
     const subscription = new Subscription(kind, orgId, id, handler, settings, (sub, event) => {
       if (event.status === 'closed') subscriptions.delete(sub);
       events.emit('status', Object.freeze({ subscription: sub, ...event }));
-    });
+    }, extension);
     subscriptions.add(subscription);
     return subscription;
   }
@@ -35,6 +36,10 @@ export function connect(options = {}) {
   return Object.freeze({
     subscribeUser: (orgId, userId, handler) => subscribe('user', orgId, userId, handler),
     subscribeGroup: (orgId, groupId, handler) => subscribe('group', orgId, groupId, handler),
+    /** An agent's presence session on their own user socket; the handler (optional) gets the user's state. */
+    holdSession(orgId, userId, options = {}, handler = () => {}) {
+      return new PresenceSession(options, (extension) => subscribe('user', orgId, userId, handler, extension));
+    },
     on: (event, listener) => events.on(event, listener),
     off: (event, listener) => events.off(event, listener),
     get subscriptions() { return [...subscriptions]; },

@@ -170,9 +170,68 @@ export interface ClientStatusEvent extends StatusEvent {
   subscription: Subscription<UserState> | Subscription<GroupState>;
 }
 
+export interface SessionOptions {
+  /** The session's device name, 1-64 characters. Default 'desktop'. */
+  device?: string;
+  /** The status the session opens with. Default 'available'. */
+  status?: PresenceStatus;
+  /** How long close() waits for session_closed before it unsubscribes anyway. Default 5000. */
+  closeTimeoutMs?: number;
+}
+
+/** What session_opened reported: the organisation's session policy the session was opened under. */
+export interface SessionPolicy {
+  leaseMs: number | null;
+  graceMs: number | null;
+  idleMs: number | null;
+}
+
+export type SessionEvent =
+  /** A live socket opened its session. */
+  | ({ readonly type: 'opened'; readonly sessionId: string; readonly device: string; readonly status: PresenceStatus } & Readonly<SessionPolicy>)
+  /** The gateway refused a session message (4000; the socket stays open). `action` is the session message it answers. */
+  | { readonly type: 'error'; readonly code: number; readonly message: string; readonly description: string;
+      readonly action: 'session_open' | 'session_update' | 'session_close' | null }
+  /**
+   * The session ended. logout: close() was confirmed (offline at once if it was the user's last session).
+   * disconnected: its socket is gone (stale for the grace period, then offline, unless a new socket's session opens).
+   * expired: the gateway no longer knew it (after an update it is opened again on the same socket).
+   */
+  | { readonly type: 'closed'; readonly sessionId: string; readonly reason: 'logout' | 'disconnected' | 'expired' };
+
+/** An agent's presence session, held on the agent's own user socket and opened again on every new socket. */
+export interface PresenceSession {
+  /** The user subscription: its status is the connection's. */
+  readonly subscription: Subscription<UserState>;
+  /** The user's state, or null before the first snapshot. */
+  readonly state: UserState | null;
+  readonly device: string;
+  /** This session's status: the last one set, sent with every session_open. The user's status is state.status. */
+  readonly status: PresenceStatus;
+  /** The session on the current socket, or null while none is open. */
+  readonly sessionId: string | null;
+  /** From the last session_opened, or null before one. */
+  readonly policy: Readonly<SessionPolicy> | null;
+  /** Sends session_update now if the session is open, otherwise the status goes with the next session_open. Throws after close(). */
+  setStatus(status: PresenceStatus): void;
+  /** Reports user activity; throttled to once per min(idleMs / 4, 30 s), the last report in an interval sent when it ends. */
+  activity(): void;
+  /** Logout: session_close, wait for session_closed (bounded by closeTimeoutMs), unsubscribe. True when the gateway confirmed it. */
+  close(): Promise<boolean>;
+  on(event: 'session', listener: (event: SessionEvent) => void): () => void;
+  on(event: 'status', listener: (event: StatusEvent) => void): () => void;
+  off(event: 'session', listener: (event: SessionEvent) => void): void;
+  off(event: 'status', listener: (event: StatusEvent) => void): void;
+}
+
 export interface PresenceClient {
   subscribeUser(orgId: string, userId: string, handler: (state: UserState, change: Change) => void): Subscription<UserState>;
   subscribeGroup(orgId: string, groupId: string, handler: (state: GroupState, change: Change) => void): Subscription<GroupState>;
+  /**
+   * Holds the agent's presence session on their own user socket (the token's sub must be userId, role agent; the
+   * organisation must have sessions enabled). The handler, if given, gets the user's state like subscribeUser's.
+   */
+  holdSession(orgId: string, userId: string, options?: SessionOptions, handler?: (state: UserState, change: Change) => void): PresenceSession;
   on(event: 'status', listener: (event: ClientStatusEvent) => void): () => void;
   off(event: 'status', listener: (event: ClientStatusEvent) => void): void;
   readonly subscriptions: ReadonlyArray<Subscription<UserState> | Subscription<GroupState>>;
@@ -199,3 +258,7 @@ export function backoffDelay(attempt: number, options: Required<BackoffOptions>,
 export function reconnectDelay(backoffMs: number, options?: { code?: number | null; hintMs?: number | null; maxMs?: number }): number;
 export function closeAction(code: number | null, options?: { canRefreshToken?: boolean; refreshedSinceLive?: boolean }): 'retry' | 'refresh-token' | 'fail';
 export const TERMINAL_CODES: readonly number[];
+/** The statuses a session may have (what setStatus accepts). */
+export const SESSION_STATUSES: readonly PresenceStatus[];
+/** How often activity is sent for a session policy: min(idleMs / 4, 30000); 30000 without a policy. */
+export function activityIntervalMs(policy: Pick<SessionPolicy, 'idleMs'> | null): number;

@@ -3,4 +3,5 @@
 
 export { connect } from './client.js';
 export { applyFrame, createTopic, subscribeMessage } from './topic-state.js';
+export { activityIntervalMs, SESSION_STATUSES } from './session-state.js';
 export { backoffDelay, closeAction, reconnectDelay, TERMINAL_CODES } from './reconnect-policy.js';

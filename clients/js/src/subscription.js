@@ -26,8 +26,13 @@ export class Subscription {
   #timers = new Set();
   #pongTimer = null;
   #closing = null;
+  #extension;              // a helper that speaks on this socket too (presence-session.js), or null
 
-  constructor(kind, orgId, id, handler, options, onStatus) {
+  /**
+   * `extension` ({ attach(send), frame(frame) }, optional) gets a `send` for the current socket and the frames that
+   * are neither topic frames nor pongs: session replies and error frames. It learns of live sockets from 'status'.
+   */
+  constructor(kind, orgId, id, handler, options, onStatus, extension = null) {
     this.kind = kind;
     this.orgId = orgId;
     this.id = id;
@@ -35,6 +40,8 @@ export class Subscription {
     this.#options = options;
     this.#onStatus = onStatus;
     this.#topic = createTopic(kind, orgId, id);
+    this.#extension = extension;
+    extension?.attach((message) => this.#send(message));
     // After the caller's synchronous code, so listeners attached right after subscribe… see it too.
     queueMicrotask(() => {
       if (this.#status === 'connecting') this.#setStatus('connecting', {});
@@ -156,9 +163,13 @@ export class Subscription {
     }
     if (frame.type === 'error') {
       this.#lastErrorFrame = frame; // read when the close arrives: its message, description and retry hint
+      this.#extension?.frame(frame); // some errors leave the socket open: they answer the extension's messages
       return;
     }
-    if (!isTopicFrame(frame)) return;
+    if (!isTopicFrame(frame)) {
+      this.#extension?.frame(frame);
+      return;
+    }
 
     const result = applyFrame(this.#topic, frame, Date.now());
     this.#topic = result.topic;

@@ -164,15 +164,15 @@ export class Grid {
     return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
   }
 
-  adminToken() {
-    return this.token({ sub: 'js-test-admin', roles: ['admin', 'system'] });
+  adminToken(org = DEMO_ORG) {
+    return this.token({ sub: 'js-test-admin', org, roles: ['admin', 'system'] });
   }
 
-  /** A REST call as admin + system through `gateway` (default: the first); throws unless the answer is 2xx. */
-  async rest(method, route, body, gateway = this.gateways[0]) {
+  /** A REST call (as admin + system of the demo organisation unless `token` says otherwise) through `gateway` (default: the first); throws unless the answer is 2xx. */
+  async rest(method, route, body, gateway = this.gateways[0], token = this.adminToken()) {
     const response = await fetch(`${gateway.http}${route}`, {
       method,
-      headers: { Authorization: `Bearer ${this.adminToken()}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
       signal: AbortSignal.timeout(10000),
     });
