@@ -13,6 +13,11 @@ public static class WireStatuses
     public const string Available = "available", Busy = "busy", OnCall = "on_call", Away = "away", Dnd = "dnd", Offline = "offline";
 }
 
+/// <summary>A property holding one of the six statuses: the schema's enum (Hosting/ApiDocs.cs reads AllowedValues).</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter)]
+public sealed class WireStatusAttribute() : AllowedValuesAttribute(
+    WireStatuses.Available, WireStatuses.Busy, WireStatuses.OnCall, WireStatuses.Away, WireStatuses.Dnd, WireStatuses.Offline);
+
 [Description("A user's presence document: the envelope of a presence_update with \"snapshot\": true.")]
 public sealed record UserDocument(
     [property: AllowedValues("presence_update")] string Type,
@@ -26,8 +31,8 @@ public sealed record UserPresenceDocument(
     string UserId,
     string OrgId,
     string DisplayName,
-    [property: AllowedValues(WireStatuses.Available, WireStatuses.Busy, WireStatuses.OnCall, WireStatuses.Away, WireStatuses.Dnd, WireStatuses.Offline)] string Status,
-    [property: AllowedValues(WireStatuses.Available, WireStatuses.Busy, WireStatuses.OnCall, WireStatuses.Away, WireStatuses.Dnd, WireStatuses.Offline),
+    [property: WireStatus] string Status,
+    [property: WireStatus,
                Description("The status before the most recent status change; offline for a new user.")] string PreviousStatus,
     [property: Description("The text sent with the last presence write; null when none.")] string? StatusMessage,
     [property: Description("The last presence write, call start or call end.")] DateTimeOffset LastActivity,
@@ -67,7 +72,7 @@ public sealed record GroupPresenceDocument(
 public sealed record GroupMemberDocument(
     string UserId,
     string DisplayName,
-    [property: AllowedValues(WireStatuses.Available, WireStatuses.Busy, WireStatuses.OnCall, WireStatuses.Away, WireStatuses.Dnd, WireStatuses.Offline)] string Status,
+    [property: WireStatus] string Status,
     string? Extension,
     [property: Description("Only for an on_call member with an active call: whole seconds since the call started.")] int? CallDuration = null,
     [property: Description("Present, as true, only while the member's client has gone quiet (grace period).")] bool? Stale = null);
@@ -96,7 +101,7 @@ public sealed record SessionSettingsDocument(bool Enabled, int LeaseSeconds, int
 public sealed record SessionDocument(
     string SessionId,
     string Device,
-    [property: AllowedValues(WireStatuses.Available, WireStatuses.Busy, WireStatuses.OnCall, WireStatuses.Away, WireStatuses.Dnd, WireStatuses.Offline)] string Status,
+    [property: WireStatus] string Status,
     [property: Description("No activity reported for the organisation's idleSeconds.")] bool Idle,
     DateTimeOffset OpenedAt,
     DateTimeOffset LastActivityAt,

@@ -31,9 +31,7 @@ public sealed class SessionTests(GatewayHost host)
     public async Task VanishedDesktop_GoesStaleAfterLease_ThenOfflineAfterGrace_AndNotBefore()
     {
         var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 2);
-        await using var watcher = await host.ConnectAsync(sessions.Tenant.UserPath("u1"));
-        await watcher.SubscribeUserAsync(sessions.OrgId, "u1");
-        await watcher.ReceiveAsync();
+        await using var watcher = await sessions.WatchAsync("u1");
 
         var (_, body, openedAt) = await sessions.OpenAsync("u1", "desktop", "available");
         Assert.Equal("available", (string?)body["user"]!["status"]);
@@ -124,9 +122,7 @@ public sealed class SessionTests(GatewayHost host)
     public async Task Idle_TurnsAvailableAway_AndActivityBringsItBack()
     {
         var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 30, idleSeconds: 2);
-        await using var watcher = await host.ConnectAsync(sessions.Tenant.UserPath("u1"));
-        await watcher.SubscribeUserAsync(sessions.OrgId, "u1");
-        await watcher.ReceiveAsync();
+        await using var watcher = await sessions.WatchAsync("u1");
         var (id, _, _) = await sessions.OpenAsync("u1", "desktop", "available");
 
         var away = await watcher.ReceiveUntilAsync(m => IsUpdate(m) && Status(m) == "away", Wait);
@@ -251,9 +247,7 @@ public sealed class SessionTests(GatewayHost host)
         var written = await sessions.Tenant.SetPresenceAsync("u3", "available");
 
         Assert.Equal("manual", (string?)written["data"]!["source"]);
-        await using var watcher = await host.ConnectAsync(sessions.Tenant.UserPath("u3"));
-        await watcher.SubscribeUserAsync(sessions.OrgId, "u3");
-        await watcher.ReceiveAsync();
+        await using var watcher = await sessions.WatchAsync("u3");
         Assert.True(await watcher.StaysQuietAsync(TimeSpan.FromSeconds(3.5)), "a user without sessions changed on its own");
     }
 }

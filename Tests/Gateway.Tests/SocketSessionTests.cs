@@ -19,9 +19,7 @@ public sealed class SocketSessionTests(GatewayHost host)
     public async Task SessionOnOwnSocket_IsRenewedWhileOpen_AndGoesOfflineAfterGraceWhenTheSocketDrops()
     {
         var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 2);
-        await using var watcher = await host.ConnectAsync(sessions.Tenant.UserPath("u1"));
-        await watcher.SubscribeUserAsync(sessions.OrgId, "u1");
-        await watcher.ReceiveAsync();
+        await using var watcher = await sessions.WatchAsync("u1");
         var desktop = await AgentSocketAsync(sessions, "u1");
 
         await desktop.SendAsync(new { action = "session_open", device = "desktop", status = "available" });

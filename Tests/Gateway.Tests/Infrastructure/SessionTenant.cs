@@ -8,7 +8,9 @@ namespace FreedomCti.Presence.Tests.Infrastructure;
 /// <summary>A test tenant with presence sessions enabled under short timings, and the session REST calls.</summary>
 public sealed class SessionTenant
 {
-    private SessionTenant(TestTenant tenant) => Tenant = tenant;
+    private readonly GatewayHost _host;
+
+    private SessionTenant(GatewayHost host, TestTenant tenant) => (_host, Tenant) = (host, tenant);
 
     public TestTenant Tenant { get; }
     public string OrgId => Tenant.OrgId;
@@ -22,7 +24,16 @@ public sealed class SessionTenant
             name = "Test Org",
             settings = new { sessions = new { enabled = true, leaseSeconds, graceSeconds, idleSeconds, debounceMs } },
         });
-        return new SessionTenant(tenant);
+        return new SessionTenant(host, tenant);
+    }
+
+    /// <summary>A supervisor's socket subscribed to the user, past its snapshot: what follows are the user's changes.</summary>
+    public async Task<PresenceSocket> WatchAsync(string userId)
+    {
+        var watcher = await _host.ConnectAsync(Tenant.UserPath(userId));
+        await watcher.SubscribeUserAsync(OrgId, userId);
+        await watcher.ReceiveAsync();
+        return watcher;
     }
 
     public string SessionsPath(string userId) => $"{Tenant.UserPath(userId)}/sessions";
