@@ -26,31 +26,35 @@ internal static partial class GatewayLog
     [LoggerMessage(18, LogLevel.Information, "Topic {Topic}: reading the grain's recent changes for a resume failed; sending a snapshot")]
     public static partial void ResumeFetchFailed(ILogger logger, string topic, Exception exception);
 
-    [LoggerMessage(11, LogLevel.Information, "Topic {Topic}: seq gap (held {HeldSeq}, received {ReceivedSeq}); resyncing from the grain")]
+    [LoggerMessage(11, LogLevel.Information, "Topic {Topic}: seq gap (held {HeldSeq}, then {ReceivedSeq}); resyncing from the grain")]
     public static partial void SeqGap(ILogger logger, string topic, long heldSeq, long receivedSeq);
 
     [LoggerMessage(12, LogLevel.Warning, "Topic {Topic}: resync attempt {Attempt} failed")]
     public static partial void ResyncFailed(ILogger logger, string topic, int attempt, Exception exception);
 
-    [LoggerMessage(13, LogLevel.Warning, "Topic {Topic}: stream looks silent (held seq {HeldSeq}, grain seq {GrainSeq}); subscribing again")]
-    public static partial void AuditFoundSilentTopic(ILogger logger, string topic, long heldSeq, long grainSeq);
+    [LoggerMessage(13, LogLevel.Warning, "Topic {Topic}: events went missing (held seq {HeldSeq}, the grain is at {GrainSeq}); resyncing")]
+    public static partial void RenewalFoundMissedEvents(ILogger logger, string topic, long heldSeq, long grainSeq);
 
-    [LoggerMessage(14, LogLevel.Debug, "Topic {Topic}: releasing the stream subscription failed")]
-    public static partial void UnsubscribeFailed(ILogger logger, string topic, Exception exception);
+    [LoggerMessage(14, LogLevel.Debug, "Topic {Topic}: ending the watch failed; its lease ends it")]
+    public static partial void UnwatchFailed(ILogger logger, string topic, Exception exception);
 
-    [LoggerMessage(15, LogLevel.Warning, "Topic {Topic}: stream reported an error")]
-    public static partial void StreamError(ILogger logger, string topic, Exception exception);
+    [LoggerMessage(15, LogLevel.Information, "Topic {Topic}: watching the grain again failed; retrying")]
+    public static partial void RewatchFailed(ILogger logger, string topic, Exception exception);
 
-    [LoggerMessage(16, LogLevel.Warning, "Topic audit failed for {Topic}")]
-    public static partial void AuditFailed(ILogger logger, string topic, Exception exception);
+    [LoggerMessage(16, LogLevel.Warning, "Renewing the watch of {Topic} failed; the next renewal retries")]
+    public static partial void RenewFailed(ILogger logger, string topic, Exception exception);
 
-    [LoggerMessage(17, LogLevel.Information, "Topic {Topic}: events after seq {HeldSeq} starting at {FirstSeq} do not follow the snapshot; dropped")]
-    public static partial void BufferedGapDropped(ILogger logger, string topic, long heldSeq, long firstSeq);
+    [LoggerMessage(19, LogLevel.Warning, "A silo holding {Topics} of this gateway's topics was declared dead; watching them again")]
+    public static partial void SiloLost(ILogger logger, int topics);
+
+    [LoggerMessage(26, LogLevel.Debug, "Reading the cluster membership failed; retried at the next check")]
+    public static partial void MembershipReadFailed(ILogger logger, Exception exception);
+
 
     [LoggerMessage(20, LogLevel.Warning, "Cluster connection lost; sockets stay open, topics resync when it returns")]
     public static partial void ClusterConnectionLost(ILogger logger);
 
-    [LoggerMessage(21, LogLevel.Information, "Cluster connection restored; subscribing {TopicCount} topics again")]
+    [LoggerMessage(21, LogLevel.Information, "Cluster connection restored; watching {TopicCount} topics again")]
     public static partial void ClusterConnectionRestored(ILogger logger, int topicCount);
 
     [LoggerMessage(22, LogLevel.Warning, "Renewing connection leases failed; the next renewal retries")]
@@ -65,10 +69,10 @@ internal static partial class GatewayLog
     [LoggerMessage(31, LogLevel.Warning, "Demo tenant not seeded yet (attempt {Attempt})")]
     public static partial void DemoTenantRetry(ILogger logger, int attempt, Exception exception);
 
-    [LoggerMessage(22, LogLevel.Warning, "{Method} {Path} answered 503: the cluster call failed with {ExceptionType}")]
+    [LoggerMessage(24, LogLevel.Warning, "{Method} {Path} answered 503: the cluster call failed with {ExceptionType}")]
     public static partial void ClusterCallFailed(ILogger logger, string method, string path, string exceptionType);
 
-    [LoggerMessage(23, LogLevel.Information, "Draining: not ready, closing {Connections} sockets with 1012, then waiting {DrainDelay} before shutdown")]
+    [LoggerMessage(25, LogLevel.Information, "Draining: not ready, closing {Connections} sockets with 1012, then waiting {DrainDelay} before shutdown")]
     public static partial void Draining(ILogger logger, int connections, TimeSpan drainDelay);
 
     [LoggerMessage(40, LogLevel.Warning, "Renewing or ending the socket session of user {UserId} failed; retried at the next scan, and the lease runs out otherwise")]

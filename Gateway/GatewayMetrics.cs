@@ -14,6 +14,8 @@ public sealed class GatewayMetrics : IDisposable
     private readonly Counter<long> _resyncs;
     private readonly Counter<long> _slowConsumers;
     private readonly Counter<long> _resumes;
+    private readonly Counter<long> _rewatches;
+    private long _rewatchesTotal;
     private long _resumesReplayed;
     private long _resumesSnapshot;
     private readonly Histogram<double> _eventLatency;
@@ -26,8 +28,9 @@ public sealed class GatewayMetrics : IDisposable
         _meter = meters.Create(MeterName);
         _messages = _meter.CreateCounter<long>("presence.gateway.messages_sent", description: "Frames queued to sockets.");
         _bytes = _meter.CreateCounter<long>("presence.gateway.bytes_sent", "By", "Bytes queued to sockets.");
-        _duplicates = _meter.CreateCounter<long>("presence.gateway.duplicates_dropped", description: "Stream events dropped because their seq was already applied.");
-        _resyncs = _meter.CreateCounter<long>("presence.gateway.resyncs", description: "Topics reloaded from their grain after a gap, reconnect or silent stream.");
+        _duplicates = _meter.CreateCounter<long>("presence.gateway.duplicates_dropped", description: "Events dropped because their seq was already applied.");
+        _resyncs = _meter.CreateCounter<long>("presence.gateway.resyncs", description: "Topics reloaded from their grain after a seq gap or events the grain had and this gateway did not.");
+        _rewatches = _meter.CreateCounter<long>("presence.gateway.rewatches", description: "Topics watched again after their grain moved, its silo died or the cluster connection came back.");
         _slowConsumers = _meter.CreateCounter<long>("presence.gateway.slow_consumers_closed", description: "Sockets closed because their send queue filled up.");
         _resumes = _meter.CreateCounter<long>("presence.gateway.resumes",
             description: "Subscribes with lastSeq, tagged outcome (replayed|snapshot) and source (gateway|grain|none: where the missed frames came from).");
@@ -52,6 +55,7 @@ public sealed class GatewayMetrics : IDisposable
     public long OpenSockets => Interlocked.Read(ref _openSockets);
     public long MessagesSent => Interlocked.Read(ref _messagesTotal);
     public long Resyncs => Interlocked.Read(ref _resyncsTotal);
+    public long Rewatches => Interlocked.Read(ref _rewatchesTotal);
 
     public void SocketOpened() => Interlocked.Increment(ref _openSockets);
     public void SocketClosed() => Interlocked.Decrement(ref _openSockets);
@@ -70,6 +74,12 @@ public sealed class GatewayMetrics : IDisposable
     {
         Interlocked.Increment(ref _resyncsTotal);
         _resyncs.Add(1);
+    }
+
+    public void Rewatched()
+    {
+        Interlocked.Increment(ref _rewatchesTotal);
+        _rewatches.Add(1);
     }
 
     public long ResumesReplayed => Interlocked.Read(ref _resumesReplayed);

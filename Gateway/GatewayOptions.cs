@@ -14,11 +14,26 @@ public sealed class GatewayOptions
     /// <summary>A single frame that cannot be written within this time means the peer is stuck: the socket is aborted.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a topic's Orleans subscription outlives its last local socket (absorbs reconnect churn).</summary>
+    /// <summary>How long a topic's watch on its grain outlives its last local socket (absorbs reconnect churn).</summary>
     public TimeSpan TopicLinger { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often every topic's seq is compared with its grain's, to catch a stream that went silent.</summary>
+    /// <summary>How often every topic renews its watch on its grain and compares seqs, to catch events that went missing.</summary>
     public TimeSpan AuditInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a topic waits for a missing seq before resyncing from the grain: Orleans delivers messages out of order
+    /// now and then, so a gap usually fills within milliseconds. Events after the gap are held meanwhile.
+    /// </summary>
+    public TimeSpan ReorderWindow { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long a grain keeps a watch without renewal: a gateway that died stops costing its grains a send after this. Longer than two audit intervals.</summary>
+    public TimeSpan WatchLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Client mode: how often the cluster membership is read to find silos declared dead (every 250 ms for a minute after a silo connection drops).</summary>
+    public TimeSpan SiloCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Topics watched again at once after their grains moved or their silo died; the rest wait their turn.</summary>
+    public int RewatchConcurrency { get; set; } = 32;
 
     /// <summary>Bound on any one grain call made for a socket.</summary>
     public TimeSpan GrainCallTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -23,6 +23,15 @@ public interface IGroupGrain : IGrainWithStringKey
     [Alias("GetChangesSince"), Orleans.Concurrency.AlwaysInterleave]
     Task<IReadOnlyList<GroupEvent>?> GetChangesSinceAsync(long lastSeq, long upToSeq);
 
+    /// <summary>Registers or renews a gateway's watch of this group for <paramref name="lease"/>; nothing is registered for a group not in the directory.</summary>
+    /// <remarks>Interleaves: a renewal must not queue behind a slow write, and it only touches the in-memory watcher set.</remarks>
+    [Alias("Watch"), Orleans.Concurrency.AlwaysInterleave]
+    Task<WatchReceipt> WatchAsync(IGroupObserver observer, TimeSpan lease);
+
+    /// <summary>Ends a gateway's watch (its last local subscriber left).</summary>
+    [Alias("Unwatch"), Orleans.Concurrency.AlwaysInterleave]
+    Task UnwatchAsync(IGroupObserver observer);
+
     /// <summary>Creates the group or replaces its name and member list; members already known keep their newer state.</summary>
     [Alias("Define")]
     Task<GroupSnapshot> DefineAsync(string groupName, ImmutableArray<GroupMember> members);

@@ -1,6 +1,6 @@
 namespace FreedomCti.Presence;
 
-/// <summary>One user's presence, keyed "{orgId}/{userId}"; publishes every change on the user's stream and to its groups.</summary>
+/// <summary>One user's presence, keyed "{orgId}/{userId}"; sends every change to the gateways watching it and to its groups.</summary>
 /// <remarks>Writes to a user that does not exist return null and change nothing.</remarks>
 [Alias("fcti.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
@@ -20,6 +20,15 @@ public interface IUserGrain : IGrainWithStringKey
     /// <remarks>Interleaves like GetSnapshot: it only reads, and a gateway resuming a client must not queue behind writes.</remarks>
     [Alias("GetChangesSince"), Orleans.Concurrency.AlwaysInterleave]
     Task<IReadOnlyList<UserEvent>?> GetChangesSinceAsync(long lastSeq, long upToSeq);
+
+    /// <summary>Registers or renews a gateway's watch of this user for <paramref name="lease"/>; nothing is registered for a user not in the directory.</summary>
+    /// <remarks>Interleaves: a renewal must not queue behind a slow write, and it only touches the in-memory watcher set.</remarks>
+    [Alias("Watch"), Orleans.Concurrency.AlwaysInterleave]
+    Task<WatchReceipt> WatchAsync(IUserObserver observer, TimeSpan lease);
+
+    /// <summary>Ends a gateway's watch (its last local subscriber left).</summary>
+    [Alias("Unwatch"), Orleans.Concurrency.AlwaysInterleave]
+    Task UnwatchAsync(IUserObserver observer);
 
     /// <summary>Creates the user or updates its profile; presence is kept.</summary>
     [Alias("UpsertProfile")]

@@ -11,9 +11,6 @@ internal static partial class GrainsLog
     [LoggerMessage(1002, LogLevel.Information, "Group {OrgId}/{GroupId} activated at epoch {Epoch}: {Members} members, refreshed={Refreshed}")]
     public static partial void GroupActivated(this ILogger logger, string orgId, string groupId, long epoch, int members, bool refreshed);
 
-    [LoggerMessage(1003, LogLevel.Warning, "Group {OrgId}/{GroupId} failed to publish a queue change")]
-    public static partial void QueuePublishFailed(this ILogger logger, Exception exception, string orgId, string groupId);
-
     [LoggerMessage(1004, LogLevel.Warning, "Directory {OrgId}: user {UserId} vanished while joining group {GroupId}; removed it from the group")]
     public static partial void MemberVanished(this ILogger logger, string orgId, string userId, string groupId);
 }

@@ -3,11 +3,10 @@ using System.Collections.Immutable;
 using FreedomCti.Presence.Persistence;
 using FreedomCti.Presence.State;
 using Microsoft.Extensions.Logging;
-using Orleans.Streams;
 
 namespace FreedomCti.Presence.Grains;
 
-/// <summary>One group: applies member views pushed by users, keeps the summary incrementally, runs the call queue, publishes each change.</summary>
+/// <summary>One group: applies member views pushed by users, keeps the summary incrementally, runs the call queue, sends each change to the watching gateways.</summary>
 /// <remarks>
 /// Member presence is derived data (the users are the truth), so it is not persisted per change: on activation the group
 /// re-reads its members and starts a new seq epoch. Membership and queue changes are persisted before they are published.
@@ -19,6 +18,7 @@ namespace FreedomCti.Presence.Grains;
 public sealed class GroupGrain(
     [PersistentState("state", PresenceStorage.Name)] IPersistentState<GroupRecord> storage,
     TimeProvider time,
+    ILocalSiloDetails silo,
     ILogger<GroupGrain> logger) : Grain, IGroupGrain
 {
     /// <summary>At most one QueueChanged per group per this interval; queue events are for wallboards, not for routing.</summary>
@@ -45,20 +45,19 @@ public sealed class GroupGrain(
     private string _groupId = "";
     private long _epoch;
     private GroupState _state = GroupState.Empty;
-    private IAsyncStream<GroupEvent> _stream = null!;
+    private TopicWatchers<IGroupObserver> _watchers = null!;
     private bool _queueDirty;
     private DateTimeOffset _lastQueuePublish = DateTimeOffset.MinValue;
     private IGrainTimer? _queueTimer;
     // Recent published changes, for gateways resuming a reconnecting client (see GetChangesSinceAsync).
-    private readonly RecentChanges<GroupChangeRecord> _recent = new();
+    private readonly SeqRing<GroupChangeRecord> _recent = new();
 
     private DateTimeOffset Now => time.GetUtcNow();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_orgId, _groupId) = PresenceIds.Split(this.GetPrimaryKeyString());
-        _stream = this.GetStreamProvider(PresenceStreams.ProviderName)
-            .GetStream<GroupEvent>(PresenceStreams.ForGroup(_orgId, _groupId));
+        _watchers = new TopicWatchers<IGroupObserver>(time, logger);
         // A group that does not exist stores nothing here; its first Define stores this epoch.
         _epoch = storage.State.Epoch + 1;
         _state = storage.State.ToState().WithEpoch(_epoch);
@@ -74,8 +73,27 @@ public sealed class GroupGrain(
         if (changed)
         {
             // Subscribers will see the epoch jump and resync anyway; handing them the refreshed state saves the round trip.
-            await PublishAsync(GroupEventKind.GroupChanged, withSnapshot: true);
+            Publish(GroupEventKind.GroupChanged, withSnapshot: true);
         }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Watches live in this activation only: tell the gateways to watch the next one.
+        _watchers.Notify(o => o.OnMovedAsync());
+        return Task.CompletedTask;
+    }
+
+    public Task<WatchReceipt> WatchAsync(IGroupObserver observer, TimeSpan lease)
+    {
+        if (_state.Exists) _watchers.Watch(observer, lease);
+        return Task.FromResult(new WatchReceipt(_state.Exists, _state.Seq, silo.SiloAddress));
+    }
+
+    public Task UnwatchAsync(IGroupObserver observer)
+    {
+        _watchers.Unwatch(observer);
+        return Task.CompletedTask;
     }
 
     public Task<GroupSnapshot?> GetSnapshotAsync() =>
@@ -89,7 +107,7 @@ public sealed class GroupGrain(
     public async Task<GroupSnapshot> DefineAsync(string groupName, ImmutableArray<GroupMember> members)
     {
         await SaveAsync(_state.WithDefinition(groupName, members.IsDefault ? [] : members, Now));
-        await PublishAsync(GroupEventKind.GroupChanged, withSnapshot: true);
+        Publish(GroupEventKind.GroupChanged, withSnapshot: true);
         return _state.ToSnapshot(_orgId, _groupId, Now);
     }
 
@@ -105,19 +123,20 @@ public sealed class GroupGrain(
         _queueTimer?.Dispose();
         _queueTimer = null;
         _queueDirty = false;
-        await PublishAsync(GroupEventKind.Removed);
+        Publish(GroupEventKind.Removed);
         return formerMembers;
     }
 
-    public async Task UpdateMemberAsync(GroupMember member)
+    public Task UpdateMemberAsync(GroupMember member)
     {
         var (next, change) = _state.WithMemberUpdated(member, Now);
         // Not persisted: member presence is re-read from the users on activation.
         _state = next;
         if (change is not null)
         {
-            await PublishAsync(GroupEventKind.MemberChanged, change);
+            Publish(GroupEventKind.MemberChanged, change);
         }
+        return Task.CompletedTask;
     }
 
     public async Task RemoveMemberAsync(string userId)
@@ -128,7 +147,7 @@ public sealed class GroupGrain(
             return;
         }
         await SaveAsync(next);
-        await PublishAsync(GroupEventKind.GroupChanged, withSnapshot: true);
+        Publish(GroupEventKind.GroupChanged, withSnapshot: true);
     }
 
     public async Task<QueueMetrics?> EnqueueCallAsync(string callId)
@@ -141,7 +160,7 @@ public sealed class GroupGrain(
         if (!ReferenceEquals(next, _state))
         {
             await SaveAsync(next);
-            await QueueChangedAsync();
+            QueueChanged();
         }
         return _state.Queue.ToMetrics(Now);
     }
@@ -154,18 +173,18 @@ public sealed class GroupGrain(
             return null;
         }
         await SaveAsync(next);
-        await QueueChangedAsync();
+        QueueChanged();
         return _state.Queue.ToMetrics(Now);
     }
 
     /// <summary>Publishes now if the last queue event is a second old, else makes sure one timer will publish the latest state.</summary>
-    private async Task QueueChangedAsync()
+    private void QueueChanged()
     {
         _queueDirty = true;
         var sinceLast = Now - _lastQueuePublish;
         if (sinceLast >= QueuePublishInterval)
         {
-            await PublishQueueAsync();
+            PublishQueue();
         }
         else if (_queueTimer is null)
         {
@@ -175,34 +194,27 @@ public sealed class GroupGrain(
         }
     }
 
-    private async Task OnQueueTimerAsync(CancellationToken cancellationToken)
+    private Task OnQueueTimerAsync(CancellationToken cancellationToken)
     {
         _queueTimer?.Dispose();
         _queueTimer = null;
-        if (!_queueDirty || !_state.Exists)
+        if (_queueDirty && _state.Exists)
         {
-            return;
+            PublishQueue();
         }
-        try
-        {
-            await PublishQueueAsync();
-        }
-        catch (Exception ex)
-        {
-            // The next queue change publishes the then-current metrics; subscribers see the seq gap and resync.
-            logger.QueuePublishFailed(ex, _orgId, _groupId);
-        }
+        return Task.CompletedTask;
     }
 
-    private Task PublishQueueAsync()
+    private void PublishQueue()
     {
         _queueDirty = false;
         _lastQueuePublish = Now;
         _state = _state.WithQueuePublished(_lastQueuePublish);
-        return PublishAsync(GroupEventKind.QueueChanged);
+        Publish(GroupEventKind.QueueChanged);
     }
 
-    private Task PublishAsync(GroupEventKind kind, MemberChange? member = null, bool withSnapshot = false)
+    /// <summary>Sends the change to the watching gateways; one-way, so it completes without waiting on any of them.</summary>
+    private void Publish(GroupEventKind kind, MemberChange? member = null, bool withSnapshot = false)
     {
         var now = Now;
         var evt = new GroupEvent(
@@ -216,7 +228,8 @@ public sealed class GroupGrain(
             Activity.Current?.Id);
         if (kind == GroupEventKind.Removed) _recent.Clear(); // a removal cannot be replayed
         else _recent.Add(evt.Seq, new GroupChangeRecord(evt, kind == GroupEventKind.QueueChanged ? _state : null), now);
-        return _stream.OnNextAsync(evt);
+        _watchers.Notify(o => o.OnEventAsync(evt));
+        if (kind == GroupEventKind.Removed) _watchers.Clear(); // nothing of a deleted group stays registered
     }
 
     private async Task SaveAsync(GroupState next)

@@ -5,7 +5,4 @@ public static class PresenceStorage
 {
     /// <summary>Users, groups and organisations.</summary>
     public const string Name = "presence";
-
-    /// <summary>Stream pub-sub rendezvous (the name Orleans streaming looks up by default).</summary>
-    public const string PubSub = "PubSubStore";
 }

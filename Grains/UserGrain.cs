@@ -2,29 +2,31 @@ using System.Diagnostics;
 using FreedomCti.Presence.Hosting;
 using FreedomCti.Presence.Persistence;
 using FreedomCti.Presence.State;
-using Orleans.Streams;
+using Microsoft.Extensions.Logging;
 
 namespace FreedomCti.Presence.Grains;
 
-/// <summary>One user's presence: persists every change, then publishes it on the user stream and pushes it to the user's groups.</summary>
+/// <summary>One user's presence: persists every change, then sends it to the watching gateways and pushes it to the user's groups.</summary>
 /// <remarks>
-/// Order matters: storage first (a published change is never lost by a crash), then the stream, then the groups,
-/// awaited so that an acknowledged write is already visible in every group. Calls flow user → group only
-/// (plus the interleaved GetSnapshot from an activating group), so nothing waits in a cycle.
+/// Order matters: storage first (a change sent out is never lost by a crash), then the gateways (one-way, never
+/// waited on), then the groups, awaited so that an acknowledged write is already visible in every group. Calls flow
+/// user → group only (plus the interleaved GetSnapshot from an activating group), so nothing waits in a cycle.
 /// </remarks>
 public sealed partial class UserGrain(
     [PersistentState("state", PresenceStorage.Name)] IPersistentState<UserRecord> storage,
     TimeProvider time,
-    SessionSweep sweep) : Grain, IUserGrain
+    SessionSweep sweep,
+    ILocalSiloDetails silo,
+    ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     private string _orgId = "";
     private string _userId = "";
     private UserPresenceState _state = UserPresenceState.Empty;
     // What storage holds of the sessions: heartbeats that change little are kept in memory only (see MustPersist).
     private SessionBook? _storedBook;
-    private IAsyncStream<UserEvent> _stream = null!;
+    private TopicWatchers<IUserObserver> _watchers = null!;
     // Recent published changes, for gateways resuming a reconnecting client (IUserGrain.GetChangesSinceAsync).
-    private readonly RecentChanges<UserEvent> _recent = new();
+    private readonly SeqRing<UserEvent> _recent = new();
 
     private DateTimeOffset Now => time.GetUtcNow();
 
@@ -33,13 +35,32 @@ public sealed partial class UserGrain(
         (_orgId, _userId) = PresenceIds.Split(this.GetPrimaryKeyString());
         _state = storage.State.ToState();
         _storedBook = _state.Book;
-        _stream = this.GetStreamProvider(PresenceStreams.ProviderName)
-            .GetStream<UserEvent>(PresenceStreams.ForUser(_orgId, _userId));
+        _watchers = new TopicWatchers<IUserObserver>(time, logger);
         // Sessions survive the activation in storage: re-arm their deadlines (an overdue one fires at once).
         await SyncSessionTimersAsync();
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Watches live in this activation only: tell the gateways to watch the next one (a silo that dies says nothing;
+        // the gateways notice that from the membership).
+        _watchers.Notify(o => o.OnMovedAsync());
+        return Task.CompletedTask;
+    }
+
     public Task<UserSnapshot?> GetSnapshotAsync() => Task.FromResult(SnapshotOrNull());
+
+    public Task<WatchReceipt> WatchAsync(IUserObserver observer, TimeSpan lease)
+    {
+        if (_state.Exists) _watchers.Watch(observer, lease);
+        return Task.FromResult(new WatchReceipt(_state.Exists, _state.Seq, silo.SiloAddress));
+    }
+
+    public Task UnwatchAsync(IUserObserver observer)
+    {
+        _watchers.Unwatch(observer);
+        return Task.CompletedTask;
+    }
 
     public Task<IReadOnlyList<string>> GetGroupsAsync() => Task.FromResult<IReadOnlyList<string>>([.. _state.Groups]);
 
@@ -63,7 +84,9 @@ public sealed partial class UserGrain(
         // above every seq already published and the groups' "newer view wins" rule keeps working for it.
         await SaveAsync(_state.WithDeleted(Now));
         _recent.Clear(); // a removal cannot be replayed; a re-created user starts a new ring
-        await _stream.OnNextAsync(new UserEvent(_state.Seq, UserEventKind.Removed, null, _state.ChangedAt, Activity.Current?.Id));
+        var removed = new UserEvent(_state.Seq, UserEventKind.Removed, null, _state.ChangedAt, Activity.Current?.Id);
+        _watchers.Notify(o => o.OnEventAsync(removed));
+        _watchers.Clear(); // the gateways close the topic; nothing of a deleted user stays registered
         return formerGroups;
     }
 
@@ -139,8 +162,8 @@ public sealed partial class UserGrain(
             return;
         }
         var evt = new UserEvent(_state.Seq, UserEventKind.Changed, _state.ToSnapshot(_orgId, _userId), _state.ChangedAt, Activity.Current?.Id);
-        _recent.Add(evt.Seq, evt, Now); // before publishing: a gateway that saw the event can always find it here
-        await _stream.OnNextAsync(evt);
+        _recent.Add(evt.Seq, evt, Now); // before sending: a gateway that saw the event can always find it here
+        _watchers.Notify(o => o.OnEventAsync(evt));
         if (_state.Groups.Count > 0)
         {
             var member = _state.ToMember(_userId);

@@ -3,8 +3,9 @@ using FreedomCti.Presence.Gateway.Topics;
 namespace FreedomCti.Presence.Gateway.Hosting;
 
 /// <summary>
-/// Re-subscribes every topic when the client's connection to the cluster comes back: Orleans silently drops
-/// a client's stream subscriptions after a failed delivery, and resuming the old handles does not restore them.
+/// Follows this gateway's connections to the silos. A dropped connection may be a dead silo, so the
+/// <see cref="SiloWatcher"/> looks at the membership at once; when the whole cluster comes back after being
+/// unreachable, every topic is watched again, because the events sent meanwhile were lost.
 /// </summary>
 public sealed class ClusterConnectionWatcher(IServiceProvider services, ILogger<ClusterConnectionWatcher> logger) : IClusterConnectionStatusObserver
 {
@@ -20,11 +21,12 @@ public sealed class ClusterConnectionWatcher(IServiceProvider services, ILogger<
 
     public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered)
     {
+        // Resolved here, not injected: the hub and the watcher depend on the cluster client this observer is built with.
+        if (currentNumberOfGateways < previousNumberOfGateways) services.GetRequiredService<SiloWatcher>().CheckSoon();
         if (currentNumberOfGateways == 0 || !(connectionRecovered || _lost)) return;
         _lost = false;
-        // Resolved here, not injected: the hub depends on the cluster client this observer is built with.
         var hub = services.GetRequiredService<TopicHub>();
         GatewayLog.ClusterConnectionRestored(logger, hub.TopicCount);
-        _ = hub.ResubscribeAllAsync();
+        hub.RewatchAll();
     }
 }

@@ -1,3 +1,4 @@
+using FreedomCti.Presence.Gateway.Topics;
 using FreedomCti.Presence.Hosting;
 using Orleans.Dashboard;
 
@@ -24,6 +25,8 @@ public static class PresenceClusterExtensions
         else
         {
             builder.Services.AddSingleton<ClusterConnectionWatcher>();
+            builder.Services.AddSingleton<SiloWatcher>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloWatcher>());
             builder.UseOrleansClient(client => client
                 .UsePresenceCluster(options)
                 .AddActivityPropagation()

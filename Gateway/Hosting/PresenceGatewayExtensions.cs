@@ -20,7 +20,7 @@ public static class PresenceGatewayExtensions
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<ConnectionServices>();
         services.AddSingleton<ApiContext>();
-        services.AddHostedService<TopicAuditor>();
+        services.AddHostedService<TopicRenewer>();
         services.AddSingleton<Sessions.SocketSessions>();
         services.AddHostedService(sp => sp.GetRequiredService<Sessions.SocketSessions>());
         services.AddSingleton<GatewayDrain>();

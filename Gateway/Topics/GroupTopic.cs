@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using FreedomCti.Presence.Gateway.Protocol;
-using Orleans.Streams;
 
 namespace FreedomCti.Presence.Gateway.Topics;
 
@@ -9,8 +8,8 @@ namespace FreedomCti.Presence.Gateway.Topics;
 /// member_presence_update (one member changed) and group_presence_update (snapshot, queue or membership) frames.
 /// </summary>
 /// <remarks>A member change is O(1) here: one dictionary write and one small frame, whatever the group size.</remarks>
-public sealed class GroupTopic(TopicKey key, IStreamProvider streams, TopicServices services)
-    : Topic<GroupEvent, GroupSnapshot>(key, streams, services)
+public sealed class GroupTopic(TopicKey key, TopicServices services)
+    : Topic<GroupEvent, GroupSnapshot>(key, services, new GroupTopicLink(services.Grains, services.Options.WatchLease, key.GrainKey))
 {
     private readonly IGroupGrain _grain = services.Grains.GetGrain<IGroupGrain>(key.GrainKey);
     private readonly Dictionary<string, GroupMember> _members = new(StringComparer.Ordinal);
@@ -22,25 +21,17 @@ public sealed class GroupTopic(TopicKey key, IStreamProvider streams, TopicServi
     private long _seq;
     private SnapshotFrameCache _cache;
 
-    protected override Orleans.Runtime.StreamId StreamId => PresenceStreams.ForGroup(Key.OrgId, Key.Id);
-
     protected override PresenceError MissingError => PresenceCloseCodes.InvalidGroupId;
 
     protected override Task<GroupSnapshot?> FetchSnapshotAsync() => _grain.GetSnapshotAsync();
-
-    protected override async Task<long?> FetchSeqAsync()
-    {
-        var seq = await _grain.GetSeqAsync();
-        return seq == 0 ? null : seq;
-    }
 
     protected override long SeqOf(GroupEvent evt) => evt.Seq;
 
     protected override Task<IReadOnlyList<GroupEvent>?> FetchChangesSinceAsync(long lastSeq, long upToSeq) =>
         _grain.GetChangesSinceAsync(lastSeq, upToSeq);
 
-    /// <summary>A seq of another epoch (seq &gt;&gt; 32) belongs to an earlier activation of the group: never resumable.</summary>
-    protected override bool MayResumeFrom(long lastSeq, long currentSeq) => lastSeq >> 32 == currentSeq >> 32;
+    /// <summary>Seqs of different epochs (seq &gt;&gt; 32) belong to different activations of the group: a gap between them never fills.</summary>
+    protected override bool SameRun(long seq, long other) => seq >> 32 == other >> 32;
 
     /// <summary>Renders as <see cref="Apply"/> does, from the event alone: the grain sends queue changes with the group as it was.</summary>
     protected override byte[]? RenderReplay(GroupEvent evt) => evt switch

@@ -1,62 +1,66 @@
 using FreedomCti.Presence.Gateway.Protocol;
-using Orleans.Streams;
 
 namespace FreedomCti.Presence.Gateway.Topics;
 
 /// <summary>
-/// One topic on this gateway: a single Orleans stream subscription shared by every local socket, the latest state
-/// (so late subscribers get a snapshot without a grain call), and the seq that orders everything.
+/// One topic on this gateway: the local sockets subscribed to it, the latest state (so late subscribers get a
+/// snapshot without a grain call), and the fan-out of each change, rendered once, to every socket.
 /// </summary>
 /// <remarks>
-/// All state changes happen under <see cref="_gate"/>, and a new subscriber is added and sent its snapshot in the
+/// Every state change happens under <see cref="_gate"/>, and a new subscriber is added and sent its snapshot in the
 /// same critical section as events are applied: a subscriber sees the snapshot at seq N, then exactly N+1, N+2, ...
-/// A gap in the stream's seq (lost delivery, grain failover) triggers a resync from the grain's snapshot.
+/// The seq rules are <see cref="TopicSequencer{TEvent}"/>; how events reach the gateway is <see cref="TopicLink{TEvent}"/>;
+/// resume with lastSeq is <see cref="TopicResume{TEvent}"/>. This class wires them to the sockets and the grain.
 /// </remarks>
-public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
+public abstract class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
     where TEvent : class
     where TSnapshot : class
 {
-    private const int MaxBufferedEvents = 10_000;
-
     private readonly object _gate = new();
     private readonly HashSet<ITopicSubscriber> _subscribers = [];
     // Subscribers admitted only as members (agents on a group), re-checked whenever the membership may have changed.
     private readonly Dictionary<ITopicSubscriber, string> _membersOnly = [];
-    private readonly List<TEvent> _buffer = [];
-    private readonly IStreamProvider _streams;
+    private readonly TopicSequencer<TEvent> _sequencer;
+    private readonly TopicResume<TEvent> _resume;
+    private readonly TopicLink<TEvent> _link;
     private readonly TopicServices _services;
-    private StreamSubscriptionHandle<TEvent>? _handle;
     private Task<bool>? _loading;
-    private bool _loaded;
     private bool _resyncing;
+    // The missing seq a reorder-window check is pending for (see EnsureGapCheckLocked).
+    private long? _gapCheckFor;
     private bool _released;
-    private long _seq = -1;
-    private readonly StreamSilence _silence = new();
     private CancellationTokenSource? _release;
-    // The change frames sent lately, for subscribers that resume with lastSeq (see ResumeAsync below).
-    private readonly ResumeRing _ring;
 
-    protected Topic(TopicKey key, IStreamProvider streams, TopicServices services)
+    protected Topic(TopicKey key, TopicServices services, TopicLink<TEvent> link)
     {
         Key = key;
-        _streams = streams;
         _services = services;
-        _ring = new ResumeRing(services.Options.ResumeRingSize, services.Options.ResumeRingMaxAge);
+        _link = link;
+        _sequencer = new TopicSequencer<TEvent>(SeqOf, SameRun);
+        _resume = new TopicResume<TEvent>(services.Options.ResumeRingSize, services.Options.ResumeRingMaxAge, SeqOf, RenderReplay, SameRun);
+        link.Bind(OnEvent, OnMoved);
     }
 
     public TopicKey Key { get; }
 
     public int SubscriberCount { get { lock (_gate) return _subscribers.Count; } }
 
-    public long Seq { get { lock (_gate) return _seq; } }
+    public long Seq { get { lock (_gate) return _sequencer.Seq; } }
 
-    protected abstract Orleans.Runtime.StreamId StreamId { get; }
+    public bool IsReleased { get { lock (_gate) return _released; } }
+
+    public SiloAddress? Host => _link.Host;
+
+    /// <summary>How this topic is linked to its grain (tests deliver through it as the grain would).</summary>
+    internal TopicLink<TEvent> Link => _link;
+
+    protected abstract PresenceError MissingError { get; }
 
     /// <summary>Reads the grain's current state; null when the user or group does not exist.</summary>
     protected abstract Task<TSnapshot?> FetchSnapshotAsync();
 
-    /// <summary>Reads the grain's current seq cheaply; null when the target no longer exists.</summary>
-    protected abstract Task<long?> FetchSeqAsync();
+    /// <summary>The grain's recent changes in (lastSeq, upToSeq], or null when it no longer holds them all.</summary>
+    protected abstract Task<IReadOnlyList<TEvent>?> FetchChangesSinceAsync(long lastSeq, long upToSeq);
 
     protected abstract long SeqOf(TEvent evt);
 
@@ -75,23 +79,22 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
     /// <summary>Applies the next event in seq order to the held state and renders it once for every subscriber.</summary>
     protected abstract TopicChange Apply(TEvent evt, DateTimeOffset now);
 
-    /// <summary>The grain's recent changes in (lastSeq, upToSeq], or null when it no longer holds them all.</summary>
-    protected abstract Task<IReadOnlyList<TEvent>?> FetchChangesSinceAsync(long lastSeq, long upToSeq);
-
     /// <summary>Renders a change the grain replayed without touching the held state; null when it cannot be rendered alone.</summary>
     /// <remarks>Rendered as of the change's own time: durations then read as they did when it was first sent.</remarks>
     protected abstract byte[]? RenderReplay(TEvent evt);
 
-    /// <summary>Whether a client's lastSeq could belong to this topic's current run of seqs (a group's epoch).</summary>
-    protected virtual bool MayResumeFrom(long lastSeq, long currentSeq) => true;
+    /// <summary>Whether two seqs belong to one run (a group's epoch): within a run a gap may still fill and a client may resume; across runs never.</summary>
+    protected virtual bool SameRun(long seq, long other) => true;
 
-    /// <summary>Adds a subscriber and sends it the current snapshot. Loads the topic first if this is its first subscriber.</summary>
-    /// <param name="lastSeq">The last seq the client saw: if every change after it can still be replayed, it gets
-    /// "resumed" and those frames instead of the snapshot (docs/protocol.md, "Resume").</param>
+    /// <summary>Whether the held state lists this user as a member (callers hold the gate).</summary>
+    protected virtual bool HasMember(string userId) => false;
+
+    /// <summary>Adds a subscriber and sends it the current snapshot (or, resuming, what it missed). Loads the topic first if this is its first subscriber.</summary>
+    /// <param name="requiredMember">When set, only a member with this user id may subscribe (agents on groups).</param>
+    /// <param name="lastSeq">The last seq the client saw (docs/protocol.md, "Resume").</param>
     public async Task<SubscribeOutcome> AddAsync(ITopicSubscriber subscriber, string? requiredMember = null, long? lastSeq = null)
     {
         Task<bool> loading;
-        long grainUpTo;
         lock (_gate)
         {
             if (_released) return SubscribeOutcome.Failed; // the hub retries on a fresh topic
@@ -110,47 +113,49 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
             lock (_gate)
             {
                 if (ReferenceEquals(_loading, loading)) _loading = null; // let the next subscriber try again
+                ScheduleReleaseLocked();
             }
             GatewayLog.TopicLoadFailed(_services.Logger, Key.ToString(), ex);
-            ScheduleReleaseIfIdle();
             return SubscribeOutcome.Failed;
         }
 
+        long grainUpTo;
         lock (_gate)
         {
-            if (!exists || _released)
-            {
-                if (!exists && ReferenceEquals(_loading, loading)) _loading = null;
-                ScheduleReleaseLocked();
-                return exists ? SubscribeOutcome.Failed : SubscribeOutcome.TargetNotFound;
-            }
-            if (requiredMember is not null && !HasMember(requiredMember))
-            {
-                if (_subscribers.Count == 0) ScheduleReleaseLocked();
-                return SubscribeOutcome.AccessDenied;
-            }
-            if (!NeedsGrainForResumeLocked(subscriber, lastSeq))
+            if (Refused(exists, requiredMember) is { } refused) return refused;
+            var alreadyHere = _subscribers.Contains(subscriber);
+            if (alreadyHere || !_resume.NeedsGrain(lastSeq, _sequencer.Seq, _services.Clock.GetUtcNow()))
             {
                 AdmitLocked(subscriber, requiredMember, lastSeq, null, 0);
                 return SubscribeOutcome.Subscribed;
             }
-            grainUpTo = _seq;
+            grainUpTo = _sequencer.Seq;
         }
         return await ResumeFromGrainAsync(subscriber, requiredMember, lastSeq!.Value, grainUpTo);
     }
 
-    /// <summary>
-    /// True when the client asked to resume from a seq this gateway's ring no longer covers (the topic was just loaded
-    /// here, or the ring was restarted), but the grain's ring still might.
-    /// </summary>
-    private bool NeedsGrainForResumeLocked(ITopicSubscriber subscriber, long? lastSeq) =>
-        lastSeq is { } from && from < _seq && MayResumeFrom(from, _seq) && !_subscribers.Contains(subscriber)
-        && !_ring.TryCopy(from, _seq, _services.Clock.GetUtcNow(), []);
+    /// <summary>Why a loaded (or not) topic refuses this subscriber now; null when it may be admitted. Callers hold the gate.</summary>
+    private SubscribeOutcome? Refused(bool exists, string? requiredMember)
+    {
+        if (_released) return SubscribeOutcome.Failed; // the hub retries on a fresh topic
+        if (!exists || !_sequencer.IsLoaded)
+        {
+            if (_subscribers.Count == 0) _loading = null; // a later subscribe must find out afresh whether the target exists
+            ScheduleReleaseLocked();
+            return SubscribeOutcome.TargetNotFound;
+        }
+        if (requiredMember is not null && !HasMember(requiredMember))
+        {
+            ScheduleReleaseLocked();
+            return SubscribeOutcome.AccessDenied;
+        }
+        return null;
+    }
 
     /// <summary>
     /// Cross-gateway resume: fetch the grain's changes up to the seq held now, outside the gate; back under the gate,
     /// the changes applied here meanwhile come from this topic's own ring, so the replay joins the live stream
-    /// without gap or duplicate. Anything missing on either side means a snapshot.
+    /// without gap or duplicate.
     /// </summary>
     private async Task<SubscribeOutcome> ResumeFromGrainAsync(ITopicSubscriber subscriber, string? requiredMember, long lastSeq, long upTo)
     {
@@ -165,60 +170,30 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
         }
         lock (_gate)
         {
-            if (_released) return SubscribeOutcome.Failed; // the hub retries on a fresh topic
-            if (!_loaded)
-            {
-                ScheduleReleaseLocked();
-                return SubscribeOutcome.TargetNotFound; // removed while we asked
-            }
-            if (requiredMember is not null && !HasMember(requiredMember))
-            {
-                if (_subscribers.Count == 0) ScheduleReleaseLocked();
-                return SubscribeOutcome.AccessDenied;
-            }
+            if (Refused(exists: true, requiredMember) is { } refused) return refused;
             AdmitLocked(subscriber, requiredMember, lastSeq, changes, upTo);
         }
         return SubscribeOutcome.Subscribed;
     }
 
     /// <summary>Adds the subscriber and sends it either "resumed" and the frames it missed, or the snapshot.</summary>
-    /// <param name="grainChanges">The grain's changes in (lastSeq, grainUpTo], when they were fetched.</param>
     private void AdmitLocked(ITopicSubscriber subscriber, string? requiredMember, long? lastSeq, IReadOnlyList<TEvent>? grainChanges, long grainUpTo)
     {
         var already = !_subscribers.Add(subscriber);
         if (requiredMember is not null) _membersOnly[subscriber] = requiredMember;
         var now = _services.Clock.GetUtcNow();
-        if (lastSeq is { } from && !already && TryResumeLocked(subscriber, from, grainChanges, grainUpTo, now)) return;
+        if (lastSeq is { } from && !already
+            && _resume.Collect(from, _sequencer.Seq, grainChanges, grainUpTo, now, out var fromGrain) is { } frames)
+        {
+            var isUser = Key.Kind == TopicKind.User;
+            subscriber.Send(OutboundFrame.Control(PresenceMessageWriter.Resumed(Key.OrgId, isUser ? Key.Id : null, isUser ? null : Key.Id, from, _sequencer.Seq, frames.Count, now)));
+            // State frames, like live ones: a socket that cannot take them all is conflated into a snapshot as usual.
+            foreach (var frame in frames) subscriber.Send(OutboundFrame.State(frame, this));
+            _services.Metrics.Resumed(Key.Kind, replayed: true, fromGrain ? "grain" : "gateway");
+            return;
+        }
         subscriber.Send(OutboundFrame.State(RenderSnapshot(now), this));
         if (lastSeq is not null) _services.Metrics.Resumed(Key.Kind, replayed: false, "none");
-    }
-
-    private bool TryResumeLocked(ITopicSubscriber subscriber, long from, IReadOnlyList<TEvent>? grainChanges, long grainUpTo, DateTimeOffset now)
-    {
-        if (from > _seq || !MayResumeFrom(from, _seq)) return false;
-        var frames = new List<byte[]>();
-        var ringFrom = from;
-        var fromGrain = false;
-        if (grainChanges is not null && grainUpTo > from && grainUpTo <= _seq)
-        {
-            if (grainChanges.Count != grainUpTo - from) return false;
-            var expected = from + 1;
-            foreach (var evt in grainChanges)
-            {
-                if (SeqOf(evt) != expected++ || RenderReplay(evt) is not { } frame) return false;
-                frames.Add(frame);
-            }
-            ringFrom = grainUpTo;
-            fromGrain = true;
-        }
-        if (!_ring.TryCopy(ringFrom, _seq, now, frames)) return false;
-
-        var isUser = Key.Kind == TopicKind.User;
-        subscriber.Send(OutboundFrame.Control(PresenceMessageWriter.Resumed(Key.OrgId, isUser ? Key.Id : null, isUser ? null : Key.Id, from, _seq, frames.Count, now)));
-        // State frames, like live ones: a socket that cannot take them all is conflated into a snapshot as usual.
-        foreach (var frame in frames) subscriber.Send(OutboundFrame.State(frame, this));
-        _services.Metrics.Resumed(Key.Kind, replayed: true, fromGrain ? "grain" : "gateway");
-        return true;
     }
 
     public void Remove(ITopicSubscriber subscriber)
@@ -230,8 +205,6 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
         }
     }
 
-    public bool IsReleased { get { lock (_gate) return _released; } }
-
     /// <summary>The held state as a snapshot frame: what a socket that fell behind is sent instead of its backlog.</summary>
     /// <remarks>Reached from a subscriber's Send, i.e. already under the gate (re-entered here), so it matches the seq being sent.</remarks>
     public byte[] CurrentSnapshot()
@@ -239,82 +212,78 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
         lock (_gate) return RenderSnapshot(_services.Clock.GetUtcNow());
     }
 
-    /// <summary>First load: check existence, subscribe to the stream, then take the snapshot the stream continues from.</summary>
+    /// <summary>First load: watch the grain, then take the snapshot the watched events continue from.</summary>
     private async Task<bool> LoadAsync()
     {
-        // Existence first, so a subscribe to an unknown id costs no stream subscription.
-        if (await FetchSnapshotAsync() is null) return false;
-        await SubscribeStreamAsync();
-        // Taken after subscribing: an event published in between is either in the snapshot or arrives after it.
+        // Existence comes with the watch: nothing is registered for an unknown id.
+        var receipt = await _link.WatchAsync();
+        if (!receipt.Exists) return false;
+        // Taken after watching: an event sent in between is either in the snapshot or held and applied after it.
+        lock (_gate) _sequencer.SnapshotRequested();
         var snapshot = await FetchSnapshotAsync();
-        if (snapshot is null) return false;
+        if (snapshot is null)
+        {
+            _ = UnwatchQuietlyAsync();
+            return false;
+        }
         lock (_gate)
         {
-            InstallLocked(snapshot);
-            _loaded = true;
-            DrainBufferLocked();
+            ApplyAllLocked(InstallLocked(snapshot));
+            EnsureGapCheckLocked();
         }
         return true;
     }
 
-    private async Task SubscribeStreamAsync()
-    {
-        var stream = _streams.GetStream<TEvent>(StreamId);
-        var previous = _handle;
-        // Subscribe before dropping the old handle: no window without a subscription; duplicates are dropped by seq.
-        _handle = await stream.SubscribeAsync(OnEventAsync, OnErrorAsync);
-        if (previous is not null)
-        {
-            try { await previous.UnsubscribeAsync(); }
-            catch (Exception ex) { GatewayLog.UnsubscribeFailed(_services.Logger, Key.ToString(), ex); }
-        }
-    }
-
-    private Task OnEventAsync(TEvent evt, StreamSequenceToken? token)
+    // Called by the link, on Orleans' message pump for this topic's observer.
+    private void OnEvent(TEvent evt)
     {
         lock (_gate)
         {
-            if (_released) return Task.CompletedTask;
-            if (!_loaded || _resyncing)
+            if (_released) return;
+            var held = _sequencer.Seq;
+            switch (_sequencer.Offer(evt))
             {
-                BufferLocked(evt);
-                return Task.CompletedTask;
+                case SeqDecision.Apply:
+                    ApplyLocked(evt);
+                    ApplyAllLocked(_sequencer.TakeReady());
+                    EnsureGapCheckLocked();
+                    break;
+                case SeqDecision.Duplicate:
+                    _services.Metrics.DuplicateDropped();
+                    break;
+                case SeqDecision.Reordered:
+                    EnsureGapCheckLocked();
+                    break;
+                case SeqDecision.Resync:
+                    GatewayLog.SeqGap(_services.Logger, Key.ToString(), held, SeqOf(evt));
+                    StartResyncLocked();
+                    break;
             }
-            ApplyInOrderLocked(evt);
         }
-        return Task.CompletedTask;
     }
 
-    private Task OnErrorAsync(Exception ex)
+    // The grain's activation is ending (deactivation, silo shutdown): watch its next activation.
+    private void OnMoved() => _services.RequestRewatch(this);
+
+    private void ApplyAllLocked(List<TEvent> events)
     {
-        GatewayLog.StreamError(_services.Logger, Key.ToString(), ex);
-        return Task.CompletedTask;
+        foreach (var evt in events)
+        {
+            if (_released || !_sequencer.IsLive) return; // a terminal change or a resync took over
+            ApplyLocked(evt);
+        }
     }
 
-    private void ApplyInOrderLocked(TEvent evt)
+    /// <summary>Applies one event the sequencer let through and fans its frame out to every subscriber.</summary>
+    private void ApplyLocked(TEvent evt)
     {
         var seq = SeqOf(evt);
-        if (seq <= _seq)
-        {
-            _services.Metrics.DuplicateDropped();
-            return;
-        }
-        if (seq != _seq + 1)
-        {
-            GatewayLog.SeqGap(_services.Logger, Key.ToString(), _seq, seq);
-            BufferLocked(evt);
-            StartResyncLocked();
-            return;
-        }
-
         using var span = Hosting.GatewayTracing.StartFanOut(Key.ToString(), seq, TraceParentOf(evt), _subscribers.Count);
         var now = _services.Clock.GetUtcNow();
         var change = Apply(evt, now);
-        _seq = seq;
-        if (change.Frame is null) _ring.Restart(); // a seq without a frame cannot be replayed
+        _resume.Sent(seq, change.Frame, now);
         if (change.Frame is { } frame)
         {
-            _ring.Add(seq, frame, now);
             var outbound = OutboundFrame.State(frame, this);
             foreach (var subscriber in _subscribers) subscriber.Send(outbound);
             _services.Metrics.Delivered(_subscribers.Count, frame.Length);
@@ -322,15 +291,11 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
         }
         if (change.Terminal is { } error)
         {
-            foreach (var subscriber in _subscribers) subscriber.Close(error, change.TerminalDescription ?? error.Message);
-            _subscribers.Clear();
-            _membersOnly.Clear();
-            _loading = null; // a later subscribe must find out afresh whether the target exists
-            _loaded = false;
-            ScheduleReleaseLocked();
+            CloseAllLocked(error, change.TerminalDescription ?? error.Message);
+            return;
         }
         if (change.MembershipChanged) RevokeFormerMembersLocked();
-        if (change.Resync) StartResyncLocked();
+        if (change.Resync && _sequencer.BeginResync()) StartResyncLocked();
     }
 
     /// <summary>An agent taken out of a group stops seeing it at once: its socket is closed with 4006.</summary>
@@ -346,68 +311,66 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
         ScheduleReleaseLocked();
     }
 
-    private void BufferLocked(TEvent evt)
+    /// <summary>Installs a snapshot; returns the held events that follow it, to apply after the snapshot is sent.</summary>
+    private List<TEvent> InstallLocked(TSnapshot snapshot)
     {
-        if (_buffer.Count < MaxBufferedEvents) _buffer.Add(evt);
-        // Overflow simply loses events: the seq gap they leave triggers another resync.
+        var seq = Install(snapshot);
+        _resume.Restart(); // seqs before a (re)load cannot be replayed exactly
+        var follow = _sequencer.Install(seq, out var outdated);
+        if (outdated)
+        {
+            // The grain reactivated again meanwhile (a new epoch is already held): this snapshot is old news.
+            GatewayLog.SeqGap(_services.Logger, Key.ToString(), seq, _sequencer.Seq);
+            StartResyncLocked();
+        }
+        return follow;
     }
 
     /// <summary>
-    /// Applies the events that arrived while a snapshot was being fetched. Those at or below the snapshot's seq are
-    /// already in it; a gap after it is dropped rather than resynced again (a resync cannot fill it if the grain never
-    /// had those seqs): if the grain really is ahead, the next event or the next audit catches it.
+    /// Events are held behind a missing seq: give it the reorder window to arrive (Orleans may deliver it a moment
+    /// late), then resync if it is still missing.
     /// </summary>
-    private void DrainBufferLocked()
+    private void EnsureGapCheckLocked()
     {
-        if (_buffer.Count == 0) return;
-        var pending = _buffer.ToArray();
-        _buffer.Clear();
-        Array.Sort(pending, (a, b) => SeqOf(a).CompareTo(SeqOf(b)));
-        foreach (var evt in pending)
-        {
-            var seq = SeqOf(evt);
-            if (seq <= _seq) continue;
-            if (seq != _seq + 1)
-            {
-                GatewayLog.BufferedGapDropped(_services.Logger, Key.ToString(), _seq, seq);
-                return;
-            }
-            ApplyInOrderLocked(evt);
-        }
+        if (_sequencer.MissingSeq is not { } missing || missing == _gapCheckFor) return;
+        _gapCheckFor = missing;
+        _ = CheckGapAfterWindowAsync(missing);
     }
 
-    private void InstallLocked(TSnapshot snapshot)
+    private async Task CheckGapAfterWindowAsync(long missing)
     {
-        _seq = Install(snapshot);
-        _ring.Restart(); // seqs before a (re)load cannot be replayed exactly
-    }
-
-    private void StartResyncLocked()
-    {
-        if (_resyncing || !_loaded) return;
-        _resyncing = true;
-        _ = ResyncAsync(resubscribe: false);
-    }
-
-    /// <summary>Reloads the state from the grain and sends every subscriber a fresh snapshot.</summary>
-    /// <param name="resubscribe">Also replace the stream subscription (after a cluster reconnect, or when the audit found it silent).</param>
-    public async Task ResyncAsync(bool resubscribe)
-    {
+        await Task.Delay(_services.Options.ReorderWindow, _services.Clock);
         lock (_gate)
         {
-            if (_released || !_loaded)
+            if (_gapCheckFor == missing) _gapCheckFor = null;
+            if (_released) return;
+            if (_sequencer.MissingSeq == missing)
             {
-                _resyncing = false;
+                GatewayLog.SeqGap(_services.Logger, Key.ToString(), missing - 1, missing);
+                if (_sequencer.BeginResync()) StartResyncLocked();
                 return;
             }
-            _resyncing = true;
+            EnsureGapCheckLocked(); // a later seq may be missing now
         }
+    }
+
+    /// <summary>Runs a resync unless one already runs; the sequencer must already have stopped applying.</summary>
+    private void StartResyncLocked()
+    {
+        if (_resyncing || _released) return;
+        _resyncing = true;
+        _ = ResyncAsync();
+    }
+
+    /// <summary>Reloads the state from the grain and sends every subscriber a fresh snapshot, then the events held meanwhile.</summary>
+    private async Task ResyncAsync()
+    {
         _services.Metrics.Resynced();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                if (resubscribe) await SubscribeStreamAsync();
+                lock (_gate) _sequencer.SnapshotRequested();
                 var snapshot = await FetchSnapshotAsync().WaitAsync(_services.Options.GrainCallTimeout);
                 lock (_gate)
                 {
@@ -418,76 +381,107 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
                         CloseAllLocked(MissingError, "The subscribed target no longer exists.");
                         return;
                     }
-                    InstallLocked(snapshot);
+                    var follow = InstallLocked(snapshot);
                     RevokeFormerMembersLocked();
                     var frame = OutboundFrame.State(RenderSnapshot(_services.Clock.GetUtcNow()), this);
                     foreach (var subscriber in _subscribers) subscriber.Send(frame);
-                    DrainBufferLocked();
+                    ApplyAllLocked(follow);
+                    EnsureGapCheckLocked();
                 }
                 return;
             }
             catch (Exception ex) when (attempt < 5)
             {
                 GatewayLog.ResyncFailed(_services.Logger, Key.ToString(), attempt, ex);
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt)); // back off while the cluster recovers
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), _services.Clock); // back off while the cluster recovers
             }
             catch (Exception ex)
             {
                 GatewayLog.ResyncFailed(_services.Logger, Key.ToString(), attempt, ex);
-                lock (_gate)
-                {
-                    _resyncing = false;
-                    // Subscribers stay; the next audit retries. Telling them to reconnect would only add load.
-                }
+                // Subscribers stay and events stay held; the next renewal retries. Telling them to reconnect would only add load.
+                lock (_gate) _resyncing = false;
                 return;
             }
         }
     }
 
-    /// <summary>
-    /// Anti-entropy: if a seq the grain already had at the last audit has still not arrived, the stream went silent
-    /// (e.g. Orleans dropped the subscription after a failed delivery): subscribe again and resync.
-    /// </summary>
-    public async Task AuditAsync()
+    /// <summary>Renews this gateway's watch (the lease) and checks it has missed nothing (see <see cref="ExpectLocked"/>).</summary>
+    public async Task RenewAsync()
     {
-        long local;
         lock (_gate)
         {
-            if (_released || !_loaded || _resyncing) return;
-            local = _seq;
-            _ring.Prune(_services.Clock.GetUtcNow()); // an idle topic lets its frames go
+            if (_released || !_sequencer.IsLoaded) return;
+            _resume.Prune(_services.Clock.GetUtcNow()); // an idle topic lets its frames go
+            if (!_sequencer.IsLive) StartResyncLocked(); // a resync that gave up is tried again
         }
-        var remote = await FetchSeqAsync().WaitAsync(_services.Options.GrainCallTimeout);
-        bool silent;
+        var receipt = await _link.WatchAsync().WaitAsync(_services.Options.GrainCallTimeout);
+        lock (_gate) ExpectLocked(receipt);
+    }
+
+    /// <summary>
+    /// The grain answered a watch with its seq: anything up to it that has not arrived within the reorder window
+    /// (it may still be on its way, sent just before the answer) was lost, and the topic resyncs. A target that is
+    /// gone, or a seq of a later run (the group reactivated), resyncs at once.
+    /// </summary>
+    private void ExpectLocked(WatchReceipt receipt)
+    {
+        if (_released || !_sequencer.IsLive || (receipt.Exists && receipt.Seq <= _sequencer.Seq)) return;
+        if (receipt.Exists && SameRun(_sequencer.Seq, receipt.Seq))
+        {
+            _ = ResyncUnlessArrivedAsync(receipt.Seq);
+            return;
+        }
+        GatewayLog.RenewalFoundMissedEvents(_services.Logger, Key.ToString(), _sequencer.Seq, receipt.Exists ? receipt.Seq : -1);
+        if (_sequencer.BeginResync()) StartResyncLocked();
+    }
+
+    private async Task ResyncUnlessArrivedAsync(long grainSeq)
+    {
+        await Task.Delay(_services.Options.ReorderWindow, _services.Clock);
         lock (_gate)
         {
-            silent = _silence.IsSilent(remote, _seq);
-        }
-        if (silent)
-        {
-            GatewayLog.AuditFoundSilentTopic(_services.Logger, Key.ToString(), local, remote ?? -1);
-            await ResyncAsync(resubscribe: true);
+            if (_released || !_sequencer.IsLive || _sequencer.Seq >= grainSeq) return;
+            GatewayLog.RenewalFoundMissedEvents(_services.Logger, Key.ToString(), _sequencer.Seq, grainSeq);
+            if (_sequencer.BeginResync()) StartResyncLocked();
         }
     }
 
-    protected abstract PresenceError MissingError { get; }
-
-    /// <summary>Whether the held state lists this user as a member (callers hold the gate).</summary>
-    protected virtual bool HasMember(string userId) => false;
+    /// <summary>
+    /// Watches the grain again after the watch was lost with its activation (the grain moved, its silo died, or this
+    /// gateway lost the cluster), and resyncs if events were sent while nobody watched. One attempt; the hub's
+    /// <see cref="RewatchQueue"/> retries it with backoff.
+    /// </summary>
+    /// <returns>False when the grain could not be reached (try again later); true when done or no longer needed.</returns>
+    /// <remarks>A new activation has no watchers, so whatever it sent before this watch reached nobody.</remarks>
+    public async Task<bool> TryRewatchAsync()
+    {
+        lock (_gate)
+        {
+            if (_released || !_sequencer.IsLoaded) return true;
+        }
+        WatchReceipt receipt;
+        try
+        {
+            receipt = await _link.WatchAsync().WaitAsync(_services.Options.GrainCallTimeout);
+        }
+        catch (Exception ex)
+        {
+            GatewayLog.RewatchFailed(_services.Logger, Key.ToString(), ex);
+            return false;
+        }
+        _services.Metrics.Rewatched();
+        lock (_gate) ExpectLocked(receipt);
+        return true;
+    }
 
     private void CloseAllLocked(PresenceError error, string description)
     {
         foreach (var subscriber in _subscribers) subscriber.Close(error, description);
         _subscribers.Clear();
         _membersOnly.Clear();
-        _loading = null;
-        _loaded = false;
+        _sequencer.Unload();
+        _loading = null; // a later subscribe must find out afresh whether the target exists
         ScheduleReleaseLocked();
-    }
-
-    private void ScheduleReleaseIfIdle()
-    {
-        lock (_gate) ScheduleReleaseLocked();
     }
 
     // The last subscriber leaving starts a short linger, so a reconnecting client finds the topic still warm.
@@ -509,19 +503,25 @@ public abstract partial class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
         {
             return;
         }
-        StreamSubscriptionHandle<TEvent>? handle;
         lock (_gate)
         {
             if (cancelled.IsCancellationRequested || _subscribers.Count > 0 || _released) return;
             _released = true;
-            handle = _handle;
-            _handle = null;
         }
         _services.OnReleased(this);
-        if (handle is not null)
+        await UnwatchQuietlyAsync();
+    }
+
+    private async Task UnwatchQuietlyAsync()
+    {
+        try
         {
-            try { await handle.UnsubscribeAsync(); }
-            catch (Exception ex) { GatewayLog.UnsubscribeFailed(_services.Logger, Key.ToString(), ex); }
+            await _link.UnwatchAsync().WaitAsync(_services.Options.GrainCallTimeout);
+        }
+        catch (Exception ex)
+        {
+            // The lease ends the watch anyway.
+            GatewayLog.UnwatchFailed(_services.Logger, Key.ToString(), ex);
         }
     }
 }

@@ -1,36 +1,34 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Streams;
 
 namespace FreedomCti.Presence.Gateway.Topics;
 
 /// <summary>
-/// All topics this gateway is subscribed to. The first local socket on a topic creates its one Orleans
-/// subscription; later sockets share it; the last one leaving releases it after a linger.
+/// All topics this gateway holds. The first local socket on a topic makes its one watch on the grain; later sockets
+/// share it; the last one leaving releases it after a linger.
 /// </summary>
 public sealed class TopicHub
 {
     private readonly ConcurrentDictionary<TopicKey, ITopic> _topics = new();
-    private readonly IClusterClient _cluster;
     private readonly OrganisationCache _organisations;
     private readonly TopicServices _services;
-    private IStreamProvider? _streams;
+    private readonly RewatchQueue _rewatch;
 
     public TopicHub(IClusterClient cluster, OrganisationCache organisations, IOptions<GatewayOptions> options,
         TimeProvider clock, ILogger<TopicHub> logger, GatewayMetrics metrics)
     {
-        _cluster = cluster;
         _organisations = organisations;
-        _services = new TopicServices(options.Value, clock, logger, metrics, cluster, OnReleased);
+        _rewatch = new RewatchQueue(options.Value.RewatchConcurrency, clock);
+        _services = new TopicServices(options.Value, clock, logger, metrics, cluster, OnReleased, _rewatch.Enqueue);
     }
 
     public int TopicCount => _topics.Count;
 
     public IEnumerable<ITopic> Topics => _topics.Values;
 
-    // Resolved lazily: in the embedded mode the stream provider exists only once the co-hosted silo has started.
-    private IStreamProvider Streams => _streams ??= _cluster.GetStreamProvider(PresenceStreams.ProviderName);
+    /// <summary>Topics waiting to be watched again (after a silo died or a grain moved).</summary>
+    public int RewatchPending => _rewatch.Pending;
 
     /// <summary>Subscribes a socket to a topic and sends it the snapshot; says why not when it cannot.</summary>
     public async Task<SubscribeOutcome> SubscribeAsync(TopicKey key, ITopicSubscriber subscriber, string? requiredMember = null, long? lastSeq = null)
@@ -68,30 +66,43 @@ public sealed class TopicHub
         if (_topics.TryGetValue(key, out var topic)) topic.Remove(subscriber);
     }
 
-    /// <summary>After the cluster connection comes back: new stream subscriptions and fresh snapshots for every topic.</summary>
-    public Task ResubscribeAllAsync() =>
-        Task.WhenAll(_topics.Values.Select(t => t.ResyncAsync(resubscribe: true)));
-
-    /// <summary>One anti-entropy pass over every topic; failures are logged and retried on the next pass.</summary>
-    public async Task AuditAllAsync(CancellationToken cancellation)
+    /// <summary>Watches again every topic whose grain lived on a silo that is gone; returns how many there were.</summary>
+    public int RewatchHostedOn(Func<SiloAddress, bool> isLost)
     {
+        var hosted = 0;
         foreach (var topic in _topics.Values)
         {
-            cancellation.ThrowIfCancellationRequested();
-            try
-            {
-                await topic.AuditAsync();
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellation.IsCancellationRequested)
-            {
-                GatewayLog.AuditFailed(_services.Logger, topic.Key.ToString(), ex);
-            }
+            if (topic.Host is not { } host || !isLost(host)) continue;
+            _rewatch.Enqueue(topic);
+            hosted++;
         }
+        return hosted;
     }
 
+    /// <summary>After the cluster connection came back: events sent meanwhile are lost, so every topic is watched again and compared.</summary>
+    public void RewatchAll()
+    {
+        foreach (var topic in _topics.Values) _rewatch.Enqueue(topic);
+    }
+
+    /// <summary>One renewal pass over every topic; failures are logged and retried on the next pass.</summary>
+    public Task RenewAllAsync(CancellationToken cancellation) =>
+        Parallel.ForEachAsync(_topics.Values, new ParallelOptions { MaxDegreeOfParallelism = _services.Options.RewatchConcurrency, CancellationToken = cancellation },
+            async (topic, _) =>
+            {
+                try
+                {
+                    await topic.RenewAsync();
+                }
+                catch (Exception ex)
+                {
+                    GatewayLog.RenewFailed(_services.Logger, topic.Key.ToString(), ex);
+                }
+            });
+
     private ITopic Create(TopicKey key) => key.Kind == TopicKind.User
-        ? new UserTopic(key, Streams, _services)
-        : new GroupTopic(key, Streams, _services);
+        ? new UserTopic(key, _services)
+        : new GroupTopic(key, _services);
 
     private void OnReleased(ITopic topic) =>
         _topics.TryRemove(new KeyValuePair<TopicKey, ITopic>(topic.Key, topic));

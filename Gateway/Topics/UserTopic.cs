@@ -1,23 +1,18 @@
 using FreedomCti.Presence.Gateway.Protocol;
-using Orleans.Streams;
 
 namespace FreedomCti.Presence.Gateway.Topics;
 
 /// <summary>A user topic: holds the latest <see cref="UserSnapshot"/> and renders presence_update frames.</summary>
-public sealed class UserTopic(TopicKey key, IStreamProvider streams, TopicServices services)
-    : Topic<UserEvent, UserSnapshot>(key, streams, services)
+public sealed class UserTopic(TopicKey key, TopicServices services)
+    : Topic<UserEvent, UserSnapshot>(key, services, new UserTopicLink(services.Grains, services.Options.WatchLease, key.GrainKey))
 {
     private readonly IUserGrain _grain = services.Grains.GetGrain<IUserGrain>(key.GrainKey);
     private UserSnapshot? _current;
     private SnapshotFrameCache _cache;
 
-    protected override Orleans.Runtime.StreamId StreamId => PresenceStreams.ForUser(Key.OrgId, Key.Id);
-
     protected override PresenceError MissingError => PresenceCloseCodes.InvalidUserId;
 
     protected override Task<UserSnapshot?> FetchSnapshotAsync() => _grain.GetSnapshotAsync();
-
-    protected override async Task<long?> FetchSeqAsync() => (await _grain.GetSnapshotAsync())?.Seq;
 
     protected override long SeqOf(UserEvent evt) => evt.Seq;
 

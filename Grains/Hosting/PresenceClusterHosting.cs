@@ -1,21 +1,19 @@
 using System.Net;
 using Azure.Data.Tables;
-using Azure.Storage.Queues;
 using Orleans.Configuration;
 
 namespace FreedomCti.Presence.Hosting;
 
 /// <summary>
 /// Turns <see cref="PresenceClusterOptions"/> into Orleans providers, for silos and for cluster clients alike,
-/// so that both sides of the grid always agree on clustering, storage and stream provider.
+/// so that both sides of the grid always agree on clustering and storage.
 /// </summary>
 public static class PresenceClusterHosting
 {
     private const string GrainStateTable = "PresenceGrainState";
-    private const string PubSubTable = "PresencePubSub";
     private const string ReminderTable = "PresenceReminders";
 
-    /// <summary>Clustering, endpoints, membership timings, storage and streams for a silo; then <see cref="PresenceSiloExtensions.AddPresenceGrid"/>.</summary>
+    /// <summary>Clustering, endpoints, membership timings and storage for a silo; then <see cref="PresenceSiloExtensions.AddPresenceGrid"/>.</summary>
     public static ISiloBuilder UsePresenceCluster(this ISiloBuilder silo, PresenceClusterOptions options, Action<PresenceGridOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
@@ -46,7 +44,6 @@ public static class PresenceClusterHosting
         if (options.Storage == StorageProvider.AzureStorage)
         {
             silo.AddAzureTableGrainStorage(PresenceStorage.Name, o => Table(o, options, GrainStateTable));
-            silo.AddAzureTableGrainStorage(PresenceStorage.PubSub, o => Table(o, options, PubSubTable));
             // Session reminders must outlive any one silo, like the state they guard.
             silo.UseAzureTableReminderService(o =>
             {
@@ -54,29 +51,16 @@ public static class PresenceClusterHosting
                 o.TableName = ReminderTable;
             });
         }
-        if (options.Streams == StreamsProvider.AzureQueue)
-        {
-            silo.AddAzureQueueStreams(PresenceStreams.ProviderName, streams =>
-            {
-                streams.ConfigureAzureQueue(q => q.Configure(o => o.QueueServiceClient = new QueueServiceClient(ConnectionString(options))));
-                streams.ConfigurePullingAgent(agent => agent.Configure(o =>
-                {
-                    o.GetQueueMsgsTimerPeriod = new PresenceGridOptions().StreamPollPeriod;
-                    o.InitialSubscriptionStartPosition = Orleans.Streams.StreamSubscriptionStartPosition.Latest;
-                }));
-            });
-        }
         return silo.AddPresenceGrid(grid =>
         {
             grid.UseMemoryStorage = options.Storage == StorageProvider.Memory;
-            grid.UseMemoryStreams = options.Streams == StreamsProvider.Memory;
             grid.UseMemoryReminders = options.Storage == StorageProvider.Memory;
             grid.SessionSweepPeriod = options.SessionSweepPeriod;
             configure?.Invoke(grid);
         });
     }
 
-    /// <summary>Clustering and the matching stream provider for an external client (a gateway in Client mode).</summary>
+    /// <summary>Clustering and messaging settings for an external client (a gateway in Client mode).</summary>
     public static IClientBuilder UsePresenceCluster(this IClientBuilder client, PresenceClusterOptions options)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -93,16 +77,6 @@ public static class PresenceClusterHosting
         }
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
-
-        if (options.Streams == StreamsProvider.AzureQueue)
-        {
-            client.AddAzureQueueStreams(PresenceStreams.ProviderName, streams =>
-                streams.ConfigureAzureQueue(q => q.Configure(o => o.QueueServiceClient = new QueueServiceClient(ConnectionString(options)))));
-        }
-        else
-        {
-            client.AddPresenceStreams();
-        }
         return client;
     }
 
@@ -125,6 +99,6 @@ public static class PresenceClusterHosting
 
     private static string ConnectionString(PresenceClusterOptions options) =>
         string.IsNullOrWhiteSpace(options.StorageConnectionString)
-            ? throw new InvalidOperationException("Cluster:StorageConnectionString is required for Azure clustering, storage or queue streams.")
+            ? throw new InvalidOperationException("Cluster:StorageConnectionString is required for Azure clustering or storage.")
             : options.StorageConnectionString;
 }

@@ -18,21 +18,12 @@ public enum ClusteringProvider
     AzureStorage,
 }
 
-/// <summary>Where grain state and stream pub-sub state are kept.</summary>
+/// <summary>Where grain state is kept.</summary>
 public enum StorageProvider
 {
     Memory,
     /// <summary>Azure Table storage: survives silo and cluster restarts.</summary>
     AzureStorage,
-}
-
-/// <summary>What carries user and group events from grains to gateways.</summary>
-public enum StreamsProvider
-{
-    /// <summary>Queues inside the silos: lowest latency; a killed silo's undelivered events are lost and repaired by resync.</summary>
-    Memory,
-    /// <summary>Azure Storage queues: events survive a silo, at the price of a storage round trip per event.</summary>
-    AzureQueue,
 }
 
 /// <summary>
@@ -48,9 +39,8 @@ public sealed class PresenceClusterOptions
 
     public ClusteringProvider Clustering { get; set; } = ClusteringProvider.Localhost;
     public StorageProvider Storage { get; set; } = StorageProvider.Memory;
-    public StreamsProvider Streams { get; set; } = StreamsProvider.Memory;
 
-    /// <summary>Azure Storage connection string (tables, and queues for <see cref="StreamsProvider.AzureQueue"/>); keep it in a secret.</summary>
+    /// <summary>Azure Storage connection string (membership, grain state and reminder tables); keep it in a secret.</summary>
     public string? StorageConnectionString { get; set; }
 
     /// <summary>One deployment of the grid; silos and clients with the same id form one cluster. A new id per blue/green deployment.</summary>

@@ -126,8 +126,14 @@ public sealed partial class AsyncApiContractTests
             await desktop.SubscribeUserAsync(tenant.OrgId, "u1");
             await ReceiveValidAsync(desktop, seen);
             await desktop.SendAsync(new { action = "session_open", device = "desktop", status = "busy" });
-            var opened = await ReceiveUntilValidAsync(desktop, seen, "session_opened");
-            var bySession = await ReceiveUntilValidAsync(desktop, seen, "presence_update");
+            // The session reply and the presence update it causes may arrive in either order.
+            JsonObject? opened = null, bySession = null;
+            while (opened is null || bySession is null)
+            {
+                var frame = await ReceiveValidAsync(desktop, seen);
+                if ((string?)frame["type"] == "session_opened") opened = frame;
+                else if ((string?)frame["type"] == "presence_update") bySession ??= frame;
+            }
             Assert.Equal("session", (string?)bySession["data"]!["source"]);
 
             await desktop.SendAsync(new { action = "session_update", sessionId = "s-not-mine" });

@@ -4,7 +4,7 @@ namespace FreedomCti.Presence.Cluster.Tests.Infrastructure;
 /// One presence grid of real processes for one test: silos (grain hosts) and gateways (Orleans clients), all on
 /// the shared Azurite under a fresh cluster id. Membership timings are shortened so a kill is noticed in seconds.
 /// </summary>
-public sealed class GridCluster(Azurite storage, ITestOutputHelper output, string streams = "Memory") : IAsyncDisposable
+public sealed class GridCluster(Azurite storage, ITestOutputHelper output) : IAsyncDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
@@ -13,7 +13,6 @@ public sealed class GridCluster(Azurite storage, ITestOutputHelper output, strin
     public TestTokens Tokens { get; } = new();
     public List<GridNode> Silos { get; } = [];
     public List<GridNode> Gateways { get; } = [];
-    public string Streams { get; } = streams;
 
     /// <summary>Settings added to every silo and gateway of this grid (set before starting it).</summary>
     public List<string> ExtraArgs { get; } = [];
@@ -23,7 +22,6 @@ public sealed class GridCluster(Azurite storage, ITestOutputHelper output, strin
     [
         "--Cluster:Clustering=AzureStorage",
         "--Cluster:Storage=AzureStorage",
-        $"--Cluster:Streams={Streams}",
         $"--Cluster:ClusterId={_clusterId}",
         $"--Cluster:ServiceId=presence-{_clusterId}",
         "--Cluster:Membership:ProbeTimeout=00:00:01",

@@ -111,6 +111,25 @@ public sealed class PresenceSocket : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Receives until each condition has matched one message, in whatever order they arrive (frames the protocol does not
+    /// order, such as a session reply and the presence update it causes); returns the matches in the conditions' order.
+    /// </summary>
+    public async Task<JsonObject[]> ReceiveEachAsync(TimeSpan timeout, params Func<JsonObject, bool>[] matches)
+    {
+        var found = new JsonObject?[matches.Length];
+        var deadline = DateTime.UtcNow + timeout;
+        while (found.Any(f => f is null))
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) throw new TimeoutException($"Only {found.Count(f => f is not null)} of {matches.Length} expected messages arrived in time.");
+            var message = await ReceiveAsync(left);
+            var i = Array.FindIndex(matches, (match) => found[Array.IndexOf(matches, match)] is null && match(message));
+            if (i >= 0) found[i] = message;
+        }
+        return found!;
+    }
+
     /// <summary>True when no message arrives within <paramref name="window"/> (used to prove something is NOT sent).</summary>
     public async Task<bool> StaysQuietAsync(TimeSpan window)
     {

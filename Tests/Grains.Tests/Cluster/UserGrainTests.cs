@@ -3,22 +3,23 @@ namespace FreedomCti.Presence.Tests.Cluster;
 public class UserGrainTests(ClusterFixture fixture) : PresenceClusterTest(fixture)
 {
     [Fact]
-    public async Task UserStream_SeveralChanges_EventsArriveInOrderWithConsecutiveSeq()
+    public async Task Watch_SeveralChanges_EventsArriveInOrderWithConsecutiveSeq()
     {
-        await using var probe = await StreamProbe<UserEvent>.SubscribeAsync(Client, PresenceStreams.ForUser(OrgId, "alice"));
         var alice = User("alice");
-
         await alice.UpsertProfileAsync(Profile("Alice")).WaitAsync(Bound);
+        await using var probe = await ObserverProbe<UserEvent>.WatchUserAsync(Client, OrgId, "alice");
+        Assert.Equal(new WatchReceipt(true, 1, probe.Receipt.Host), probe.Receipt);
+
         await alice.SetPresenceAsync(new PresenceChange(PresenceStatus.Available, "Ready")).WaitAsync(Bound);
         await alice.StartCallAsync(new ActiveCall("c1", CallDirection.Inbound, null, DateTimeOffset.UtcNow)).WaitAsync(Bound);
         await alice.SetPresenceAsync(new PresenceChange(PresenceStatus.Away, "after this call")).WaitAsync(Bound);
         var ended = await alice.EndCallAsync("c1").WaitAsync(Bound);
 
-        var events = await probe.WaitForAsync(e => e.Count >= 5);
-        Assert.Equal([1L, 2, 3, 4, 5], events.Select(e => e.Seq));
+        var events = await probe.WaitForAsync(e => e.Count >= 4);
+        Assert.Equal([2L, 3, 4, 5], events.Select(e => e.Seq));
         Assert.All(events, e => Assert.Equal(UserEventKind.Changed, e.Kind));
         Assert.Equal(
-            [PresenceStatus.Offline, PresenceStatus.Available, PresenceStatus.OnCall, PresenceStatus.OnCall, PresenceStatus.Away],
+            [PresenceStatus.Available, PresenceStatus.OnCall, PresenceStatus.OnCall, PresenceStatus.Away],
             events.Select(e => e.User!.Status));
         Assert.Equal(CallOutcome.Done, ended.Outcome);
         Assert.Equal(PresenceStatus.OnCall, ended.User!.PreviousStatus);
@@ -67,20 +68,61 @@ public class UserGrainTests(ClusterFixture fixture) : PresenceClusterTest(fixtur
     }
 
     [Fact]
-    public async Task Delete_User_PublishesRemovedAndRecreationContinuesSeq()
+    public async Task Delete_User_SendsRemovedDropsTheWatch_AndRecreationContinuesSeq()
     {
         var carol = User("carol");
-        await using var probe = await StreamProbe<UserEvent>.SubscribeAsync(Client, PresenceStreams.ForUser(OrgId, "carol"));
         await carol.UpsertProfileAsync(Profile("Carol")).WaitAsync(Bound);
+        await using var probe = await ObserverProbe<UserEvent>.WatchUserAsync(Client, OrgId, "carol");
+        await carol.SetPresenceAsync(new PresenceChange(PresenceStatus.Busy, null)).WaitAsync(Bound);
 
         await carol.DeleteAsync().WaitAsync(Bound);
         var recreated = await carol.UpsertProfileAsync(Profile("Carol")).WaitAsync(Bound);
+        await carol.SetPresenceAsync(new PresenceChange(PresenceStatus.Away, null)).WaitAsync(Bound);
 
-        var events = await probe.WaitForAsync(e => e.Count >= 3);
-        Assert.Equal([UserEventKind.Changed, UserEventKind.Removed, UserEventKind.Changed], events.Select(e => e.Kind));
+        var events = await probe.WaitForAsync(e => e.Count >= 2);
+        Assert.Equal([UserEventKind.Changed, UserEventKind.Removed], events.Select(e => e.Kind));
         AssertConsecutive(events.Select(e => e.Seq));
         Assert.Null(events[1].User);
-        Assert.Equal(3, recreated.Seq);
+        Assert.Equal(4, recreated.Seq);
+        // The deleted user's watchers are gone: the re-created user's changes reach nobody until watched again.
+        await using var again = await ObserverProbe<UserEvent>.WatchUserAsync(Client, OrgId, "carol");
+        await carol.SetPresenceAsync(new PresenceChange(PresenceStatus.Dnd, null)).WaitAsync(Bound);
+        await again.WaitForAsync(e => e.Count == 1 && e[0].Seq == 6);
+        Assert.Equal(2, probe.Items.Count);
+    }
+
+    [Fact]
+    public async Task Watch_UnknownUser_RegistersNothing()
+    {
+        await using var probe = await ObserverProbe<UserEvent>.WatchUserAsync(Client, OrgId, "nobody");
+
+        Assert.False(probe.Receipt.Exists);
+        await User("nobody").UpsertProfileAsync(Profile("Nobody")).WaitAsync(Bound);
+        await User("nobody").SetPresenceAsync(new PresenceChange(PresenceStatus.Busy, null)).WaitAsync(Bound);
+        // A watcher that registered would have seen both; a later watch sees only what follows it.
+        await using var later = await ObserverProbe<UserEvent>.WatchUserAsync(Client, OrgId, "nobody");
+        await User("nobody").SetPresenceAsync(new PresenceChange(PresenceStatus.Away, null)).WaitAsync(Bound);
+        await later.WaitForAsync(e => e.Count == 1);
+        Assert.Empty(probe.Items);
+    }
+
+    [Fact]
+    public async Task Deactivation_TellsWatchersTheGrainMoved_AndTheNextActivationHasNoWatchers()
+    {
+        var dave = User("dave");
+        await dave.UpsertProfileAsync(Profile("Dave")).WaitAsync(Bound);
+        await using var probe = await ObserverProbe<UserEvent>.WatchUserAsync(Client, OrgId, "dave");
+
+        await Fixture.Cluster.DeactivateAsync(dave).WaitAsync(Bound);
+        await Poll.UntilAsync(() => Task.FromResult(probe.Moved == 1), "the moved notice");
+        await dave.SetPresenceAsync(new PresenceChange(PresenceStatus.Busy, null)).WaitAsync(Bound);
+
+        // Watching again reaches the new activation, which answers with the seq the gateway compares against.
+        await using var again = await ObserverProbe<UserEvent>.WatchUserAsync(Client, OrgId, "dave");
+        Assert.Equal(2, again.Receipt.Seq);
+        await dave.SetPresenceAsync(new PresenceChange(PresenceStatus.Away, null)).WaitAsync(Bound);
+        await again.WaitForAsync(e => e.Count == 1 && e[0].Seq == 3);
+        Assert.Empty(probe.Items);
     }
 
     [Fact]

@@ -2,14 +2,14 @@ using FreedomCti.Presence.State;
 
 namespace FreedomCti.Presence.Tests.State;
 
-/// <summary>The grains' resume ring: answers only when it holds every change of the range, bounded by count and age.</summary>
-public class RecentChangesTests
+/// <summary>The resume ring of grains and gateway topics: whole ranges or nothing, bounded by count and age, restarted by a gap.</summary>
+public class SeqRingTests
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.UnixEpoch;
 
-    private static RecentChanges<string> Filled(long from, long to, int capacity = 64, DateTimeOffset? at = null)
+    private static SeqRing<string> Filled(long from, long to, int capacity = 64, DateTimeOffset? at = null)
     {
-        var ring = new RecentChanges<string>(capacity, TimeSpan.FromMinutes(2));
+        var ring = new SeqRing<string>(capacity, TimeSpan.FromMinutes(2));
         for (var seq = from; seq <= to; seq++) ring.Add(seq, $"e{seq}", at ?? T0);
         return ring;
     }
@@ -37,7 +37,19 @@ public class RecentChangesTests
     }
 
     [Fact]
-    public void AChangeThatDoesNotFollowTheLast_RestartsTheRing()
+    public void TryCopy_AppendsOnlyWhenItHoldsTheWholeRange()
+    {
+        var ring = Filled(101, 200, capacity: 64); // holds 137..200
+        var into = new List<string> { "already" };
+
+        Assert.False(ring.TryCopy(135, 200, T0, into));
+        Assert.Equal(["already"], into);
+        Assert.True(ring.TryCopy(197, 200, T0, into));
+        Assert.Equal(["already", "e198", "e199", "e200"], into);
+    }
+
+    [Fact]
+    public void AChangeThatDoesNotFollowTheLast_OrAClear_RestartsTheRing()
     {
         var ring = Filled(1, 5);
         ring.Add(9, "e9", T0);
@@ -45,6 +57,10 @@ public class RecentChangesTests
         Assert.Equal(1, ring.Count);
         Assert.Null(ring.Since(4, 9, T0));
         Assert.Equal(["e9"], ring.Since(8, 9, T0)!);
+
+        ring.Clear();
+        Assert.Null(ring.Since(8, 9, T0));
+        Assert.Empty(ring.Since(9, 9, T0)!);
     }
 
     [Fact]
@@ -57,5 +73,18 @@ public class RecentChangesTests
         Assert.Null(ring.Since(0, 4, T0 + TimeSpan.FromMinutes(3)));
         Assert.Equal(["e4"], ring.Since(3, 4, T0 + TimeSpan.FromMinutes(2.5))!);
         Assert.Empty(Filled(1, 3).Since(3, 3, T0 + TimeSpan.FromHours(1))!);
+
+        ring.Prune(T0 + TimeSpan.FromMinutes(10));
+        Assert.Equal(0, ring.Count);
+    }
+
+    [Fact]
+    public void ACapacityOfZero_KeepsNothing()
+    {
+        var off = new SeqRing<string>(0, TimeSpan.FromMinutes(2));
+        off.Add(1, "e1", T0);
+
+        Assert.Equal(0, off.Count);
+        Assert.Null(off.Since(0, 1, T0));
     }
 }

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Options;
 
 namespace FreedomCti.Presence.Gateway.Topics;
 
-/// <summary>Runs the hub's anti-entropy pass on a timer, so a topic whose stream went silent recovers on its own.</summary>
-public sealed class TopicAuditor(TopicHub hub, IOptions<GatewayOptions> options, TimeProvider clock) : BackgroundService
+/// <summary>Renews every topic's watch on a timer (Gateway:AuditInterval), which also catches events that went missing.</summary>
+public sealed class TopicRenewer(TopicHub hub, IOptions<GatewayOptions> options, TimeProvider clock) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -12,7 +12,7 @@ public sealed class TopicAuditor(TopicHub hub, IOptions<GatewayOptions> options,
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await hub.AuditAllAsync(stoppingToken);
+                await hub.RenewAllAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

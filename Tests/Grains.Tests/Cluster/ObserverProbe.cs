@@ -1,0 +1,78 @@
+namespace FreedomCti.Presence.Tests.Cluster;
+
+/// <summary>Watches one user or group grain from the cluster client, as a gateway does, and records what arrives.</summary>
+public sealed class ObserverProbe<T> : IUserObserver, IGroupObserver, IAsyncDisposable where T : class
+{
+    private readonly List<T> _items = [];
+    private readonly IClusterClient _client;
+    private readonly Func<ObserverProbe<T>, Task> _unwatch;
+    private int _moved;
+
+    private ObserverProbe(IClusterClient client, Func<ObserverProbe<T>, Task> unwatch)
+    {
+        _client = client;
+        _unwatch = unwatch;
+    }
+
+    public IReadOnlyList<T> Items { get { lock (_items) return [.. _items]; } }
+
+    /// <summary>How many times the grain said its activation ended.</summary>
+    public int Moved => Volatile.Read(ref _moved);
+
+    public WatchReceipt Receipt { get; private set; } = null!;
+
+    public static async Task<ObserverProbe<UserEvent>> WatchUserAsync(IClusterClient client, string orgId, string userId)
+    {
+        var grain = client.GetGrain<IUserGrain>(PresenceIds.Key(orgId, userId));
+        IUserObserver? reference = null;
+        var probe = new ObserverProbe<UserEvent>(client, _ => reference is null ? Task.CompletedTask : grain.UnwatchAsync(reference));
+        reference = client.CreateObjectReference<IUserObserver>(probe);
+        probe.Receipt = await grain.WatchAsync(reference, TimeSpan.FromMinutes(2)).WaitAsync(Poll.Timeout);
+        return probe;
+    }
+
+    public static async Task<ObserverProbe<GroupEvent>> WatchGroupAsync(IClusterClient client, string orgId, string groupId)
+    {
+        var grain = client.GetGrain<IGroupGrain>(PresenceIds.Key(orgId, groupId));
+        IGroupObserver? reference = null;
+        var probe = new ObserverProbe<GroupEvent>(client, _ => reference is null ? Task.CompletedTask : grain.UnwatchAsync(reference));
+        reference = client.CreateObjectReference<IGroupObserver>(probe);
+        probe.Receipt = await grain.WatchAsync(reference, TimeSpan.FromMinutes(2)).WaitAsync(Poll.Timeout);
+        return probe;
+    }
+
+    /// <summary>Waits until the recorded items satisfy the condition; fails with what did arrive.</summary>
+    public async Task<IReadOnlyList<T>> WaitForAsync(Func<IReadOnlyList<T>, bool> condition, TimeSpan? timeout = null)
+    {
+        IReadOnlyList<T> items = [];
+        var met = await Poll.TryUntilAsync(() =>
+        {
+            items = Items;
+            return Task.FromResult(condition(items));
+        }, timeout);
+        Assert.True(met, $"Condition not met; received {items.Count}: {string.Join(" | ", items)}");
+        return items;
+    }
+
+    Task IUserObserver.OnEventAsync(UserEvent evt) => Record(evt as T);
+
+    Task IGroupObserver.OnEventAsync(GroupEvent evt) => Record(evt as T);
+
+    Task IUserObserver.OnMovedAsync() => CountMove();
+
+    Task IGroupObserver.OnMovedAsync() => CountMove();
+
+    private Task Record(T? item)
+    {
+        if (item is not null) lock (_items) _items.Add(item);
+        return Task.CompletedTask;
+    }
+
+    private Task CountMove()
+    {
+        Interlocked.Increment(ref _moved);
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync() => await _unwatch(this).WaitAsync(Poll.Timeout);
+}
