@@ -1,5 +1,6 @@
 using FreedomCti.Presence.Gateway.Topics;
 using FreedomCti.Presence.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
 namespace FreedomCti.Presence.Gateway.Hosting;
@@ -11,14 +12,17 @@ public static class PresenceClusterExtensions
     {
         var options = builder.Configuration.GetSection(PresenceClusterOptions.Section).Get<PresenceClusterOptions>() ?? new();
         builder.Services.AddSingleton(options);
+        builder.Services.AddOptions<PresenceClusterOptions>().BindConfiguration(PresenceClusterOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PresenceClusterOptions>, PresenceClusterOptionsValidator>();
 
         var dashboard = PresenceDashboard.IsEnabled(builder.Configuration);
         if (options.Mode == ClusterMode.Embedded)
         {
             // A silo in this process; the IClusterClient it provides is used by the hub and the REST API.
+            ClusterPortCheck.EnsureFree(options); // Orleans would share a port already taken without a word (ClusterPortCheck.cs)
             builder.UseOrleans(silo =>
             {
-                silo.UsePresenceCluster(options).AddActivityPropagation();
+                silo.UsePresenceCluster(options).AddActivityPropagation().UseMembershipClock();
                 if (dashboard) silo.AddDashboard();
             });
         }

@@ -70,7 +70,7 @@ public sealed class GridCluster(Azurite storage, ITestOutputHelper output) : IAs
             "--Demo:Seed=false",
             .. Tokens.GatewayArgs,
             .. ExtraArgs,
-        ], Env);
+        ], Env, managementPort: Ports.Free());
         Gateways.Add(node);
         return node;
     }
