@@ -6,6 +6,8 @@ using FreedomCti.Presence.ServiceDefaults;
 
 // The presence gateway: WebSocket subscriptions and the REST API in front of the Orleans presence grid.
 // By default it co-hosts a silo (one process, nothing external); Cluster:Mode=Client makes it a client of remote silos.
+if (TokenCommand.IsInvoked(args)) return TokenCommand.Run(args); // `… token --org … --sub …`: print a token and exit
+
 var builder = WebApplication.CreateBuilder(ContentRoot.AppFolder(args)); // settings from the app's folder, wherever it starts
 
 builder.AddServiceDefaults(separateManagementPort: true); // telemetry; health and metrics on Management:Urls (ServiceDefaults/)
@@ -19,6 +21,7 @@ var app = builder.Build();
 app.UsePresenceGateway();
 app.MapDefaultEndpoints();      // /health/live, /health/ready, /health/startup, /metrics on the management port
 app.Run();
+return 0;
 
 /// <summary>Visible to tests that host the gateway in-process.</summary>
 public partial class Program;
