@@ -37,6 +37,10 @@ public sealed class GatewayMetrics : IDisposable
         _meter.CreateObservableUpDownCounter("presence.gateway.open_sockets", () => Interlocked.Read(ref _openSockets), description: "Open WebSocket connections.");
         _eventLatency = _meter.CreateHistogram<double>("presence.gateway.event_latency", "ms",
             "From the grain's change (REST write) to the frame being queued on the sockets, per topic kind.");
+
+        // A counter is exported only once it has a value: start the untagged ones at 0, so that a scrape (and an alert on
+        // a rate) sees them from the first minute. The tagged ones (resumes, event_latency) appear with their first event.
+        foreach (var counter in new[] { _messages, _bytes, _duplicates, _resyncs, _slowConsumers }) counter.Add(0);
     }
 
     /// <summary>

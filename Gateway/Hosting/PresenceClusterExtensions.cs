@@ -1,6 +1,5 @@
 using FreedomCti.Presence.Gateway.Topics;
 using FreedomCti.Presence.Hosting;
-using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
 namespace FreedomCti.Presence.Gateway.Hosting;
@@ -10,10 +9,8 @@ public static class PresenceClusterExtensions
 {
     public static WebApplicationBuilder AddPresenceCluster(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(PresenceClusterOptions.Section).Get<PresenceClusterOptions>() ?? new();
+        var options = PresenceClusterOptionsValidator.Bind(builder.Configuration); // stops here, naming the key, if a setting is bad
         builder.Services.AddSingleton(options);
-        builder.Services.AddOptions<PresenceClusterOptions>().BindConfiguration(PresenceClusterOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<PresenceClusterOptions>, PresenceClusterOptionsValidator>();
 
         var dashboard = PresenceDashboard.IsEnabled(builder.Configuration);
         if (options.Mode == ClusterMode.Embedded)

@@ -22,6 +22,7 @@ public static class ClusterPortCheck
 
     private static void EnsureFree(IPAddress address, int port, string setting)
     {
+        if (port is < IPEndPoint.MinPort + 1 or > IPEndPoint.MaxPort) return; // not a port at all: PresenceClusterOptionsValidator says so
         using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         AllowTimeWait(probe);
         try

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace FreedomCti.Presence.Hosting;
@@ -9,6 +10,18 @@ namespace FreedomCti.Presence.Hosting;
 /// </summary>
 public sealed class PresenceClusterOptionsValidator : IValidateOptions<PresenceClusterOptions>
 {
+    /// <summary>
+    /// The "Cluster" section, checked as it is read. Silo and client builders consume it while the host is being built
+    /// (Orleans takes ports and providers then), so the check cannot wait for ValidateOnStart.
+    /// </summary>
+    public static PresenceClusterOptions Bind(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(PresenceClusterOptions.Section).Get<PresenceClusterOptions>() ?? new();
+        var result = new PresenceClusterOptionsValidator().Validate(null, options);
+        if (result.Failed) throw new OptionsValidationException(PresenceClusterOptions.Section, typeof(PresenceClusterOptions), result.Failures);
+        return options;
+    }
+
     public ValidateOptionsResult Validate(string? name, PresenceClusterOptions o)
     {
         var rules = new OptionRules(PresenceClusterOptions.Section);

@@ -10,10 +10,8 @@ public static class PresenceSiloHosting
 {
     public static WebApplicationBuilder AddPresenceSilo(this WebApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.GetSection(PresenceClusterOptions.Section).Get<PresenceClusterOptions>() ?? new();
+        var cluster = PresenceClusterOptionsValidator.Bind(builder.Configuration); // stops here, naming the key, if a setting is bad
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new();
-        builder.Services.AddOptions<PresenceClusterOptions>().BindConfiguration(PresenceClusterOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<PresenceClusterOptions>, PresenceClusterOptionsValidator>();
         builder.Services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>();
 
