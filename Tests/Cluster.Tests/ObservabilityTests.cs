@@ -40,6 +40,10 @@ public sealed class ObservabilityTests(Azurite storage, ITestOutputHelper output
             Assert.Contains("presence_gateway_send_queue_depth", gatewayMetrics);
             Assert.Contains("presence_gateway_event_latency", gatewayMetrics);
             Assert.Contains("presence_gateway_open_sockets", gatewayMetrics);
+            // Counters without labels exist from the start at 0 (docs/operations.md, What to watch): nobody was slow here.
+            Assert.Contains("presence_gateway_slow_consumers_closed_total{otel_scope_name=\"FreedomCti.Presence.Gateway\"} 0", gatewayMetrics);
+            Assert.Contains("presence_gateway_duplicates_dropped_total", gatewayMetrics);
+            Assert.Contains("presence_gateway_resyncs_total", gatewayMetrics);
             Assert.Contains("orleans_", gatewayMetrics);
             Assert.Contains("orleans_", await ScrapeAsync(grid.Silos[0]));
 
