@@ -8,30 +8,33 @@ public sealed class GatewayMetrics : IDisposable
     public const string MeterName = "FreedomCti.Presence.Gateway";
 
     private readonly Meter _meter;
-    private readonly Counter<long> _messages;
-    private readonly Counter<long> _bytes;
-    private readonly Counter<long> _duplicates;
-    private readonly Counter<long> _resyncs;
-    private readonly Counter<long> _slowConsumers;
     private readonly Counter<long> _resumes;
-    private readonly Counter<long> _rewatches;
     private long _rewatchesTotal;
     private long _resumesReplayed;
     private long _resumesSnapshot;
     private readonly Histogram<double> _eventLatency;
     private long _openSockets;
     private long _messagesTotal;
+    private long _bytesTotal;
+    private long _duplicatesTotal;
     private long _resyncsTotal;
+    private long _slowConsumersTotal;
 
     public GatewayMetrics(IMeterFactory meters)
     {
         _meter = meters.Create(MeterName);
-        _messages = _meter.CreateCounter<long>("presence.gateway.messages_sent", description: "Frames queued to sockets.");
-        _bytes = _meter.CreateCounter<long>("presence.gateway.bytes_sent", "By", "Bytes queued to sockets.");
-        _duplicates = _meter.CreateCounter<long>("presence.gateway.duplicates_dropped", description: "Events dropped because their seq was already applied.");
-        _resyncs = _meter.CreateCounter<long>("presence.gateway.resyncs", description: "Topics reloaded from their grain after a seq gap or events the grain had and this gateway did not.");
-        _rewatches = _meter.CreateCounter<long>("presence.gateway.rewatches", description: "Topics watched again after their grain moved, its silo died or the cluster connection came back.");
-        _slowConsumers = _meter.CreateCounter<long>("presence.gateway.slow_consumers_closed", description: "Sockets closed because their send queue filled up.");
+        // The counters without tags are observed totals: exported from the first scrape on, at 0 until something happens
+        // (a plain Counter appears only with its first increment, so a rate or an alert on it has nothing to start from).
+        _meter.CreateObservableCounter("presence.gateway.messages_sent", () => Interlocked.Read(ref _messagesTotal), description: "Frames queued to sockets.");
+        _meter.CreateObservableCounter("presence.gateway.bytes_sent", () => Interlocked.Read(ref _bytesTotal), "By", "Bytes queued to sockets.");
+        _meter.CreateObservableCounter("presence.gateway.duplicates_dropped", () => Interlocked.Read(ref _duplicatesTotal),
+            description: "Events dropped because their seq was already applied.");
+        _meter.CreateObservableCounter("presence.gateway.resyncs", () => Interlocked.Read(ref _resyncsTotal),
+            description: "Topics reloaded from their grain after a seq gap or events the grain had and this gateway did not.");
+        _meter.CreateObservableCounter("presence.gateway.rewatches", () => Interlocked.Read(ref _rewatchesTotal),
+            description: "Topics watched again after their grain moved, its silo died or the cluster connection came back.");
+        _meter.CreateObservableCounter("presence.gateway.slow_consumers_closed", () => Interlocked.Read(ref _slowConsumersTotal),
+            description: "Sockets closed because their send queue filled up.");
         _resumes = _meter.CreateCounter<long>("presence.gateway.resumes",
             description: "Subscribes with lastSeq, tagged outcome (replayed|snapshot) and source (gateway|grain|none: where the missed frames came from).");
         _meter.CreateObservableUpDownCounter("presence.gateway.open_sockets", () => Interlocked.Read(ref _openSockets), description: "Open WebSocket connections.");
@@ -64,22 +67,19 @@ public sealed class GatewayMetrics : IDisposable
     {
         if (sockets == 0) return;
         Interlocked.Add(ref _messagesTotal, sockets);
-        _messages.Add(sockets);
-        _bytes.Add((long)sockets * frameBytes);
+        Interlocked.Add(ref _bytesTotal, (long)sockets * frameBytes);
     }
 
-    public void DuplicateDropped() => _duplicates.Add(1);
+    public void DuplicateDropped() => Interlocked.Increment(ref _duplicatesTotal);
 
     public void Resynced()
     {
         Interlocked.Increment(ref _resyncsTotal);
-        _resyncs.Add(1);
     }
 
     public void Rewatched()
     {
         Interlocked.Increment(ref _rewatchesTotal);
-        _rewatches.Add(1);
     }
 
     public long ResumesReplayed => Interlocked.Read(ref _resumesReplayed);
@@ -95,7 +95,7 @@ public sealed class GatewayMetrics : IDisposable
             new KeyValuePair<string, object?>("topic.kind", kind == Topics.TopicKind.User ? "user" : "group"));
     }
 
-    public void SlowConsumerClosed() => _slowConsumers.Add(1);
+    public void SlowConsumerClosed() => Interlocked.Increment(ref _slowConsumersTotal);
 
     public void Dispose() => _meter.Dispose();
 }

@@ -73,4 +73,7 @@ public sealed class GatewayOptions
 
     /// <summary>Graceful-shutdown budget (drain included); the pod's terminationGracePeriodSeconds must be longer.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Serve the API descriptions (/openapi/v1.json, /docs, /asyncapi.yaml), anonymously; false removes those routes.</summary>
+    public bool ApiDocs { get; set; } = true;
 }

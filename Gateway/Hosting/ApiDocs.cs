@@ -23,7 +23,8 @@ public static class ApiDocs
     public const string AsyncApiPath = "/asyncapi.yaml";
     public const string BearerScheme = "Bearer";
 
-    public static bool IsEnabled(IConfiguration configuration) => configuration.GetValue($"{GatewayOptions.Section}:ApiDocs", true);
+    public static bool IsEnabled(IConfiguration configuration) =>
+        configuration.GetValue($"{GatewayOptions.Section}:{nameof(GatewayOptions.ApiDocs)}", new GatewayOptions().ApiDocs);
 
     /// <summary>Paths the documentation serves; they need no grid, so the cluster gate lets them through.</summary>
     public static bool IsDocsPath(PathString path) =>

@@ -20,6 +20,6 @@ public sealed class ClusterAvailabilityGate(RequestDelegate next, IProblemDetail
     // The wallboard's static files load without the grid: the page itself shows that its socket is reconnecting.
     // The API descriptions need no grid either.
     private static bool IsOperational(PathString path) =>
-        path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics") ||
+        ServiceDefaults.ManagementPort.IsManagementPath(path) ||
         path.StartsWithSegments("/wallboard") || path.StartsWithSegments("/client") || ApiDocs.IsDocsPath(path);
 }

@@ -6,22 +6,18 @@ using OpenTelemetry.Trace;
 
 namespace FreedomCti.Presence.Gateway.Hosting;
 
-/// <summary>OpenTelemetry metrics (Prometheus scrape at /metrics) and trace sources for the gateway and its Orleans client or silo.</summary>
+/// <summary>
+/// The gateway's own meter and trace source, added to the telemetry every host shares (ServiceDefaults/), and its
+/// scrape-time gauges.
+/// </summary>
 public static class GatewayObservability
 {
-    public static IServiceCollection AddGatewayObservability(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddGatewayObservability(this IServiceCollection services)
     {
-        services.AddOpenTelemetry()
-            .WithMetrics(m => m
-                .AddMeter(GatewayMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-                .AddPrometheusExporter())
-            // Orleans' activity propagation (AddActivityPropagation) carries the REST request's trace into grain calls, the
-            // events carry it on to the gateway's fan-out span. Spans are shipped when an OTLP endpoint is configured.
-            .WithTracing(t =>
-            {
-                t.AddSource("Microsoft.AspNetCore", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", GatewayTracing.SourceName);
-                if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) t.AddOtlpExporter();
-            });
+        services.ConfigureOpenTelemetryMeterProvider(m => m.AddMeter(GatewayMetrics.MeterName));
+        // Orleans' activity propagation (AddActivityPropagation) carries the REST request's trace into grain calls, the
+        // events carry it on to the gateway's fan-out span.
+        services.ConfigureOpenTelemetryTracerProvider(t => t.AddSource(GatewayTracing.SourceName));
         return services;
     }
 
@@ -47,7 +43,6 @@ public static class GatewayObservability
                 }
                 return [new(total, new KeyValuePair<string, object?>("stat", "total")), new(deepest, new KeyValuePair<string, object?>("stat", "max"))];
             });
-        app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
 

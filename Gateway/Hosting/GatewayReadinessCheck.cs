@@ -5,9 +5,6 @@ namespace FreedomCti.Presence.Gateway.Hosting;
 /// <summary>Ready while the gateway is started, not draining and (as a cluster client) connected to at least one silo.</summary>
 public sealed class GatewayReadinessCheck(GatewayDrain drain, IHostApplicationLifetime lifetime, IServiceProvider services) : IHealthCheck
 {
-    public const string ReadyTag = "ready";
-    public const string StartupTag = "startup";
-
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (!lifetime.ApplicationStarted.IsCancellationRequested) return Unhealthy("The gateway is starting.");

@@ -9,16 +9,17 @@ public static class PresenceClusterExtensions
 {
     public static WebApplicationBuilder AddPresenceCluster(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(PresenceClusterOptions.Section).Get<PresenceClusterOptions>() ?? new();
+        var options = PresenceClusterOptionsValidator.Bind(builder.Configuration); // stops here, naming the key, if a setting is bad
         builder.Services.AddSingleton(options);
 
         var dashboard = PresenceDashboard.IsEnabled(builder.Configuration);
         if (options.Mode == ClusterMode.Embedded)
         {
             // A silo in this process; the IClusterClient it provides is used by the hub and the REST API.
+            ClusterPortCheck.EnsureFree(options); // Orleans would share a port already taken without a word (ClusterPortCheck.cs)
             builder.UseOrleans(silo =>
             {
-                silo.UsePresenceCluster(options).AddActivityPropagation();
+                silo.UsePresenceCluster(options).AddActivityPropagation().UseMembershipClock();
                 if (dashboard) silo.AddDashboard();
             });
         }

@@ -2,17 +2,20 @@ using System.Text.Json;
 using FreedomCti.Presence.Gateway.Api;
 using FreedomCti.Presence.Gateway.Connections;
 using FreedomCti.Presence.Gateway.Topics;
+using FreedomCti.Presence.ServiceDefaults;
+using Microsoft.Extensions.Options;
 
 namespace FreedomCti.Presence.Gateway.Hosting;
 
-/// <summary>Registers and maps the gateway: sockets, topic hub, REST API, health, drain and metrics.</summary>
+/// <summary>Registers and maps the gateway: sockets, topic hub, REST API, readiness, drain and metrics.</summary>
 public static class PresenceGatewayExtensions
 {
     public static WebApplicationBuilder AddPresenceGateway(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         var section = builder.Configuration.GetSection(GatewayOptions.Section);
-        services.AddOptions<GatewayOptions>().Bind(section);
+        services.AddOptions<GatewayOptions>().Bind(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<OrganisationCache>();
@@ -30,9 +33,9 @@ public static class PresenceGatewayExtensions
         services.AddExceptionHandler<ClusterUnavailableHandler>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
         services.AddHealthChecks()
-            .AddCheck<GatewayReadinessCheck>("gateway", tags: [GatewayReadinessCheck.ReadyTag])
-            .AddCheck<GatewayStartupCheck>("started", tags: [GatewayReadinessCheck.StartupTag]);
-        services.AddGatewayObservability(builder.Configuration);
+            .AddCheck<GatewayReadinessCheck>("gateway", tags: [HealthTags.Ready])
+            .AddCheck<GatewayStartupCheck>("started", tags: [HealthTags.Startup]);
+        services.AddGatewayObservability();
         services.AddPresenceAdminPolicy(builder.Configuration);
         services.AddPresenceApiDocs(); // OpenAPI document and /docs (Hosting/ApiDocs.cs)
         return builder;
@@ -55,9 +58,6 @@ public static class PresenceGatewayExtensions
         app.MapPresenceApi();
         app.MapSessionApi();
         app.MapQueueApi();
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(GatewayReadinessCheck.ReadyTag) });
-        app.MapHealthChecks("/health/startup", new() { Predicate = c => c.Tags.Contains(GatewayReadinessCheck.StartupTag) });
         app.ObserveGateway();
         app.MapPresenceDashboard(); // admins only, when Dashboard:Enabled (Hosting/PresenceDashboard.cs)
         app.MapWallboard();         // the supervisor wallboard and the JS client, static (Hosting/WallboardEndpoints.cs)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace FreedomCti.Presence.Gateway.Limits;
 
@@ -12,16 +13,18 @@ public static class LimitsExtensions
     {
         var section = builder.Configuration.GetSection(LimitsOptions.Section);
         var limits = section.Get<LimitsOptions>() ?? new();
-        builder.Services.AddOptions<LimitsOptions>().Bind(section);
+        builder.Services.AddOptions<LimitsOptions>().Bind(section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
         builder.Services.AddSingleton<ConnectionQuota>();
         builder.Services.AddHostedService<ConnectionLeaseRenewer>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
         builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
         {
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Parsed when the pipeline is built, after LimitsOptionsValidator has named any network that does not parse.
             foreach (var network in limits.TrustedProxyNetworks ?? [])
             {
-                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+                if (System.Net.IPNetwork.TryParse(network, out var parsed)) forwarded.KnownIPNetworks.Add(parsed);
             }
         });
 

@@ -4,7 +4,10 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace FreedomCti.Presence.Gateway.Security;
 
-/// <summary>Mints HS256 tokens with this service's claims; used by the development run and by tests.</summary>
+/// <summary>
+/// Mints HS256 tokens with this service's claims: the one minting code, used by the development run's printed tokens,
+/// the <c>token</c> command (<see cref="TokenCommand"/>) and the tests.
+/// </summary>
 public static class DevTokens
 {
     public static string Issue(SecurityKey key, string issuer, string audience, string userId, string orgId,

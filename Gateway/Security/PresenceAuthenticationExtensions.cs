@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace FreedomCti.Presence.Gateway.Security;
@@ -11,6 +12,8 @@ public static class PresenceAuthenticationExtensions
         var options = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new();
         var keys = new SigningKeys(options, demo: builder.Configuration.GetValue("Demo:Seed", false));
         builder.Services.AddSingleton(options);
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton<TokenValidator>();
         builder.Services.AddHostedService<DevTokenPrinter>();

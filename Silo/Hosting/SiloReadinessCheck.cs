@@ -5,8 +5,6 @@ namespace FreedomCti.Presence.Silo.Hosting;
 /// <summary>Ready while this silo is an Active member of the cluster and not shutting down.</summary>
 public sealed class SiloReadinessCheck(IClusterMembershipService membership, ILocalSiloDetails local, IHostApplicationLifetime lifetime) : IHealthCheck
 {
-    public const string ReadyTag = "ready";
-
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested)

@@ -3,14 +3,17 @@ using FreedomCti.Presence.Cluster.Tests.Infrastructure;
 
 namespace FreedomCti.Presence.Cluster.Tests;
 
-/// <summary>What operators scrape and probe: /metrics in Prometheus text and the three health endpoints, on both processes.</summary>
+/// <summary>
+/// What operators scrape and probe: /metrics in Prometheus text and the three health endpoints, on both processes;
+/// on the gateway only on its management port (Management:Urls), never on the public one.
+/// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ObservabilityTests(Azurite storage, ITestOutputHelper output)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     [Fact]
-    public async Task MetricsAndHealth_AreServedBySiloAndGateway()
+    public async Task MetricsAndHealth_AreServedBySiloAndGateway_OnTheGatewaysManagementPortOnly()
     {
         await using var grid = new GridCluster(storage, output);
         try
@@ -37,8 +40,29 @@ public sealed class ObservabilityTests(Azurite storage, ITestOutputHelper output
             Assert.Contains("presence_gateway_send_queue_depth", gatewayMetrics);
             Assert.Contains("presence_gateway_event_latency", gatewayMetrics);
             Assert.Contains("presence_gateway_open_sockets", gatewayMetrics);
+            // Counters without labels exist from the start at 0 (docs/operations.md, What to watch): nobody was slow here.
+            Assert.Contains("presence_gateway_slow_consumers_closed_total{otel_scope_name=\"FreedomCti.Presence.Gateway\"} 0", gatewayMetrics);
+            Assert.Contains("presence_gateway_duplicates_dropped_total", gatewayMetrics);
+            Assert.Contains("presence_gateway_resyncs_total", gatewayMetrics);
             Assert.Contains("orleans_", gatewayMetrics);
             Assert.Contains("orleans_", await ScrapeAsync(grid.Silos[0]));
+
+            // The public port (the one the Service and the ingress publish) serves neither; the management port nothing else.
+            var gateway = grid.Gateways[0];
+            Assert.NotEqual(gateway.Http, gateway.Management);
+            foreach (var path in new[] { "/metrics", "/health/live", "/health/ready", "/health/startup" })
+            {
+                Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync(new Uri(gateway.Http, path))).StatusCode);
+            }
+            Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync(new Uri(gateway.Management, $"/organisation/{api.OrgId}"))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync(new Uri(gateway.Management, "/wallboard"))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(new Uri(gateway.Http, "/wallboard"))).StatusCode);
+
+            // Orleans' watchdog start race (Grains/Hosting/MembershipClock.cs) no longer reports a stalled participant check.
+            foreach (var node in grid.Silos.Concat(grid.Gateways))
+            {
+                Assert.DoesNotContain("Participant check thread", node.Process!.Tail(), StringComparison.Ordinal);
+            }
         }
         catch
         {
@@ -53,7 +77,7 @@ public sealed class ObservabilityTests(Azurite storage, ITestOutputHelper output
         var text = "";
         await Poll.UntilAsync(async () =>
         {
-            text = await Http.GetStringAsync(new Uri(node.Http, "/metrics"));
+            text = await Http.GetStringAsync(new Uri(node.Management, "/metrics"));
             return !node.Name.StartsWith("gateway", StringComparison.Ordinal) || text.Contains("presence_gateway_event_latency", StringComparison.Ordinal);
         }, TimeSpan.FromSeconds(20), () => $"{node.Name} /metrics to show the instruments:\n{text[..Math.Min(text.Length, 3000)]}", intervalMs: 500);
         return text;

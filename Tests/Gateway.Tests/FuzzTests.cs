@@ -82,7 +82,7 @@ public sealed class FuzzTests(GatewayHost host)
         Assert.Equal(WebSocketState.Open, good.State);
         await good.SendAsync(new { type = "ping" });
         Assert.Equal("pong", (string?)(await good.ReceiveAsync())["type"]);
-        Assert.True((await host.Http.GetAsync("/health/live")).IsSuccessStatusCode);
+        Assert.True((await host.Management.GetAsync("/health/live")).IsSuccessStatusCode);
     }
 
     private static (byte[], WebSocketMessageType) NextFrame(Random random, string orgId)

@@ -149,7 +149,7 @@ public sealed class ProtocolErrorTests(GatewayHost host)
         foreach (var socket in hostile) await socket.DisposeAsync();
 
         Assert.Equal(WebSocketState.Open, good.State);
-        var health = await host.Http.GetAsync("/health/live");
+        var health = await host.Management.GetAsync("/health/live");
         Assert.True(health.IsSuccessStatusCode);
     }
 }

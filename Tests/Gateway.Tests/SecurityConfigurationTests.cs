@@ -40,6 +40,21 @@ public sealed class SecurityConfigurationTests(GatewayHost host)
     }
 
     [Fact]
+    public async Task AnonymousRequest_WithABodyThatIsNotJson_Is401_Not400()
+    {
+        // docs/protocol.md, REST API: the token is checked before the body is read, then the organisation, then the body.
+        var tenant = await TestTenant.CreateAsync(host, users: 1, withGroup: false);
+        HttpContent NotJson() => new StringContent("{not json", System.Text.Encoding.UTF8, "application/json");
+        var path = $"/organisation/{tenant.OrgId}/user/u1/presence";
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Http.PutAsync(path, NotJson())).StatusCode);
+        using var foreign = host.HttpFor("some-other-org");
+        Assert.Equal(HttpStatusCode.Forbidden, (await foreign.PutAsync(path, NotJson())).StatusCode);
+        using var own = host.HttpFor(tenant.OrgId);
+        Assert.Equal(HttpStatusCode.BadRequest, (await own.PutAsync(path, NotJson())).StatusCode);
+    }
+
+    [Fact]
     public async Task ConfiguredOrigins_ReplaceTheDevelopmentDefaults()
     {
         var gateway = await host.StartSecondGatewayAsync("--Limits:AllowedOrigins:0=https://wallboard.example");

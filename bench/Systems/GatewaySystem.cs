@@ -15,6 +15,7 @@ public sealed class GatewaySystem(BenchEnvironment env, string name, int silos, 
     private readonly List<ServerProcess> _silos = [];
     private readonly List<ServerProcess> _gateways = [];
     private readonly List<int> _httpPorts = [];
+    private readonly List<int> _managementPorts = [];
     private readonly HttpClient _http = BenchEnvironment.NewHttpClient();
     private string _orgId = "";
     private string _token = "";
@@ -60,17 +61,19 @@ public sealed class GatewaySystem(BenchEnvironment env, string name, int silos, 
         for (var i = 0; i < gateways; i++)
         {
             var port = ServerProcess.FreePort();
+            var management = ServerProcess.FreePort(); // health and metrics (Management:Urls)
             string[] cluster = silos > 0
                 ? ["--Cluster:Mode=Client", $"--Cluster:GatewayPort={siloGatewayPort}", $"--Cluster:ClusterId={clusterId}"]
                 : [$"--Cluster:SiloPort={ServerProcess.FreePort()}", $"--Cluster:GatewayPort={ServerProcess.FreePort()}", $"--Cluster:ClusterId={clusterId}"];
             var gateway = ServerProcess.Start($"{Name}-{i}", "dotnet",
-                [env.GatewayDll, "--urls", $"http://127.0.0.1:{port}", .. cluster, .. env.Tokens.GatewayArguments, .. LoadTestLimits, .. Quiet], env.LogDirectory, env.GatewayEnvironment);
+                [env.GatewayDll, "--urls", $"http://127.0.0.1:{port}", $"--Management:Urls=http://127.0.0.1:{management}", .. cluster, .. env.Tokens.GatewayArguments, .. LoadTestLimits, .. Quiet], env.LogDirectory, env.GatewayEnvironment);
             _gateways.Add(gateway);
             _httpPorts.Add(port);
+            _managementPorts.Add(management);
         }
         for (var i = 0; i < gateways; i++)
         {
-            await _gateways[i].WaitHealthyAsync(_http, $"http://127.0.0.1:{_httpPorts[i]}/health/live", TimeSpan.FromSeconds(90));
+            await _gateways[i].WaitHealthyAsync(_http, $"http://127.0.0.1:{_managementPorts[i]}/health/live", TimeSpan.FromSeconds(90));
         }
     }
 

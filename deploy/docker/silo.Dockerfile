@@ -6,17 +6,20 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props ./
 COPY Grains.Interfaces/Grains.Interfaces.csproj Grains.Interfaces/
 COPY Grains/Grains.csproj Grains/
+COPY ServiceDefaults/ServiceDefaults.csproj ServiceDefaults/
 COPY Silo/Silo.csproj Silo/
 RUN dotnet restore Silo/Silo.csproj
 COPY Grains.Interfaces/ Grains.Interfaces/
 COPY Grains/ Grains/
+COPY ServiceDefaults/ ServiceDefaults/
 COPY Silo/ Silo/
 RUN dotnet publish Silo/Silo.csproj --configuration Release --no-restore --output /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
-# Listen on every interface: probes and Prometheus reach the pod IP. 11111 silo-to-silo, 30000 client gateway.
+# Listen on every interface: probes and Prometheus reach the pod IP (8081: health and metrics only).
+# 11111 silo-to-silo, 30000 client gateway.
 ENV Urls=http://+:8081
 EXPOSE 8081 11111 30000
 USER $APP_UID

@@ -58,6 +58,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             BuiltApps.GatewayDll,
             "--contentRoot", bin, // its appsettings.json, as in `dotnet run`
             "--urls", Address.ToString().TrimEnd('/'),
+            $"--Management:Urls=http://127.0.0.1:{LoopbackPorts.Next()}",
             $"--Cluster:SiloPort={LoopbackPorts.Next()}",
             $"--Cluster:GatewayPort={LoopbackPorts.Next()}",
             $"--Cluster:ClusterId=browser-{Guid.NewGuid():N}",

@@ -15,6 +15,23 @@ public static class DeployInvariants
 
     private static readonly string[] SecretNames = ["ConnectionString", "SigningKey", "Password", "Secret"];
 
+    /// <summary>The port health and metrics answer on: the gateway's Management__Urls, else (the silo) its Urls.</summary>
+    private static int? ManagementPort(string deployment, JsonObject container)
+    {
+        var urls = (string?)Manifests.EnvVar(container, "Management__Urls")?["value"] ?? (string?)Manifests.EnvVar(container, "Urls")?["value"];
+        return urls is null || deployment == "presence-gateway" && Manifests.EnvVar(container, "Management__Urls") is null
+            ? null
+            : int.Parse(urls.Split(';')[0].Split(':')[^1].TrimEnd('/'), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A port given as a number or as the name of one of the container's ports.</summary>
+    private static int? PortNumber(JsonObject container, JsonNode? port) => port switch
+    {
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number => (int)(long)v,
+        JsonValue v => (int?)(long?)(container["ports"]?.AsArray().FirstOrDefault(p => (string?)p!["name"] == (string)v!)?["containerPort"]),
+        _ => null,
+    };
+
     public static List<string> Check(IReadOnlyList<JsonObject> objects)
     {
         var errors = new List<string>();
@@ -37,9 +54,26 @@ public static class DeployInvariants
             var grace = Manifests.PodSpec(deployment)["terminationGracePeriodSeconds"] is JsonValue g ? (long)g : 30;
             Require(TimeSpan.FromSeconds(grace) > shutdown, $"{name}: terminationGracePeriodSeconds {grace} must exceed the shutdown timeout {shutdown}");
 
+            // Health and metrics live on the management port: the silo's only HTTP port, the gateway's Management__Urls.
+            var management = ManagementPort(name, container);
             foreach (var (probe, path) in new[] { ("startupProbe", "/health/startup"), ("readinessProbe", "/health/ready"), ("livenessProbe", "/health/live") })
             {
                 Require((string?)container[probe]?["httpGet"]?["path"] == path, $"{name}: {probe} on {path}");
+                Require(management is not null && PortNumber(container, container[probe]?["httpGet"]?["port"]) == management,
+                    $"{name}: {probe} on the management port {management}");
+            }
+            var annotations = deployment["spec"]?["template"]?["metadata"]?["annotations"];
+            Require((string?)annotations?["prometheus.io/scrape"] == "true" && (string?)annotations?["prometheus.io/path"] == "/metrics" &&
+                    (string?)annotations?["prometheus.io/port"] == management?.ToString(CultureInfo.InvariantCulture),
+                $"{name}: prometheus.io annotations scrape /metrics on the management port {management}");
+            // No Service publishes it: the load balancer and the ingress must not reach health or metrics.
+            foreach (var service in objects.OfKind("Service").Where(s => Manifests.Selects(s["spec"]?["selector"], deployment)))
+            {
+                foreach (var port in service["spec"]?["ports"]?.AsArray() ?? [])
+                {
+                    Require(PortNumber(container, port?["targetPort"] ?? port?["port"]) != management,
+                        $"{name}: Service {Manifests.Name(service)} publishes the management port {management}");
+                }
             }
             foreach (var env in Manifests.Env(container).Where(e => SecretNames.Any(s => ((string)e["name"]!).Contains(s, StringComparison.OrdinalIgnoreCase))))
             {

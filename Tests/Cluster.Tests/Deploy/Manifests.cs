@@ -18,6 +18,9 @@ public static class Manifests
     public static IEnumerable<JsonObject> Containers(JsonObject obj) =>
         Kind(obj) == "Deployment" ? PodSpec(obj)["containers"]!.AsArray().Select(c => c!.AsObject()) : [];
 
+    public static IEnumerable<JsonObject> ContainerPorts(JsonObject deployment) =>
+        Containers(deployment).SelectMany(c => c["ports"]?.AsArray().Select(p => p!.AsObject()) ?? []);
+
     public static IEnumerable<JsonObject> Env(JsonObject container) =>
         container["env"]?.AsArray().Select(e => e!.AsObject()) ?? [];
 

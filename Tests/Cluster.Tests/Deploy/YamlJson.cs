@@ -13,8 +13,20 @@ public static class YamlJson
 {
     public static List<JsonObject> LoadAll(string path)
     {
+        using var reader = new StreamReader(path);
+        return Load(reader);
+    }
+
+    public static List<JsonObject> LoadAllText(string yaml)
+    {
+        using var reader = new StringReader(yaml);
+        return Load(reader);
+    }
+
+    private static List<JsonObject> Load(TextReader reader)
+    {
         var stream = new YamlStream();
-        using (var reader = new StreamReader(path)) stream.Load(reader);
+        stream.Load(reader);
         return stream.Documents
             .Where(d => d.RootNode is YamlMappingNode)
             .Select(d => (JsonObject)Convert(d.RootNode)!)

@@ -23,15 +23,18 @@ public sealed class ChildProcess : IAsyncDisposable
     public string Name { get; }
     public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
 
-    public static ChildProcess Start(string name, string file, IEnumerable<string> args, IDictionary<string, string>? env = null)
+    /// <param name="workingDirectory">The repository root unless given (the apps find their settings in their own folder either way).</param>
+    public static ChildProcess Start(string name, string file, IEnumerable<string> args, IDictionary<string, string>? env = null,
+        string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = BuiltApps.RepoRoot,
+            WorkingDirectory = workingDirectory ?? BuiltApps.RepoRoot,
         };
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var (key, value) in env ?? new Dictionary<string, string>()) info.Environment[key] = value;
@@ -70,6 +73,34 @@ public sealed class ChildProcess : IAsyncDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>Runs a command to its end (bounded) and returns its exit code and its two outputs apart.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string file, IEnumerable<string> args,
+        IDictionary<string, string>? env = null, TimeSpan? timeout = null)
+    {
+        var info = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = BuiltApps.RepoRoot,
+        };
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var (key, value) in env ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return (process.ExitCode, await output, await error);
     }
 
     public string Tail() => $"--- {Name} (pid {_process.Id}{(_process.HasExited ? $", exited {_process.ExitCode}" : "")}) ---\n{string.Join('\n', _tail)}";

@@ -32,6 +32,7 @@ public sealed class GridCluster(Azurite storage, ITestOutputHelper output) : IAs
         "--Cluster:Membership:DeathVoteExpirationTimeout=00:00:30",
         $"--Logging:LogLevel:Default={LogLevel}",
         $"--Logging:LogLevel:Orleans={LogLevel}",
+        $"--Logging:LogLevel:Orleans.Runtime.Silo={LogLevel}", // appsettings.json (now read wherever the app starts) raises it
     ];
 
     /// <summary>CLUSTER_TESTS_LOG_LEVEL=Information shows the processes' lifecycle in a failing test's output.</summary>
@@ -70,7 +71,7 @@ public sealed class GridCluster(Azurite storage, ITestOutputHelper output) : IAs
             "--Demo:Seed=false",
             .. Tokens.GatewayArgs,
             .. ExtraArgs,
-        ], Env);
+        ], Env, managementPort: Ports.Free());
         Gateways.Add(node);
         return node;
     }

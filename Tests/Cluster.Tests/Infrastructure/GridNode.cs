@@ -3,7 +3,11 @@ using System.Net;
 namespace FreedomCti.Presence.Cluster.Tests.Infrastructure;
 
 /// <summary>One silo or gateway slot: fixed ports and arguments, so a restart comes back as the same node (a new silo generation).</summary>
-public sealed class GridNode(string name, string dll, int httpPort, IReadOnlyList<string> args, IDictionary<string, string> env) : IAsyncDisposable
+/// <param name="managementPort">
+/// A gateway's Management:Urls port (health and metrics). Null for a silo: its only HTTP address serves those.
+/// </param>
+public sealed class GridNode(string name, string dll, int httpPort, IReadOnlyList<string> args, IDictionary<string, string> env,
+    int? managementPort = null) : IAsyncDisposable
 {
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(2) };
 
@@ -11,20 +15,24 @@ public sealed class GridNode(string name, string dll, int httpPort, IReadOnlyLis
     public int HttpPort { get; } = httpPort;
     public Uri Http => new($"http://127.0.0.1:{HttpPort}");
     public Uri WebSocket => new($"ws://127.0.0.1:{HttpPort}");
+
+    /// <summary>Where health and metrics are served.</summary>
+    public Uri Management => managementPort is { } port ? new($"http://127.0.0.1:{port}") : Http;
     public ChildProcess? Process { get; private set; }
     public bool IsRunning => Process is { HasExited: false };
 
     public void Start()
     {
         if (IsRunning) throw new InvalidOperationException($"{Name} is already running.");
-        Process = ChildProcess.Start(Name, "dotnet", [dll, "--urls", Http.ToString(), .. args], env);
+        string[] management = managementPort is { } port ? [$"--Management:Urls=http://127.0.0.1:{port}"] : [];
+        Process = ChildProcess.Start(Name, "dotnet", [dll, "--urls", Http.ToString(), .. management, .. args], env);
     }
 
     public async Task<HttpStatusCode?> HealthAsync(string probe)
     {
         try
         {
-            using var response = await Probe.GetAsync(new Uri(Http, $"/health/{probe}"));
+            using var response = await Probe.GetAsync(new Uri(Management, $"/health/{probe}"));
             return response.StatusCode;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)

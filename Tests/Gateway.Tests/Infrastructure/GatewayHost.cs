@@ -6,6 +6,7 @@ using FreedomCti.Presence.Hosting;
 using FreedomCti.Presence.Gateway.Hosting;
 using FreedomCti.Presence.Gateway.Limits;
 using FreedomCti.Presence.Gateway.Security;
+using FreedomCti.Presence.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -47,8 +48,14 @@ public class GatewayHost : IAsyncLifetime
     public Uri WebSocketAddress { get; private set; } = null!;
     public IServiceProvider Services => _app!.Services;
 
-    /// <summary>A client without credentials (health, 401 tests).</summary>
+    /// <summary>A client without credentials (401 tests) on the public address.</summary>
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>The management address (Management:Urls): health and metrics, which the public address does not serve.</summary>
+    public Uri ManagementAddress { get; private set; } = null!;
+
+    /// <summary>A client of the management address.</summary>
+    public HttpClient Management { get; private set; } = null!;
 
     /// <summary>Log lines written by this gateway (all levels the configuration lets through).</summary>
     public LogCapture Logs { get; } = new();
@@ -86,19 +93,37 @@ public class GatewayHost : IAsyncLifetime
         return other;
     }
 
-    private async Task StartAsync(string[] settings)
+    /// <summary>
+    /// The gateway as Program.cs builds it, on a free public port and the management port given (or a free one);
+    /// not started. Later settings win.
+    /// </summary>
+    public static WebApplication Build(string[] settings, ILoggerProvider? logs = null, int? managementPort = null)
     {
         // The same calls as Program.cs.
-        var builder = WebApplication.CreateBuilder(["--urls", "http://127.0.0.1:0", .. TestSettings, .. settings]);
-        builder.Logging.AddProvider(Logs);
+        var builder = WebApplication.CreateBuilder([
+            "--urls", "http://127.0.0.1:0",
+            $"--Management:Urls=http://127.0.0.1:{managementPort ?? FreePort()}",
+            .. TestSettings, .. settings]);
+        if (logs is not null) builder.Logging.AddProvider(logs);
+        builder.AddServiceDefaults(separateManagementPort: true);
         builder.AddPresenceCluster();
         builder.AddPresenceGateway();
         builder.AddPresenceAuthentication();
         builder.AddPresenceLimits();
         builder.AddDemoTenant();
-        _app = builder.Build();
-        _app.UsePresenceGateway();
+        var app = builder.Build();
+        app.UsePresenceGateway();
+        app.MapDefaultEndpoints();
+        return app;
+    }
+
+    private async Task StartAsync(string[] settings)
+    {
+        var managementPort = FreePort();
+        _app = Build(settings, Logs, managementPort);
         await _app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        ManagementAddress = new Uri($"http://127.0.0.1:{managementPort}");
+        Management = new HttpClient { BaseAddress = ManagementAddress, Timeout = TimeSpan.FromSeconds(30) };
 
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         HttpAddress = new Uri(address);
@@ -110,6 +135,7 @@ public class GatewayHost : IAsyncLifetime
     {
         foreach (var other in _others) await other.DisposeAsync();
         Http?.Dispose();
+        Management?.Dispose();
         if (_app is not null)
         {
             await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));

@@ -139,6 +139,7 @@ export class Grid {
     const admin = this.adminToken();
     const app = new App(`gateway ${this.gateways.length + 1}`, gatewayDll, await freePort(), {
       ...this.cluster,
+      Management__Urls: `http://127.0.0.1:${await freePort()}`, // health and metrics; the public port serves neither
       Cluster__Mode: 'Client',
       Auth__SigningKey: this.signingKey,
       Auth__Issuer: ISSUER,
