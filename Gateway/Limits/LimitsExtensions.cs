@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace FreedomCti.Presence.Gateway.Limits;
 
-/// <summary>Registers the connection quota, the handshake rate limiter and the request body limit.</summary>
+/// <summary>Registers the connection quota, the handshake and per-organisation write limiters and the request body limit.</summary>
 public static class LimitsExtensions
 {
     public static WebApplicationBuilder AddPresenceLimits(this WebApplicationBuilder builder)
@@ -32,13 +32,26 @@ public static class LimitsExtensions
         {
             rate.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             // The bucket refills every second; a jittered Retry-After spreads a refused storm instead of echoing it.
-            rate.OnRejected = (context, _) =>
+            rate.OnRejected = async (context, cancellation) =>
             {
-                context.HttpContext.Response.Headers.RetryAfter = Random.Shared.Next(1, 6).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return ValueTask.CompletedTask;
+                var http = context.HttpContext;
+                http.Response.Headers.RetryAfter = Random.Shared.Next(1, 6).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (!TenantWriteLimiter.IsWrite(http.Request.Method)) return;
+                await Results.Problem(
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many writes in flight for this organisation",
+                    detail: $"This organisation already has {limits.MaxConcurrentWritesPerOrg} writes in flight and {limits.QueuedWritesPerOrg} queued on this gateway " +
+                        "(Limits:MaxConcurrentWritesPerOrg, Limits:QueuedWritesPerOrg). Nothing was applied; retry after Retry-After seconds.")
+                    .ExecuteAsync(http);
             };
-            // Only handshakes are limited here; REST writes are paced by the grains, sockets by their own bucket.
-            rate.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, IPAddress>(context =>
+            // Handshakes per source address; REST writes per organisation (TenantWriteLimiter); socket messages by their own bucket.
+            rate.GlobalLimiter = PartitionedRateLimiter.CreateChained(HandshakeLimiter(limits), TenantWriteLimiter.Create(limits));
+        });
+        return builder;
+    }
+
+    private static PartitionedRateLimiter<HttpContext> HandshakeLimiter(LimitsOptions limits) =>
+            PartitionedRateLimiter.Create<HttpContext, IPAddress>(context =>
                 context.WebSockets.IsWebSocketRequest
                     ? RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress ?? IPAddress.None, _ => new TokenBucketRateLimiterOptions
                     {
@@ -49,7 +62,4 @@ public static class LimitsExtensions
                         AutoReplenishment = true,
                     })
                     : RateLimitPartition.GetNoLimiter(IPAddress.None));
-        });
-        return builder;
-    }
 }

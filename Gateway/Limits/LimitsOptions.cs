@@ -29,6 +29,12 @@ public sealed class LimitsOptions
     /// <summary>Handshakes a source address may make in a burst (a contact centre behind one NAT logs in at 9:00).</summary>
     public int HandshakeBurstPerAddress { get; set; } = 500;
 
+    /// <summary>REST writes of one organisation in flight on this gateway at once; more wait in its queue (see TenantWriteLimiter).</summary>
+    public int MaxConcurrentWritesPerOrg { get; set; } = 16;
+
+    /// <summary>REST writes of one organisation waiting for a slot on this gateway; beyond it, 429 with Retry-After.</summary>
+    public int QueuedWritesPerOrg { get; set; } = 1_000;
+
     /// <summary>REST request bodies; the bulk directory import has its own, larger limit.</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 

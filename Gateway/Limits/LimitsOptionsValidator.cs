@@ -21,6 +21,8 @@ public sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
             .AtLeast(o.HandshakesPerSecondPerAddress, 1)
             .Require(o.HandshakeBurstPerAddress >= o.HandshakesPerSecondPerAddress,
                 $"Limits:HandshakeBurstPerAddress ({o.HandshakeBurstPerAddress}) must be at least Limits:HandshakesPerSecondPerAddress ({o.HandshakesPerSecondPerAddress}).")
+            .AtLeast(o.MaxConcurrentWritesPerOrg, 1)
+            .AtLeast(o.QueuedWritesPerOrg, 0)
             .AtLeast(o.MaxRequestBodyBytes, 1024);
         for (var i = 0; i < (o.TrustedProxyNetworks?.Length ?? 0); i++)
         {

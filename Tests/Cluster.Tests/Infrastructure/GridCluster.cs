@@ -11,6 +11,11 @@ public sealed class GridCluster(Azurite storage, ITestOutputHelper output) : IAs
     private readonly string _clusterId = $"t{Guid.NewGuid():N}"[..20];
 
     public TestTokens Tokens { get; } = new();
+
+    /// <summary>The cluster id: the membership table's partition for this grid.</summary>
+    public string ClusterId => _clusterId;
+
+    public string StorageConnectionString => storage.ConnectionString;
     public List<GridNode> Silos { get; } = [];
     public List<GridNode> Gateways { get; } = [];
 
@@ -51,7 +56,7 @@ public sealed class GridCluster(Azurite storage, ITestOutputHelper output) : IAs
             "--Cluster:AdvertisedIPAddress=127.0.0.1",
             "--Silo:ShutdownTimeout=00:00:15",
             .. ExtraArgs,
-        ], Env);
+        ], Env, siloPort: siloPort);
         Silos.Add(node);
         return node;
     }

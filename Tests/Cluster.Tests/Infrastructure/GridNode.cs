@@ -6,13 +6,15 @@ namespace FreedomCti.Presence.Cluster.Tests.Infrastructure;
 /// <param name="managementPort">
 /// A gateway's Management:Urls port (health and metrics). Null for a silo: its only HTTP address serves those.
 /// </param>
+/// <param name="siloPort">A silo's silo-to-silo port: the port in its membership row. Null for a gateway.</param>
 public sealed class GridNode(string name, string dll, int httpPort, IReadOnlyList<string> args, IDictionary<string, string> env,
-    int? managementPort = null) : IAsyncDisposable
+    int? managementPort = null, int? siloPort = null) : IAsyncDisposable
 {
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(2) };
 
     public string Name { get; } = name;
     public int HttpPort { get; } = httpPort;
+    public int? SiloPort { get; } = siloPort;
     public Uri Http => new($"http://127.0.0.1:{HttpPort}");
     public Uri WebSocket => new($"ws://127.0.0.1:{HttpPort}");
 

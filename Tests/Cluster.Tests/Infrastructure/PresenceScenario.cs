@@ -3,27 +3,21 @@ using System.Diagnostics;
 namespace FreedomCti.Presence.Cluster.Tests.Infrastructure;
 
 /// <summary>
-/// The failover tests' common shape: a fresh tenant (12 users, two overlapping groups), the same user and group
-/// subscribers on every gateway, steady REST traffic, and at the end the proof that every subscriber's view equals
-/// the truth read back through REST and that the truth holds every acknowledged write.
+/// The failover tests' common shape: a fresh tenant (by default 12 users, two overlapping groups), the same user and
+/// group subscribers on every gateway, steady REST traffic, and at the end the proof that every subscriber's view
+/// equals the truth read back through REST and that the truth holds every acknowledged write.
 /// </summary>
 public sealed class PresenceScenario : IAsyncDisposable
 {
-    public const int UserCount = 12;
-    private static readonly string[] WatchedUsers = ["u1", "u4", "u7", "u10"];
-    private static readonly Dictionary<string, string[]> Groups = new()
-    {
-        ["g1"] = Enumerable.Range(1, 8).Select(i => $"u{i}").ToArray(),
-        ["g2"] = Enumerable.Range(5, 8).Select(i => $"u{i}").ToArray(),
-    };
-
     private readonly ITestOutputHelper _output;
+    private readonly ScenarioShape _shape;
 
-    private PresenceScenario(GridApi api, ITestOutputHelper output)
+    private PresenceScenario(GridApi api, ITestOutputHelper output, ScenarioShape shape)
     {
         Api = api;
         _output = output;
-        Traffic = new PresenceTraffic(api, Enumerable.Range(1, UserCount).Select(i => $"u{i}").ToArray(), writers: 3, Deliveries);
+        _shape = shape;
+        Traffic = new PresenceTraffic(api, Enumerable.Range(1, shape.Users).Select(i => $"u{i}").ToArray(), shape.Writers, Deliveries, shape.Pace, shape.RoundRobin);
     }
 
     public GridApi Api { get; }
@@ -31,18 +25,22 @@ public sealed class PresenceScenario : IAsyncDisposable
     public PresenceTraffic Traffic { get; }
     public List<ViewSubscriber> Subscribers { get; } = [];
 
-    public static async Task<PresenceScenario> StartAsync(GridCluster grid, ITestOutputHelper output)
+    public static async Task<PresenceScenario> StartAsync(GridCluster grid, ITestOutputHelper output, ScenarioShape? shape = null)
     {
+        shape ??= ScenarioShape.Default;
         var orgId = $"org-{Guid.NewGuid():N}";
-        var scenario = new PresenceScenario(grid.Api(orgId), output);
-        await scenario.Api.CreateTenantAsync(UserCount, Groups);
+        var scenario = new PresenceScenario(grid.Api(orgId), output, shape);
+        await scenario.Api.CreateTenantAsync(shape.Users, shape.Groups);
         for (var gateway = 0; gateway < grid.Gateways.Count; gateway++)
         {
-            foreach (var user in WatchedUsers) scenario.Subscribers.Add(new ViewSubscriber(scenario.Api, isUser: true, user, gateway, scenario.Deliveries));
-            foreach (var group in Groups.Keys) scenario.Subscribers.Add(new ViewSubscriber(scenario.Api, isUser: false, group, gateway));
+            foreach (var user in shape.WatchedUsers) scenario.Subscribers.Add(new ViewSubscriber(scenario.Api, isUser: true, user, gateway, scenario.Deliveries));
+            foreach (var group in shape.Groups.Keys)
+            {
+                for (var i = 0; i < shape.SocketsPerGroup(group); i++) scenario.Subscribers.Add(new ViewSubscriber(scenario.Api, isUser: false, group, gateway));
+            }
         }
         foreach (var subscriber in scenario.Subscribers) subscriber.Start();
-        await Poll.UntilAsync(() => scenario.Subscribers.All(s => s.HasSnapshot), TimeSpan.FromSeconds(30), "every subscriber's first snapshot");
+        await Poll.UntilAsync(() => scenario.Subscribers.All(s => s.HasSnapshot), TimeSpan.FromSeconds(60), "every subscriber's first snapshot");
         return scenario;
     }
 
@@ -124,4 +122,30 @@ public sealed class PresenceScenario : IAsyncDisposable
     {
         foreach (var subscriber in Subscribers) await subscriber.DisposeAsync();
     }
+}
+
+/// <summary>The tenant, subscribers and traffic of a scenario.</summary>
+/// <param name="Users">Users u1..uN.</param>
+/// <param name="Groups">Group id → member ids.</param>
+/// <param name="WatchedUsers">Users with a subscriber on every gateway.</param>
+/// <param name="GroupSockets">Sockets per group per gateway (1 when not listed).</param>
+public sealed record ScenarioShape(
+    int Users,
+    IReadOnlyDictionary<string, string[]> Groups,
+    IReadOnlyList<string> WatchedUsers,
+    int Writers = 3,
+    TimeSpan? Pace = null,
+    bool RoundRobin = false,
+    IReadOnlyDictionary<string, int>? GroupSockets = null)
+{
+    public static ScenarioShape Default { get; } = new(
+        12,
+        new Dictionary<string, string[]>
+        {
+            ["g1"] = Enumerable.Range(1, 8).Select(i => $"u{i}").ToArray(),
+            ["g2"] = Enumerable.Range(5, 8).Select(i => $"u{i}").ToArray(),
+        },
+        ["u1", "u4", "u7", "u10"]);
+
+    public int SocketsPerGroup(string groupId) => GroupSockets?.GetValueOrDefault(groupId, 1) ?? 1;
 }

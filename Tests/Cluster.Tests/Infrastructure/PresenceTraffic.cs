@@ -9,11 +9,13 @@ namespace FreedomCti.Presence.Cluster.Tests.Infrastructure;
 /// and retries a write (same value, next gateway) until a gateway acknowledges it with 200, so the last acknowledged
 /// value of every user is what the grid must hold at the end.
 /// </summary>
-public sealed class PresenceTraffic(GridApi api, string[] users, int writers, DeliveryLog deliveries)
+/// <param name="pace">Pause after each acknowledged write (60 ms by default).</param>
+/// <param name="roundRobin">Each writer writes its users in turn, so every user changes at a steady rate (else at random).</param>
+public sealed class PresenceTraffic(GridApi api, string[] users, int writers, DeliveryLog deliveries, TimeSpan? pace = null, bool roundRobin = false)
 {
     private static readonly string[] Statuses = ["available", "busy", "away", "dnd", "offline"];
     private static readonly TimeSpan WriteGiveUp = TimeSpan.FromSeconds(45);
-    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(60);
+    private readonly TimeSpan _pace = pace ?? TimeSpan.FromMilliseconds(60);
 
     private readonly ConcurrentDictionary<string, (string Status, string Message, long AckedAt)> _acked = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<(long Started, long Acked)> _writes = [];
@@ -59,7 +61,7 @@ public sealed class PresenceTraffic(GridApi api, string[] users, int writers, De
         var gateway = writer % api.Gateways.Count;
         for (var n = 0; !stop.IsCancellationRequested; n++)
         {
-            var user = mine[random.Next(mine.Length)];
+            var user = roundRobin ? mine[n % mine.Length] : mine[random.Next(mine.Length)];
             var previous = _acked.TryGetValue(user, out var last) ? last.Status : "offline";
             var status = Statuses.Where(s => s != previous).ElementAt(random.Next(Statuses.Length - 1));
             var message = $"{user}-w{writer}-{n}";
@@ -88,7 +90,7 @@ public sealed class PresenceTraffic(GridApi api, string[] users, int writers, De
                 if (code is null) gateway = (gateway + 1) % api.Gateways.Count; // that gateway is gone: use another
                 await Task.Delay(100, CancellationToken.None);
             }
-            await Task.Delay(Pace, CancellationToken.None);
+            await Task.Delay(_pace, CancellationToken.None);
         }
     }
 }

@@ -21,6 +21,8 @@ public sealed class ViewSubscriber : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, string> _members = new(StringComparer.Ordinal);
     private readonly HashSet<string> _liveMessages = new(StringComparer.Ordinal);
+    // Every state frame: when it arrived and when the change it shows was made (the envelope's timestamp).
+    private readonly List<(DateTimeOffset At, DateTimeOffset ChangedAt)> _arrivals = [];
     private Task? _loop;
     private TopicView? _view;
     private int _gateway;
@@ -48,8 +50,38 @@ public sealed class ViewSubscriber : IAsyncDisposable
     /// <summary>From a socket ending to the next snapshot on a new socket.</summary>
     public List<TimeSpan> Reconnects { get; } = [];
 
-    /// <summary>Status messages this subscriber saw in live frames (user topics), to count events the stream did not deliver.</summary>
+    /// <summary>Status messages this subscriber saw in live frames (user topics), to count events that were not delivered live.</summary>
     public bool SawLive(string statusMessage) { lock (_gate) return _liveMessages.Contains(statusMessage); }
+
+    /// <summary>When the first frame showing a change made at or after <paramref name="moment"/> arrived (live or snapshot); null if none yet.</summary>
+    public DateTimeOffset? FirstChangeAfter(DateTimeOffset moment)
+    {
+        lock (_gate)
+        {
+            foreach (var (at, changedAt) in _arrivals)
+            {
+                if (at >= moment && changedAt >= moment) return at;
+            }
+            return null;
+        }
+    }
+
+    /// <summary>The longest time between <paramref name="from"/> and <paramref name="to"/> in which no state frame arrived.</summary>
+    public TimeSpan LongestSilence(DateTimeOffset from, DateTimeOffset to)
+    {
+        lock (_gate)
+        {
+            var longest = TimeSpan.Zero;
+            var last = from;
+            foreach (var (at, _) in _arrivals)
+            {
+                if (at < from || at > to) continue;
+                if (at - last > longest) longest = at - last;
+                last = at;
+            }
+            return to - last > longest ? to - last : longest;
+        }
+    }
 
     public void Start() => _loop = Task.Run(RunAsync);
 
@@ -135,8 +167,10 @@ public sealed class ViewSubscriber : IAsyncDisposable
         if (data is null || frame["seq"] is null) return;
         var seq = (long)frame["seq"]!;
         var snapshot = (bool?)frame["snapshot"] == true;
+        var changedAt = DateTimeOffset.Parse((string)frame["timestamp"]!, System.Globalization.CultureInfo.InvariantCulture);
         lock (_gate)
         {
+            _arrivals.Add((DateTimeOffset.UtcNow, changedAt));
             switch (type)
             {
                 case "presence_update":
