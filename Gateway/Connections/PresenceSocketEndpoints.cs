@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using FreedomCti.Presence.Gateway.Api;
 using FreedomCti.Presence.Gateway.Hosting;
 using FreedomCti.Presence.Gateway.Protocol;
@@ -58,14 +59,14 @@ public static class PresenceSocketEndpoints
             KeepAliveInterval = services.Options.KeepAliveInterval,
             KeepAliveTimeout = services.Options.KeepAliveTimeout,
         });
-        var connection = new PresenceConnection(socket, key, services.Registry.NextId(), services);
+        var connection = new PresenceConnection(services.Registry.NextId(), services);
         // Every refusal happens after the upgrade, as an error frame and a close code a browser can read.
-        var caller = await AdmitAsync(context, key, connection, services);
+        var caller = await ConnectionAdmission.AdmitAsync(context, key.OrgId, key, connection, services);
 
         services.Registry.Add(connection);
         try
         {
-            await connection.RunAsync(context.RequestAborted);
+            await RunAsync(socket, connection, new TopicSocketDispatcher(connection, key, services), services, context.RequestAborted);
         }
         finally
         {
@@ -75,58 +76,29 @@ public static class PresenceSocketEndpoints
         return Results.Empty;
     }
 
-    /// <summary>Authenticates and admits the socket; returns the caller when a connection quota was taken.</summary>
-    private static async Task<PresenceCaller?> AdmitAsync(HttpContext context, TopicKey key, PresenceConnection connection, ConnectionServices services)
+    /// <summary>
+    /// Runs an accepted socket: the pump moves frames, the dispatcher answers messages. Whatever ends first ends both;
+    /// the dispatcher's subscriptions and session are released in <c>finally</c>.
+    /// </summary>
+    private static async Task RunAsync(WebSocket socket, PresenceConnection connection, ConnectionDispatcher dispatcher,
+        ConnectionServices services, CancellationToken stopping)
     {
-        // The socket keeps only the caller and the expiry, not the parsed token (see SocketCredentials).
-        var credentials = await SocketCredentials.AuthenticateAsync(context, services.Tokens);
-        if (credentials is not ({ } caller, var expiresAt))
-        {
-            Refuse(connection, services, PresenceCloseCodes.Unauthorized,
-                "A valid bearer token is required: an Authorization header or an access_token query parameter.");
-            return null;
-        }
-        if (!PresenceIds.IsValid(key.OrgId))
-        {
-            Refuse(connection, services, PresenceCloseCodes.InvalidOrgId, "orgId must be 1-64 characters: letters, digits, '.', '_' or '-'.");
-            return null;
-        }
-        if (!PresenceIds.IsValid(key.Id))
-        {
-            Refuse(connection, services,
-                key.Kind == TopicKind.User ? PresenceCloseCodes.InvalidUserId : PresenceCloseCodes.InvalidGroupId,
-                $"{(key.Kind == TopicKind.User ? "userId" : "groupId")} must be 1-64 characters: letters, digits, '.', '_' or '-'.");
-            return null;
-        }
-        if (!caller.BelongsTo(key.OrgId))
-        {
-            Refuse(connection, services, PresenceCloseCodes.Unauthorized, "The token is for another organisation.");
-            return null;
-        }
-
-        string? limit;
+        // Every log line of this socket (the request's scope too) carries its ids.
+        using var scope = services.Logger.BeginScope(dispatcher.LogScope);
+        services.Metrics.SocketOpened();
+        GatewayLog.ConnectionOpened(services.Logger, connection.ConnectionId, dispatcher.Description);
         try
         {
-            limit = await services.Quota.TryAcquireAsync(caller, key.OrgId).WaitAsync(services.Options.GrainCallTimeout);
+            await new SocketPump(socket, connection, services).RunAsync(dispatcher.OnMessageAsync, stopping);
         }
-        catch (Exception ex)
+        finally
         {
-            GatewayLog.ConnectionError(services.Logger, connection.ConnectionId, ex);
-            Refuse(connection, services, PresenceCloseCodes.ServerError, "Connection limits could not be checked; reconnect with backoff.");
-            return null;
+            await dispatcher.DisposeAsync();
+            connection.Dispose();
+            socket.Abort(); // no-op after a clean close; frees the transport after a failed one
+            socket.Dispose();
+            services.Metrics.SocketClosed();
+            GatewayLog.ConnectionClosed(services.Logger, connection.ConnectionId);
         }
-        if (limit is not null)
-        {
-            Refuse(connection, services, PresenceCloseCodes.ConnectionLimitExceeded, limit);
-            return null;
-        }
-        connection.Authenticate(caller, expiresAt);
-        return caller;
-    }
-
-    private static void Refuse(PresenceConnection connection, ConnectionServices services, PresenceError error, string description)
-    {
-        GatewayLog.ConnectionRefused(services.Logger, error.Message);
-        connection.Close(error, description);
     }
 }

@@ -87,8 +87,8 @@ public sealed class SlowConsumerTests(GatewayHost host)
         var services = host.Get<ConnectionServices>();
         var capacity = services.Options.SendQueueCapacity;
         var topic = new FakeTopic();
-        var connection = new PresenceConnection(socket, new TopicKey(TopicKind.Group, "org-slow", "g1"), "slow-1", services);
-        var running = connection.RunAsync(CancellationToken.None);
+        var connection = new PresenceConnection("slow-1", services);
+        var running = new SocketPump(socket, connection, services).RunAsync(_ => Task.CompletedTask, CancellationToken.None);
 
         connection.Send(topic.Change(0));
         await Poll.UntilAsync(() => socket.Sent.Count == 1, TimeSpan.FromSeconds(10), "the first send to block");
@@ -112,8 +112,8 @@ public sealed class SlowConsumerTests(GatewayHost host)
         var socket = new GatedWebSocket();
         var services = host.Get<ConnectionServices>();
         var topic = new FakeTopic();
-        var connection = new PresenceConnection(socket, new TopicKey(TopicKind.Group, "org-slow", "g2"), "slow-2", services);
-        var running = connection.RunAsync(CancellationToken.None);
+        var connection = new PresenceConnection("slow-2", services);
+        var running = new SocketPump(socket, connection, services).RunAsync(_ => Task.CompletedTask, CancellationToken.None);
 
         connection.Send(topic.Change(0));
         await Poll.UntilAsync(() => socket.Sent.Count == 1, TimeSpan.FromSeconds(10), "the first send to block");
