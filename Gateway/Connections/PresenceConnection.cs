@@ -1,6 +1,5 @@
 using FreedomCti.Presence.Gateway.Limits;
 using FreedomCti.Presence.Gateway.Protocol;
-using FreedomCti.Presence.Gateway.Topics;
 
 namespace FreedomCti.Presence.Gateway.Connections;
 
@@ -9,23 +8,29 @@ namespace FreedomCti.Presence.Gateway.Connections;
 /// the credentials, the message-rate budget, the outbox, and the decision to close. The first close wins; after it
 /// queued frames are abandoned and the pump sends the error frame and the close frame.
 /// </summary>
-public sealed class PresenceConnection : ITopicSubscriber, IDisposable
+public sealed class PresenceConnection : IDisposable
 {
     private readonly ConnectionServices _services;
-    private readonly SendQueue _outbox;
+    private readonly Outbox _outbox;
     private PendingClose? _close;
+    private readonly int _burst;
     private MessageRateLimit _rate;
 
-    public PresenceConnection(string connectionId, ConnectionServices services)
+    /// <param name="extraBurst">Messages the socket may send in a burst on top of <c>Limits:MessageBurst</c> (an organisation socket subscribing every topic at once).</param>
+    public PresenceConnection(string connectionId, ConnectionServices services, int extraBurst = 0)
     {
         ConnectionId = connectionId;
         _services = services;
-        _outbox = new SendQueue(services.Options.SendQueueCapacity);
-        _rate = new MessageRateLimit(services.Limits.MessagesPerSecond, services.Limits.MessageBurst, services.Clock.GetTimestamp());
+        _outbox = new Outbox(services.Options.SendQueueCapacity);
+        _burst = services.Limits.MessageBurst + extraBurst;
+        _rate = new MessageRateLimit(services.Limits.MessagesPerSecond, _burst, services.Clock.GetTimestamp());
         Credentials = new ConnectionCredentials(this, services);
     }
 
     public string ConnectionId { get; }
+
+    /// <summary>The gateway's singletons this socket uses.</summary>
+    public ConnectionServices Services => _services;
 
     /// <summary>Who the socket's token names, until when, and the in-band refresh.</summary>
     public ConnectionCredentials Credentials { get; }
@@ -34,24 +39,21 @@ public sealed class PresenceConnection : ITopicSubscriber, IDisposable
     public PendingClose? PendingClose => Volatile.Read(ref _close);
 
     /// <summary>Frames waiting to be written to the socket (the send-queue depth metric).</summary>
-    public int QueuedFrames => _outbox.Reader.CanCount ? _outbox.Reader.Count : 0;
+    public int QueuedFrames => _outbox.Count;
 
-    /// <summary>What the pump writes, in order.</summary>
-    internal SendQueue Outbox => _outbox;
+    /// <summary>What the pump writes: the replies' lane and a lane per topic.</summary>
+    public Outbox Outbox => _outbox;
 
-    /// <summary>Queues a frame without waiting; a socket that falls behind is sent a fresh snapshot instead, one hopelessly behind is closed with 1013.</summary>
-    public void Send(OutboundFrame frame)
+    /// <summary>Queues a frame on a lane without waiting; a lane that falls behind is conflated, one hopelessly behind closes the socket with 1013.</summary>
+    public void Send(OutboxLane lane, OutboundFrame frame)
     {
-        if (_outbox.TryEnqueue(frame)) return;
-        if (_close is null && !_outbox.Reader.Completion.IsCompleted)
-        {
-            _services.Metrics.SlowConsumerClosed();
-            Close(PresenceCloseCodes.SlowConsumer, "The connection fell too far behind; reconnect and resubscribe to get a fresh snapshot.");
-        }
+        if (lane.TryEnqueue(frame) || _close is not null || _outbox.IsCompleted) return;
+        _services.Metrics.SlowConsumerClosed();
+        Close(PresenceCloseCodes.SlowConsumer, "The connection fell too far behind; reconnect and resubscribe to get a fresh snapshot.");
     }
 
     /// <summary>Queues a reply (pong, acknowledgement, error frame that leaves the socket open).</summary>
-    public void SendControl(byte[] frame) => Send(OutboundFrame.Control(frame));
+    public void SendControl(byte[] frame) => Send(_outbox.Replies, OutboundFrame.Control(frame));
 
     /// <summary>Closes with a jittered retryAfterMs when the code is retryable (<see cref="RetryHints"/>), none when it is terminal.</summary>
     public void Close(PresenceError error, string description) => Close(error, description, null);
@@ -73,7 +75,7 @@ public sealed class PresenceConnection : ITopicSubscriber, IDisposable
     public bool TryTakeMessage()
     {
         if (_rate.TryTake(_services.Clock.GetTimestamp(), _services.Clock)) return true;
-        Close(PresenceCloseCodes.RateLimited, $"More than {_services.Limits.MessagesPerSecond} messages per second (burst {_services.Limits.MessageBurst}).");
+        Close(PresenceCloseCodes.RateLimited, $"More than {_services.Limits.MessagesPerSecond} messages per second (burst {_burst}).");
         return false;
     }
 

@@ -98,16 +98,16 @@ public sealed class SocketPump(WebSocket socket, PresenceConnection connection, 
 
     private async Task SendLoopAsync()
     {
-        var reader = connection.Outbox.Reader;
+        var outbox = connection.Outbox;
         // One watchdog per connection, re-armed per frame: a CancellationTokenSource per frame per socket was a
         // measurable share of the CPU per delivery. When it fires, the stuck socket is aborted and SendAsync throws.
         using var watchdog = new CancellationTokenSource();
         using var abortWhenStuck = watchdog.Token.UnsafeRegister(static s => ((WebSocket)s!).Abort(), socket);
         try
         {
-            while (await reader.WaitToReadAsync())
+            while (await outbox.WaitToReadAsync())
             {
-                while (connection.PendingClose is null && reader.TryRead(out var frame))
+                while (connection.PendingClose is null && outbox.TryRead(out var frame))
                 {
                     watchdog.CancelAfter(_options.SendTimeout);
                     await socket.SendAsync(frame.Bytes.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);

@@ -11,7 +11,9 @@ namespace FreedomCti.Presence.Gateway.Connections;
 public sealed class TopicSocketDispatcher(PresenceConnection connection, TopicKey path, ConnectionServices services)
     : ConnectionDispatcher(connection, services)
 {
-    private bool _subscribed;
+    // The topic ending the subscription ends the socket: the contract's close codes.
+    private readonly TopicSubscription _subscription = new(path, connection,
+        connection.Outbox.OpenLane(services.Options.SendQueueCapacity), (_, error, description) => connection.Close(error, description));
 
     public override IReadOnlyDictionary<string, object> LogScope { get; } = LogScopes.ForTopic(path, connection.ConnectionId);
 
@@ -27,10 +29,10 @@ public sealed class TopicSocketDispatcher(PresenceConnection connection, TopicKe
         // Agents may watch only the groups they belong to; the topic checks membership against the state it holds.
         var caller = Connection.Credentials.Caller;
         var requiredMember = path.Kind == TopicKind.Group && caller is { SeesAllGroups: false } ? caller.UserId : null;
-        var outcome = await Services.Hub.SubscribeAsync(path, Connection, requiredMember, message.LastSeq);
+        var outcome = await Services.Hub.SubscribeAsync(path, _subscription, requiredMember, message.LastSeq);
         if (outcome == SubscribeOutcome.Subscribed)
         {
-            _subscribed = true;
+            _subscription.Active = true;
             return;
         }
         var (error, description) = SubscribeRefusals.Of(outcome, path);
@@ -45,8 +47,8 @@ public sealed class TopicSocketDispatcher(PresenceConnection connection, TopicKe
             return Task.CompletedTask;
         }
         ReleaseSubscriptions();
-        var isUser = path.Kind == TopicKind.User;
-        return Reply(PresenceMessageWriter.Unsubscribed(path.OrgId, isUser ? path.Id : null, isUser ? null : path.Id, Services.Clock.GetUtcNow()));
+        _subscription.Reply(PresenceMessageWriter.Unsubscribed(TopicReplies.IdsOf(path), Services.Clock.GetUtcNow()));
+        return Task.CompletedTask;
     }
 
     /// <summary>Only the agent's own user socket may hold the agent's session (the token's sub is the path's userId).</summary>
@@ -57,9 +59,9 @@ public sealed class TopicSocketDispatcher(PresenceConnection connection, TopicKe
 
     protected override void ReleaseSubscriptions()
     {
-        if (!_subscribed) return;
-        Services.Hub.Unsubscribe(path, Connection);
-        _subscribed = false;
+        if (!_subscription.Active) return;
+        Services.Hub.Unsubscribe(path, _subscription);
+        _subscription.Active = false;
     }
 
     /// <summary>A (un)subscribe must name exactly the org and user/group of the socket's path.</summary>
