@@ -19,6 +19,9 @@ public abstract class ConnectionDispatcher(PresenceConnection connection, Connec
     /// <summary>What the socket serves, for the "opened" log line.</summary>
     public abstract string Description { get; }
 
+    /// <summary>Runs once the socket is admitted, before its first message; may close it.</summary>
+    public virtual Task OnConnectedAsync() => Task.CompletedTask;
+
     /// <summary>One complete text message from the pump; parsed before anything is awaited.</summary>
     public Task OnMessageAsync(ReadOnlyMemory<byte> utf8)
     {

@@ -1,4 +1,6 @@
 using System.Net.WebSockets;
+using Microsoft.AspNetCore.Routing.Matching;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using FreedomCti.Presence.Gateway.Api;
 using FreedomCti.Presence.Gateway.Hosting;
 using FreedomCti.Presence.Gateway.Protocol;
@@ -8,12 +10,26 @@ using FreedomCti.Presence.Gateway.Topics;
 namespace FreedomCti.Presence.Gateway.Connections;
 
 /// <summary>
-/// The contract's two WebSocket paths. A plain GET on the same path (no upgrade) returns the snapshot document.
+/// The contract's two WebSocket paths, where a plain GET (no upgrade) returns the snapshot document, and the
+/// organisation socket, which answers only upgrades (a plain GET on its path reads the organisation over REST).
 /// </summary>
 public static class PresenceSocketEndpoints
 {
+    /// <summary>Registers what the sockets need: the connection registry and services, and upgrade-only routing.</summary>
+    public static IServiceCollection AddPresenceSockets(this IServiceCollection services)
+    {
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<ConnectionServices>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, WebSocketUpgradeOnlyPolicy>());
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapPresenceSockets(this IEndpointRouteBuilder app)
     {
+        // Upgrades only, ahead of the REST route on the same path (GET /organisation/{orgId} reads the organisation).
+        app.MapGet("/organisation/{orgId}", (HttpContext context, string orgId) =>
+                AcceptAsync(context, orgId, null, connection => new OrganisationSocketDispatcher(connection, orgId, connection.Services)))
+            .WithMetadata(WebSocketUpgradeOnly.Instance).WithOrder(-1).ExcludeFromDescription();
         // The access rule is checked inside HandleAsync (sockets answer with close codes, not 401); the metadata only
         // describes the plain-GET snapshot in the OpenAPI document.
         app.MapGet("/organisation/{orgId}/user/{userId}", (HttpContext context, string orgId, string userId) =>
@@ -40,7 +56,13 @@ public static class PresenceSocketEndpoints
         {
             return ApiAccessExtensions.Check(context, ApiAccess.Read) ?? await SnapshotEndpoints.GetAsync(context, key);
         }
+        return await AcceptAsync(context, key.OrgId, key, connection => new TopicSocketDispatcher(connection, key, connection.Services));
+    }
 
+    /// <param name="path">The topic of a topic path; null for the organisation socket.</param>
+    private static async Task<IResult> AcceptAsync(HttpContext context, string orgId, TopicKey? path,
+        Func<PresenceConnection, ConnectionDispatcher> dispatcherFor)
+    {
         if (context.RequestServices.GetRequiredService<GatewayDrain>().IsDraining)
         {
             // Sockets already closed with 1012; a new one here would only be closed again. Go to another gateway.
@@ -59,19 +81,22 @@ public static class PresenceSocketEndpoints
             KeepAliveInterval = services.Options.KeepAliveInterval,
             KeepAliveTimeout = services.Options.KeepAliveTimeout,
         });
-        var connection = new PresenceConnection(services.Registry.NextId(), services);
+        // An organisation socket may subscribe all its topics at once after a reconnect.
+        var connection = new PresenceConnection(services.Registry.NextId(), services, path is null ? services.Limits.MaxTopicsPerSocket : 0);
+        var dispatcher = dispatcherFor(connection);
         // Every refusal happens after the upgrade, as an error frame and a close code a browser can read.
-        var caller = await ConnectionAdmission.AdmitAsync(context, key.OrgId, key, connection, services);
+        var caller = await ConnectionAdmission.AdmitAsync(context, orgId, path, connection, services);
+        if (caller is not null) await dispatcher.OnConnectedAsync();
 
         services.Registry.Add(connection);
         try
         {
-            await RunAsync(socket, connection, new TopicSocketDispatcher(connection, key, services), services, context.RequestAborted);
+            await RunAsync(socket, connection, dispatcher, services, context.RequestAborted);
         }
         finally
         {
             services.Registry.Remove(connection);
-            if (caller is not null) services.Quota.Release(caller, key.OrgId);
+            if (caller is not null) services.Quota.Release(caller, orgId);
         }
         return Results.Empty;
     }

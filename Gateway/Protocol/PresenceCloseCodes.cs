@@ -29,6 +29,8 @@ public static class PresenceCloseCodes
     public static readonly PresenceError InvalidGroupId = new(4005, "INVALID_GROUP_ID");
     public static readonly PresenceError GroupAccessDenied = new(4006, "GROUP_ACCESS_DENIED");
     public static readonly PresenceError ConnectionLimitExceeded = new(4008, "CONNECTION_LIMIT_EXCEEDED");
+    /// <summary>An organisation socket already watches its limit of topics: the subscribe is refused, the socket stays open.</summary>
+    public static readonly PresenceError SubscriptionLimitExceeded = new(4009, "SUBSCRIPTION_LIMIT_EXCEEDED");
     public static readonly PresenceError ServerError = new(1011, "SERVER_ERROR");
 
     /// <summary>A binary frame: the protocol is JSON text only.</summary>
