@@ -56,23 +56,6 @@ public sealed partial class AsyncApiContractTests(GatewayHost host)
     }
 
     [Fact]
-    public void CloseCodeTable_IsTheGatewaysSetOfCodes()
-    {
-        var gateway = typeof(PresenceCloseCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Select(f => (PresenceError)f.GetValue(null)!).Select(e => $"{e.Code} {e.Message}").Order().ToList();
-        var table = Doc.Root["info"]!["x-close-codes"]!.AsArray()
-            .Select(c => $"{(int)c!["code"]!} {(string)c["message"]!}").Order().ToList();
-        Assert.Equal(gateway, table);
-
-        var schemas = Doc.Root["components"]!["schemas"]!;
-        Assert.Equal(gateway.Select(g => int.Parse(g.Split(' ')[0])).Order(), schemas["errorCode"]!["enum"]!.AsArray().Select(c => (int)c!).Order());
-        Assert.Equal(gateway.Select(g => g.Split(' ')[1]).Order(), schemas["errorMessage"]!["enum"]!.AsArray().Select(c => (string)c!).Order());
-        // Every row of the prose table in the description too.
-        var description = (string)Doc.Root["info"]!["description"]!;
-        foreach (var row in gateway) Assert.Contains($"| {row.Split(' ')[0]} | `{row.Split(' ')[1]}` |", description);
-    }
-
-    [Fact]
     public async Task UserTopicFrames_MatchTheDocument()
     {
         var seen = new Observed();
