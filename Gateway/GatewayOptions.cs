@@ -11,6 +11,12 @@ public sealed class GatewayOptions
     /// <summary>Frames queued per socket; a full queue is conflated into one fresh snapshot, and a socket that fills it again before taking that snapshot is closed with 1013.</summary>
     public int SendQueueCapacity { get; set; } = 1024;
 
+    /// <summary>
+    /// Frames queued per topic on an organisation socket (and the replies have a lane of <see cref="SendQueueCapacity"/>):
+    /// each topic conflates on its own, so a busy group cannot make the others resend snapshots.
+    /// </summary>
+    public int MultiplexedQueueCapacity { get; set; } = 256;
+
     /// <summary>A single frame that cannot be written within this time means the peer is stuck: the socket is aborted.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

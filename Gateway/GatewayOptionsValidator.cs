@@ -11,6 +11,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         var rules = new OptionRules(GatewayOptions.Section);
         rules.AtLeast(o.MaxMessageBytes, 256)
             .AtLeast(o.SendQueueCapacity, 1)
+            .AtLeast(o.MultiplexedQueueCapacity, 1)
             .AtLeast(o.ResumeRingSize, 0)
             .Positive(o.SendTimeout)
             .NotNegative(o.TopicLinger)

@@ -8,13 +8,17 @@ namespace FreedomCti.Presence.Gateway.Connections;
 public sealed class ConnectionRegistry
 {
     private readonly ConcurrentDictionary<string, PresenceConnection> _open = new(StringComparer.Ordinal);
-    private long _next;
 
     public int Count => _open.Count;
 
     public IEnumerable<PresenceConnection> Open => _open.Values;
 
-    public string NextId() => $"c{Interlocked.Increment(ref _next):x}-{Environment.ProcessId:x}";
+    /// <summary>
+    /// A connection id unique across gateways and restarts (a UUIDv7: time-ordered, random below the millisecond),
+    /// so log lines and session records of sockets on different pods never collide. Every pod is PID 1, so ids built
+    /// from a process id and a counter did.
+    /// </summary>
+    public string NextId() => $"c-{Guid.CreateVersion7():N}";
 
     public void Add(PresenceConnection connection) => _open[connection.ConnectionId] = connection;
 

@@ -9,7 +9,8 @@ namespace FreedomCti.Presence.Gateway.Connections;
 /// <summary>The singletons every connection uses, gathered once so a connection's constructor stays short.</summary>
 public sealed class ConnectionServices(TopicHub hub, IOptions<GatewayOptions> options, TimeProvider clock,
     ILogger<PresenceConnection> logger, GatewayMetrics metrics, ConnectionRegistry registry,
-    TokenValidator tokens, ConnectionQuota quota, IOptions<LimitsOptions> limits, Sessions.SocketSessions sessions)
+    TokenValidator tokens, ConnectionQuota quota, IOptions<LimitsOptions> limits, Sessions.SocketSessions sessions,
+    OrganisationCache organisations)
 {
     public TopicHub Hub { get; } = hub;
     public GatewayOptions Options { get; } = options.Value;
@@ -21,4 +22,5 @@ public sealed class ConnectionServices(TopicHub hub, IOptions<GatewayOptions> op
     public ConnectionQuota Quota { get; } = quota;
     public LimitsOptions Limits { get; } = limits.Value;
     public Sessions.SocketSessions Sessions { get; } = sessions;
+    public OrganisationCache Organisations { get; } = organisations;
 }

@@ -1,3 +1,6 @@
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Routing.Matching;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using FreedomCti.Presence.Gateway.Api;
 using FreedomCti.Presence.Gateway.Hosting;
 using FreedomCti.Presence.Gateway.Protocol;
@@ -7,12 +10,26 @@ using FreedomCti.Presence.Gateway.Topics;
 namespace FreedomCti.Presence.Gateway.Connections;
 
 /// <summary>
-/// The contract's two WebSocket paths. A plain GET on the same path (no upgrade) returns the snapshot document.
+/// The contract's two WebSocket paths, where a plain GET (no upgrade) returns the snapshot document, and the
+/// organisation socket, which answers only upgrades (a plain GET on its path reads the organisation over REST).
 /// </summary>
 public static class PresenceSocketEndpoints
 {
+    /// <summary>Registers what the sockets need: the connection registry and services, and upgrade-only routing.</summary>
+    public static IServiceCollection AddPresenceSockets(this IServiceCollection services)
+    {
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<ConnectionServices>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, WebSocketUpgradeOnlyPolicy>());
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapPresenceSockets(this IEndpointRouteBuilder app)
     {
+        // Upgrades only, ahead of the REST route on the same path (GET /organisation/{orgId} reads the organisation).
+        app.MapGet("/organisation/{orgId}", (HttpContext context, string orgId) =>
+                AcceptAsync(context, orgId, null, connection => new OrganisationSocketDispatcher(connection, orgId, connection.Services)))
+            .WithMetadata(WebSocketUpgradeOnly.Instance).WithOrder(-1).ExcludeFromDescription();
         // The access rule is checked inside HandleAsync (sockets answer with close codes, not 401); the metadata only
         // describes the plain-GET snapshot in the OpenAPI document.
         app.MapGet("/organisation/{orgId}/user/{userId}", (HttpContext context, string orgId, string userId) =>
@@ -39,7 +56,13 @@ public static class PresenceSocketEndpoints
         {
             return ApiAccessExtensions.Check(context, ApiAccess.Read) ?? await SnapshotEndpoints.GetAsync(context, key);
         }
+        return await AcceptAsync(context, key.OrgId, key, connection => new TopicSocketDispatcher(connection, key, connection.Services));
+    }
 
+    /// <param name="path">The topic of a topic path; null for the organisation socket.</param>
+    private static async Task<IResult> AcceptAsync(HttpContext context, string orgId, TopicKey? path,
+        Func<PresenceConnection, ConnectionDispatcher> dispatcherFor)
+    {
         if (context.RequestServices.GetRequiredService<GatewayDrain>().IsDraining)
         {
             // Sockets already closed with 1012; a new one here would only be closed again. Go to another gateway.
@@ -58,75 +81,49 @@ public static class PresenceSocketEndpoints
             KeepAliveInterval = services.Options.KeepAliveInterval,
             KeepAliveTimeout = services.Options.KeepAliveTimeout,
         });
-        var connection = new PresenceConnection(socket, key, services.Registry.NextId(), services);
+        // An organisation socket may subscribe all its topics at once after a reconnect.
+        var connection = new PresenceConnection(services.Registry.NextId(), services, path is null ? services.Limits.MaxTopicsPerSocket : 0);
+        var dispatcher = dispatcherFor(connection);
         // Every refusal happens after the upgrade, as an error frame and a close code a browser can read.
-        var caller = await AdmitAsync(context, key, connection, services);
+        var caller = await ConnectionAdmission.AdmitAsync(context, orgId, path, connection, services);
+        if (caller is not null) await dispatcher.OnConnectedAsync();
 
         services.Registry.Add(connection);
         try
         {
-            await connection.RunAsync(context.RequestAborted);
+            await RunAsync(socket, connection, dispatcher, services, context.RequestAborted);
         }
         finally
         {
             services.Registry.Remove(connection);
-            if (caller is not null) services.Quota.Release(caller, key.OrgId);
+            if (caller is not null) services.Quota.Release(caller, orgId);
         }
         return Results.Empty;
     }
 
-    /// <summary>Authenticates and admits the socket; returns the caller when a connection quota was taken.</summary>
-    private static async Task<PresenceCaller?> AdmitAsync(HttpContext context, TopicKey key, PresenceConnection connection, ConnectionServices services)
+    /// <summary>
+    /// Runs an accepted socket: the pump moves frames, the dispatcher answers messages. Whatever ends first ends both;
+    /// the dispatcher's subscriptions and session are released in <c>finally</c>.
+    /// </summary>
+    private static async Task RunAsync(WebSocket socket, PresenceConnection connection, ConnectionDispatcher dispatcher,
+        ConnectionServices services, CancellationToken stopping)
     {
-        // The socket keeps only the caller and the expiry, not the parsed token (see SocketCredentials).
-        var credentials = await SocketCredentials.AuthenticateAsync(context, services.Tokens);
-        if (credentials is not ({ } caller, var expiresAt))
-        {
-            Refuse(connection, services, PresenceCloseCodes.Unauthorized,
-                "A valid bearer token is required: an Authorization header or an access_token query parameter.");
-            return null;
-        }
-        if (!PresenceIds.IsValid(key.OrgId))
-        {
-            Refuse(connection, services, PresenceCloseCodes.InvalidOrgId, "orgId must be 1-64 characters: letters, digits, '.', '_' or '-'.");
-            return null;
-        }
-        if (!PresenceIds.IsValid(key.Id))
-        {
-            Refuse(connection, services,
-                key.Kind == TopicKind.User ? PresenceCloseCodes.InvalidUserId : PresenceCloseCodes.InvalidGroupId,
-                $"{(key.Kind == TopicKind.User ? "userId" : "groupId")} must be 1-64 characters: letters, digits, '.', '_' or '-'.");
-            return null;
-        }
-        if (!caller.BelongsTo(key.OrgId))
-        {
-            Refuse(connection, services, PresenceCloseCodes.Unauthorized, "The token is for another organisation.");
-            return null;
-        }
-
-        string? limit;
+        // Every log line of this socket (the request's scope too) carries its ids.
+        using var scope = services.Logger.BeginScope(dispatcher.LogScope);
+        services.Metrics.SocketOpened();
+        GatewayLog.ConnectionOpened(services.Logger, connection.ConnectionId, dispatcher.Description);
         try
         {
-            limit = await services.Quota.TryAcquireAsync(caller, key.OrgId).WaitAsync(services.Options.GrainCallTimeout);
+            await new SocketPump(socket, connection, services).RunAsync(dispatcher.OnMessageAsync, stopping);
         }
-        catch (Exception ex)
+        finally
         {
-            GatewayLog.ConnectionError(services.Logger, connection.ConnectionId, ex);
-            Refuse(connection, services, PresenceCloseCodes.ServerError, "Connection limits could not be checked; reconnect with backoff.");
-            return null;
+            await dispatcher.DisposeAsync();
+            connection.Dispose();
+            socket.Abort(); // no-op after a clean close; frees the transport after a failed one
+            socket.Dispose();
+            services.Metrics.SocketClosed();
+            GatewayLog.ConnectionClosed(services.Logger, connection.ConnectionId);
         }
-        if (limit is not null)
-        {
-            Refuse(connection, services, PresenceCloseCodes.ConnectionLimitExceeded, limit);
-            return null;
-        }
-        connection.Authenticate(caller, expiresAt);
-        return caller;
-    }
-
-    private static void Refuse(PresenceConnection connection, ConnectionServices services, PresenceError error, string description)
-    {
-        GatewayLog.ConnectionRefused(services.Logger, error.Message);
-        connection.Close(error, description);
     }
 }

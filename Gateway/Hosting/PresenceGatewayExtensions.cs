@@ -20,8 +20,7 @@ public static class PresenceGatewayExtensions
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<OrganisationCache>();
         services.AddSingleton<TopicHub>();
-        services.AddSingleton<ConnectionRegistry>();
-        services.AddSingleton<ConnectionServices>();
+        services.AddPresenceSockets(); // registry, connection services, upgrade-only routing (Connections/PresenceSocketEndpoints.cs)
         services.AddSingleton<ApiContext>();
         services.AddHostedService<TopicRenewer>();
         services.AddSingleton<Sessions.SocketSessions>();

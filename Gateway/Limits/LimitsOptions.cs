@@ -23,6 +23,12 @@ public sealed class LimitsOptions
     /// <summary>Client messages a socket may send in a burst.</summary>
     public int MessageBurst { get; set; } = 20;
 
+    /// <summary>
+    /// Topics one organisation socket may watch at once; the next subscribe is refused with 4009 naming the topic.
+    /// Its burst of messages is this much larger, so a client can subscribe every topic at once after a reconnect.
+    /// </summary>
+    public int MaxTopicsPerSocket { get; set; } = 200;
+
     /// <summary>WebSocket handshakes per second per source address (sustained); beyond it, 429.</summary>
     public int HandshakesPerSecondPerAddress { get; set; } = 50;
 

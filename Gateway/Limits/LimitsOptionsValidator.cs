@@ -18,6 +18,7 @@ public sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
                 $"Limits:ConnectionLeaseTime must be at least 1 second (is {o.ConnectionLeaseTime}); it is renewed every third of it.")
             .Require(o.MessagesPerSecond > 0, $"Limits:MessagesPerSecond must be above zero (is {o.MessagesPerSecond}).")
             .AtLeast(o.MessageBurst, 1)
+            .AtLeast(o.MaxTopicsPerSocket, 1)
             .AtLeast(o.HandshakesPerSecondPerAddress, 1)
             .Require(o.HandshakeBurstPerAddress >= o.HandshakesPerSecondPerAddress,
                 $"Limits:HandshakeBurstPerAddress ({o.HandshakeBurstPerAddress}) must be at least Limits:HandshakesPerSecondPerAddress ({o.HandshakesPerSecondPerAddress}).")

@@ -98,8 +98,9 @@ public static class PresenceMessageWriter
     });
 
     /// <summary>An error frame; <paramref name="retryAfterMs"/> is the jittered reconnect floor of a retryable close (see <see cref="RetryHints"/>).</summary>
+    /// <param name="topic">On a socket that carries many topics: the topic the error ends or refuses (its ids, as its frames name it).</param>
     /// <remarks>1012 frames carry the same value as "reconnectAfterMs" too: clients written before retryAfterMs read that.</remarks>
-    public static byte[] Error(PresenceError error, string description, int? retryAfterMs = null) => Write(w =>
+    public static byte[] Error(PresenceError error, string description, int? retryAfterMs = null, TopicIds? topic = null) => Write(w =>
     {
         w.WriteString("type", "error");
         w.WriteNumber("code", error.Code);
@@ -110,6 +111,7 @@ public static class PresenceMessageWriter
             w.WriteNumber("retryAfterMs", after);
             if (error.Code == PresenceCloseCodes.ServiceRestart.Code) w.WriteNumber("reconnectAfterMs", after);
         }
+        if (topic is { } ids) WriteTopic(w, ids);
     });
 
     /// <summary>
@@ -164,14 +166,19 @@ public static class PresenceMessageWriter
     });
 
     /// <summary>Acknowledges an unsubscribe; the socket stays open and may subscribe again.</summary>
-    public static byte[] Unsubscribed(string orgId, string? userId, string? groupId, DateTimeOffset now) => Write(w =>
+    public static byte[] Unsubscribed(TopicIds topic, DateTimeOffset now) => Write(w =>
     {
         w.WriteString("type", "unsubscribed");
         w.WriteString("timestamp", now.ToWire());
-        w.WriteString("orgId", orgId);
-        if (userId is not null) w.WriteString("userId", userId);
-        if (groupId is not null) w.WriteString("groupId", groupId);
+        WriteTopic(w, topic);
     });
+
+    private static void WriteTopic(Utf8JsonWriter w, TopicIds topic)
+    {
+        if (topic.OrgId is not null) w.WriteString("orgId", topic.OrgId);
+        if (topic.UserId is not null) w.WriteString("userId", topic.UserId);
+        if (topic.GroupId is not null) w.WriteString("groupId", topic.GroupId);
+    }
 
     private static void WriteMemberFields(Utf8JsonWriter w, GroupMember member, DateTimeOffset now)
     {

@@ -5,22 +5,21 @@ namespace FreedomCti.Presence.Gateway.Protocol;
 /// random so that sockets closed together (a gateway restart, a full organisation) do not all come back at once.
 /// </summary>
 /// <remarks>
-/// Terminal codes (4001, 4002, 4003, 4005, 4006, 1003, 1008, 1009) get no hint: reconnecting cannot help them.
-/// Bounds come from <see cref="GatewayOptions"/>; docs/protocol.md ("Errors and close codes") lists the defaults.
+/// Only codes of <see cref="RetryClass.AfterHint"/> get a hint; reconnecting cannot help the others (or needs a new
+/// token). Bounds come from <see cref="GatewayOptions"/>; docs/protocol.md ("Errors and close codes") lists the defaults.
 /// </remarks>
 public static class RetryHints
 {
-    /// <summary>The hint for a close with this code, or null when the code is terminal.</summary>
-    public static int? For(PresenceError error, GatewayOptions options) => error.Code switch
+    /// <summary>The hint for a close with this code, or null when the code is not retried after a hint.</summary>
+    public static int? For(PresenceError error, GatewayOptions options) => !IsRetryable(error) ? null : error.Code switch
     {
         1012 => Between(TimeSpan.Zero, options.ReconnectJitter),
         4008 => Between(options.ConnectionLimitRetryBase, options.ConnectionLimitRetryBase + options.ConnectionLimitRetryJitter),
-        1011 or 1013 or 4004 => Between(options.TransientRetryMin, options.TransientRetryMax),
-        _ => null,
+        _ => Between(options.TransientRetryMin, options.TransientRetryMax),
     };
 
     /// <summary>Whether clients should reconnect after this close (after <see cref="For"/>'s hint).</summary>
-    public static bool IsRetryable(PresenceError error) => error.Code is 1011 or 1012 or 1013 or 4004 or 4008;
+    public static bool IsRetryable(PresenceError error) => error.Retry == RetryClass.AfterHint;
 
     private static int Between(TimeSpan min, TimeSpan max)
     {

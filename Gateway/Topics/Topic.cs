@@ -298,7 +298,7 @@ public abstract class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
         if (change.Resync && _sequencer.BeginResync()) StartResyncLocked();
     }
 
-    /// <summary>An agent taken out of a group stops seeing it at once: its socket is closed with 4006.</summary>
+    /// <summary>An agent taken out of a group stops seeing it at once: its subscription ends with 4006.</summary>
     private void RevokeFormerMembersLocked()
     {
         if (_membersOnly.Count == 0) return;
@@ -306,7 +306,7 @@ public abstract class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
         {
             _membersOnly.Remove(subscriber);
             _subscribers.Remove(subscriber);
-            subscriber.Close(PresenceCloseCodes.GroupAccessDenied, $"User '{userId}' is no longer a member of this group.");
+            subscriber.Ended(PresenceCloseCodes.GroupAccessDenied, $"User '{userId}' is no longer a member of this group.");
         }
         ScheduleReleaseLocked();
     }
@@ -476,7 +476,7 @@ public abstract class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
 
     private void CloseAllLocked(PresenceError error, string description)
     {
-        foreach (var subscriber in _subscribers) subscriber.Close(error, description);
+        foreach (var subscriber in _subscribers) subscriber.Ended(error, description);
         _subscribers.Clear();
         _membersOnly.Clear();
         _sequencer.Unload();

@@ -14,39 +14,30 @@ public sealed record SessionPolicy(bool Enabled, TimeSpan Lease, TimeSpan Grace,
     public static readonly SessionPolicy DefaultEnabled = Disabled with { Enabled = true };
 }
 
-/// <summary>What decided a user's current status.</summary>
+/// <summary>What decided a user's current status (wire names: the <c>source</c> field; <see cref="None"/> is sent as null).</summary>
 [GenerateSerializer, Alias("fcti.PresenceSource")]
 public enum PresenceSource
 {
     /// <summary>Nothing yet (a new user).</summary>
-    None = 0,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("none")] None = 0,
     /// <summary>A presence write over REST (an agent's desktop, a supervisor, an integration).</summary>
-    Manual = 1,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("manual")] Manual = 1,
     /// <summary>A call started or ended.</summary>
-    Call = 2,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("call")] Call = 2,
     /// <summary>A session's own status (the highest-precedence one among the user's sessions).</summary>
-    Session = 3,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("session")] Session = 3,
     /// <summary>Every session went idle, so "available" became "away".</summary>
-    Idle = 4,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("idle")] Idle = 4,
     /// <summary>The last session's lease ran out and the grace period passed.</summary>
-    Expired = 5,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("expired")] Expired = 5,
     /// <summary>The last session was closed by a logout.</summary>
-    Logout = 6,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("logout")] Logout = 6,
 }
 
-/// <summary>Wire names of <see cref="PresenceSource"/>.</summary>
+/// <summary>Wire names of <see cref="PresenceSource"/> (from its members' attributes).</summary>
 public static class PresenceSourceNames
 {
-    public static string ToWire(this PresenceSource source) => source switch
-    {
-        PresenceSource.Manual => "manual",
-        PresenceSource.Call => "call",
-        PresenceSource.Session => "session",
-        PresenceSource.Idle => "idle",
-        PresenceSource.Expired => "expired",
-        PresenceSource.Logout => "logout",
-        _ => "none",
-    };
+    public static string ToWire(this PresenceSource source) => WireNames<PresenceSource>.Of(source);
 }
 
 /// <summary>How a session ended.</summary>

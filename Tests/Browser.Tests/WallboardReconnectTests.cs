@@ -3,7 +3,10 @@ using Microsoft.Playwright;
 
 namespace FreedomCti.Presence.Browser.Tests;
 
-/// <summary>The gateway dies under an open board and comes back on the same address: banner up, then down, then live again.</summary>
+/// <summary>
+/// The gateway dies under an open board and comes back on the same address: banner up, then down, then live again,
+/// the new organisation socket subscribing with the last seq it saw (a resume).
+/// </summary>
 public sealed class WallboardReconnectTests(ITestOutputHelper output)
 {
     [Fact]
@@ -13,6 +16,7 @@ public sealed class WallboardReconnectTests(ITestOutputHelper output)
         await using var gateway = await GatewayProcess.StartAsync(tokens);
         await using var browser = await WallboardBrowser.LaunchAsync();
         await using var board = await browser.NewPageAsync();
+        var recorder = SocketRecorder.On(board.Page);
         await board.GotoAsync(gateway.BoardUrl(gateway.Supervisor));
         await board.WaitUntilLiveAsync();
         var banner = board.ByTestId("reconnect-banner");
@@ -37,6 +41,14 @@ public sealed class WallboardReconnectTests(ITestOutputHelper output)
                 $"Page console:\n{board.Console}\n{gateway.Tail()}", ex);
         }
         output.WriteLine($"banner cleared {restarted.ElapsedMilliseconds} ms after the gateway process was started again (its start and seed included)");
+
+        // The first socket's last group seq, sent again as lastSeq on the socket that went live.
+        var sockets = recorder.Sockets;
+        Assert.All(sockets, s => Assert.Equal($"/organisation/{GatewayProcess.OrgId}", s.Url.AbsolutePath));
+        var lastSeen = sockets[0].Received.Where(f => f["seq"] is not null).Max(f => (long)f["seq"]!);
+        var resubscribe = sockets[^1].Sent.First(f => (string?)f["action"] == "subscribe");
+        Assert.Equal(GatewayProcess.GroupId, (string?)resubscribe["groupId"]);
+        Assert.Equal(lastSeen, (long?)resubscribe["lastSeq"]);
 
         // A change made after the restart reaches the page through the new socket.
         await gateway.SetPresenceAsync("user-001", "dnd");

@@ -28,6 +28,7 @@ public sealed partial class AsyncApiContractTests
         await GroupScenarioAsync(seen);
         await ClosingErrorsScenarioAsync(seen);
         await SessionScenarioAsync(seen);
+        await OrganisationScenarioAsync(seen);
         return seen;
     }
 
@@ -152,6 +153,56 @@ public sealed partial class AsyncApiContractTests
         Assert.True((bool)stale["data"]!["stale"]!);
     }
 
+    /// <summary>
+    /// The organisation socket: users and groups on one socket, their snapshots and changes, a resume, errors naming a
+    /// topic (unknown, access, the topic limit), unsubscribed, token_refreshed, and the token's own session.
+    /// </summary>
+    private async Task OrganisationScenarioAsync(Observed seen)
+    {
+        var tenant = await SessionTenantAsync();
+        var max = host.Get<Microsoft.Extensions.Options.IOptions<Gateway.Limits.LimitsOptions>>().Value.MaxTopicsPerSocket;
+        var extra = Enumerable.Range(1, max).Select(i => new { userId = $"x{i}", displayName = $"Extra {i}" }).ToArray();
+        await tenant.PutAsync($"/organisation/{tenant.OrgId}/directory", new { users = extra, groups = Array.Empty<object>() });
+        var orgPath = $"/organisation/{tenant.OrgId}";
+        await using var socket = await host.ConnectAsync(orgPath, GatewayHost.Token(tenant.OrgId, "u1", PresenceRoles.Agent));
+
+        await socket.SendAsync(new { type = "ping" });
+        await ReceiveUntilValidAsync(socket, seen, "pong");
+        await socket.SubscribeUserAsync(tenant.OrgId, "u2");
+        await socket.SubscribeGroupAsync(tenant.OrgId, "g1");
+        await ReceiveUntilValidAsync(socket, seen, "presence_update");
+        await ReceiveUntilValidAsync(socket, seen, "group_presence_update");
+        await tenant.SetPresenceAsync("u2", "away");
+        await ReceiveUntilValidAsync(socket, seen, "member_presence_update");
+
+        // Errors naming a topic: unknown, another organisation, a group the agent is not in.
+        await tenant.PutAsync(tenant.GroupPath("g2"), new { groupName = "Not u1's", members = new[] { "u2" } });
+        await socket.SubscribeUserAsync(tenant.OrgId, "nobody");
+        Assert.Equal(4002, (int)(await ReceiveUntilValidAsync(socket, seen, "error"))["code"]!);
+        await socket.SubscribeUserAsync("org-other", "u2");
+        Assert.Equal(4001, (int)(await ReceiveUntilValidAsync(socket, seen, "error"))["code"]!);
+        await socket.SubscribeGroupAsync(tenant.OrgId, "g2");
+        Assert.Equal(4006, (int)(await ReceiveUntilValidAsync(socket, seen, "error"))["code"]!);
+
+        await socket.SendAsync(new { action = "session_open", userId = "u1", device = "desktop" });
+        var opened = await ReceiveUntilValidAsync(socket, seen, "session_opened");
+        await socket.SendAsync(new { action = "session_close", sessionId = (string)opened["sessionId"]! });
+        await ReceiveUntilValidAsync(socket, seen, "session_closed");
+        await socket.SendAsync(new { action = "refresh_token", token = GatewayHost.Token(tenant.OrgId, "u1", PresenceRoles.Agent) });
+        await ReceiveUntilValidAsync(socket, seen, "token_refreshed");
+        await socket.SendAsync(new { action = "unsubscribe", orgId = tenant.OrgId, groupId = "g1" });
+        await ReceiveUntilValidAsync(socket, seen, "unsubscribed");
+
+        // A resume on a second organisation socket, and the topic limit.
+        await using var other = await host.ConnectAsync(orgPath);
+        await other.SendAsync(new { action = "subscribe", orgId = tenant.OrgId, userId = "u2", lastSeq = 0 });
+        var answer = await ReceiveValidAsync(other, seen);
+        Assert.True((string?)answer["type"] is "resumed" or "presence_update");
+        for (var i = 1; i < max; i++) await other.SubscribeUserAsync(tenant.OrgId, $"x{i}");
+        await other.SubscribeUserAsync(tenant.OrgId, $"x{max}");
+        Assert.Equal(4009, (int)(await ReceiveUntilValidAsync(other, seen, "error", timeout: TimeSpan.FromSeconds(30)))["code"]!);
+    }
+
     /// <summary>Error frames that close the socket: ids, token, group access, the organisation's limit, frame rules.</summary>
     private async Task ClosingErrorsScenarioAsync(Observed seen)
     {
@@ -205,7 +256,7 @@ public sealed partial class AsyncApiContractTests
     private static async Task<JsonObject> ReceiveValidAsync(PresenceSocket socket, Observed seen)
     {
         var frame = await socket.ReceiveAsync();
-        var problems = Doc.ValidateReceived(frame);
+        var problems = Doc.ValidateReceived(frame, Doc.ChannelOf(socket.Address.AbsolutePath));
         Assert.True(problems.Count == 0, $"{frame.ToJsonString()}\ndoes not match docs/asyncapi.yaml:\n{string.Join('\n', problems)}");
         seen.Types.Add((string)frame["type"]!);
         if (frame["code"] is { } code) seen.ErrorCodes.Add((int)code);
@@ -213,9 +264,10 @@ public sealed partial class AsyncApiContractTests
     }
 
     /// <summary>Frames until one of <paramref name="type"/>; every frame on the way must match the document too.</summary>
-    private static async Task<JsonObject> ReceiveUntilValidAsync(PresenceSocket socket, Observed seen, string type, Func<JsonObject, bool>? match = null)
+    private static async Task<JsonObject> ReceiveUntilValidAsync(PresenceSocket socket, Observed seen, string type, Func<JsonObject, bool>? match = null,
+        TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + PresenceSocket.DefaultWait;
+        var deadline = DateTime.UtcNow + (timeout ?? PresenceSocket.DefaultWait);
         while (DateTime.UtcNow < deadline)
         {
             var frame = await ReceiveValidAsync(socket, seen);

@@ -56,23 +56,6 @@ public sealed partial class AsyncApiContractTests(GatewayHost host)
     }
 
     [Fact]
-    public void CloseCodeTable_IsTheGatewaysSetOfCodes()
-    {
-        var gateway = typeof(PresenceCloseCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Select(f => (PresenceError)f.GetValue(null)!).Select(e => $"{e.Code} {e.Message}").Order().ToList();
-        var table = Doc.Root["info"]!["x-close-codes"]!.AsArray()
-            .Select(c => $"{(int)c!["code"]!} {(string)c["message"]!}").Order().ToList();
-        Assert.Equal(gateway, table);
-
-        var schema = Doc.Root["components"]!["schemas"]!["error"]!;
-        Assert.Equal(gateway.Select(g => int.Parse(g.Split(' ')[0])).Order(), schema["properties"]!["code"]!["enum"]!.AsArray().Select(c => (int)c!).Order());
-        Assert.Equal(gateway.Select(g => g.Split(' ')[1]).Order(), schema["properties"]!["message"]!["enum"]!.AsArray().Select(c => (string)c!).Order());
-        // Every row of the prose table in the description too.
-        var description = (string)Doc.Root["info"]!["description"]!;
-        foreach (var row in gateway) Assert.Contains($"| {row.Split(' ')[0]} | `{row.Split(' ')[1]}` |", description);
-    }
-
-    [Fact]
     public async Task UserTopicFrames_MatchTheDocument()
     {
         var seen = new Observed();
@@ -105,6 +88,16 @@ public sealed partial class AsyncApiContractTests(GatewayHost host)
     }
 
     [Fact]
+    public async Task OrganisationSocketFrames_MatchTheDocument()
+    {
+        var seen = new Observed();
+        await OrganisationScenarioAsync(seen);
+        Assert.Superset(new HashSet<string> { "presence_update", "group_presence_update", "member_presence_update", "resumed", "error",
+            "unsubscribed", "token_refreshed", "session_opened", "session_closed", "pong" }, seen.Types);
+        Assert.Superset(new HashSet<int> { 4001, 4002, 4006, 4009 }, seen.ErrorCodes);
+    }
+
+    [Fact]
     public async Task EveryReceivedMessageOfTheDocument_IsSentByTheGatewayOrAllowListed()
     {
         var seen = await RunEveryScenarioAsync();
@@ -124,16 +117,22 @@ public sealed partial class AsyncApiContractTests(GatewayHost host)
         var tenant = await SessionTenantAsync();
         var seen = new Observed();
         var sent = new HashSet<string>();
-        foreach (var message in Doc.MessagesOf("send").DistinctBy(m => m.Key))
+        foreach (var channel in new[] { "userPresence", "groupPresence", "organisationPresence" })
+        foreach (var message in Doc.MessagesOf("send", channel).DistinctBy(m => m.Key))
         {
-            var isGroup = message.Key.EndsWith("Group", StringComparison.Ordinal);
             var isSession = message.WireName.StartsWith("session_", StringComparison.Ordinal);
             foreach (var example in Doc.Root["components"]!["messages"]![message.Key]!["examples"]!.AsArray())
             {
-                // Session messages go on the agent's own socket; the others on a supervisor's.
+                // Session messages go on a socket of the agent u1; the others on a supervisor's.
+                var path = channel switch
+                {
+                    "groupPresence" => tenant.GroupPath("g1"),
+                    "organisationPresence" => $"/organisation/{tenant.OrgId}",
+                    _ => tenant.UserPath("u1"),
+                };
                 await using var socket = isSession
-                    ? await host.ConnectAsync(tenant.UserPath("u1"), GatewayHost.Token(tenant.OrgId, "u1", PresenceRoles.Agent))
-                    : await host.ConnectAsync(isGroup ? tenant.GroupPath("g1") : tenant.UserPath("u1"));
+                    ? await host.ConnectAsync(path, GatewayHost.Token(tenant.OrgId, "u1", PresenceRoles.Agent))
+                    : await host.ConnectAsync(path);
 
                 // The examples name the demo tenant and made-up ids: send them for this test's tenant, a real token, a live session.
                 var text = example!["payload"]!.ToJsonString()
@@ -142,7 +141,9 @@ public sealed partial class AsyncApiContractTests(GatewayHost host)
                 if (frame["token"] is not null) frame["token"] = GatewayHost.Token(tenant.OrgId);
                 if (frame["sessionId"] is not null)
                 {
-                    await socket.SendAsync(new { action = "session_open", device = "desktop" });
+                    await socket.SendAsync(channel == "organisationPresence"
+                        ? new { action = "session_open", device = "desktop", userId = (string?)"u1" }
+                        : new { action = "session_open", device = "desktop", userId = (string?)null });
                     frame["sessionId"] = (string)(await ReceiveUntilValidAsync(socket, seen, "session_opened"))["sessionId"]!;
                 }
 
@@ -153,13 +154,13 @@ public sealed partial class AsyncApiContractTests(GatewayHost host)
                 while (true)
                 {
                     var reply = await ReceiveValidAsync(socket, seen);
-                    Assert.True((string?)reply["type"] != "error", $"the gateway refused the documented {message.Key} example {frame.ToJsonString()}: {reply.ToJsonString()}");
+                    Assert.True((string?)reply["type"] != "error", $"the gateway refused the documented {message.Key} example on {channel} {frame.ToJsonString()}: {reply.ToJsonString()}");
                     if ((string?)reply["type"] == "pong" && (message.WireName != "ping" || answers.Contains("pong"))) break;
                     answers.Add((string)reply["type"]!);
                 }
                 var expected = ExpectedReplies[message.WireName];
                 Assert.True(expected.Length == 0 || answers.Intersect(expected).Any(),
-                    $"{message.Key}: expected one of {string.Join(", ", expected)}, got {string.Join(", ", answers)}");
+                    $"{message.Key} on {channel}: expected one of {string.Join(", ", expected)}, got {string.Join(", ", answers)}");
                 sent.Add(message.WireName);
             }
         }

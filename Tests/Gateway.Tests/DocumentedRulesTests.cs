@@ -25,7 +25,7 @@ public sealed class DocumentedRulesTests
         Assert.All(errors, e => Assert.Equal(RetryHints.IsRetryable(e), RetryHints.For(e, new Gateway.GatewayOptions()) is not null));
 
         // The error schema: retryAfterMs is required on exactly those codes.
-        var retryable = Doc.Root["components"]!["schemas"]!["error"]!["allOf"]![0]!["if"]!["properties"]!["code"]!["enum"]!.AsArray().Select(c => (int)c!);
+        var retryable = Doc.Root["components"]!["schemas"]!["errorCodeRules"]!["allOf"]![0]!["if"]!["properties"]!["code"]!["enum"]!.AsArray().Select(c => (int)c!);
         Assert.Equal(table.Where(r => r.Value == "after-hint").Select(r => r.Key).Order(), retryable.Order());
 
         var prose = (string)Doc.Root["info"]!["description"]!;

@@ -76,11 +76,12 @@ public sealed class RetryHintTests(GatewayHost host)
             var socket = new GatedWebSocket();
             var services = host.Get<ConnectionServices>();
             var source = new CountingSource();
-            var connection = new PresenceConnection(socket, new TopicKey(TopicKind.Group, "org-slow", $"hint-{n}"), $"hint-{n}", services);
-            var running = connection.RunAsync(CancellationToken.None);
-            connection.Send(OutboundFrame.State("{}"u8.ToArray(), source));
+            var connection = new PresenceConnection($"hint-{n}", services);
+            var running = new SocketPump(socket, connection, services).RunAsync(_ => Task.CompletedTask, CancellationToken.None);
+            var lane = connection.Outbox.OpenLane(services.Options.SendQueueCapacity);
+            connection.Send(lane, OutboundFrame.State("{}"u8.ToArray(), source));
             await Poll.UntilAsync(() => socket.Sent.Count == 1, TimeSpan.FromSeconds(10), "the first send to block");
-            for (var i = 1; i <= services.Options.SendQueueCapacity * 3; i++) connection.Send(OutboundFrame.State("{}"u8.ToArray(), source));
+            for (var i = 1; i <= services.Options.SendQueueCapacity * 3; i++) connection.Send(lane, OutboundFrame.State("{}"u8.ToArray(), source));
             socket.Release();
             await running.WaitAsync(TimeSpan.FromSeconds(20));
 

@@ -87,13 +87,14 @@ public sealed class SlowConsumerTests(GatewayHost host)
         var services = host.Get<ConnectionServices>();
         var capacity = services.Options.SendQueueCapacity;
         var topic = new FakeTopic();
-        var connection = new PresenceConnection(socket, new TopicKey(TopicKind.Group, "org-slow", "g1"), "slow-1", services);
-        var running = connection.RunAsync(CancellationToken.None);
+        var connection = new PresenceConnection("slow-1", services);
+        var running = new SocketPump(socket, connection, services).RunAsync(_ => Task.CompletedTask, CancellationToken.None);
+        var lane = connection.Outbox.OpenLane(capacity);
 
-        connection.Send(topic.Change(0));
+        connection.Send(lane, topic.Change(0));
         await Poll.UntilAsync(() => socket.Sent.Count == 1, TimeSpan.FromSeconds(10), "the first send to block");
         var last = capacity + 100;
-        for (var i = 1; i <= last; i++) connection.Send(topic.Change(i));
+        for (var i = 1; i <= last; i++) connection.Send(lane, topic.Change(i));
 
         Assert.Null(socket.CloseStatus);
         socket.Release();
@@ -112,12 +113,13 @@ public sealed class SlowConsumerTests(GatewayHost host)
         var socket = new GatedWebSocket();
         var services = host.Get<ConnectionServices>();
         var topic = new FakeTopic();
-        var connection = new PresenceConnection(socket, new TopicKey(TopicKind.Group, "org-slow", "g2"), "slow-2", services);
-        var running = connection.RunAsync(CancellationToken.None);
+        var connection = new PresenceConnection("slow-2", services);
+        var running = new SocketPump(socket, connection, services).RunAsync(_ => Task.CompletedTask, CancellationToken.None);
+        var lane = connection.Outbox.OpenLane(services.Options.SendQueueCapacity);
 
-        connection.Send(topic.Change(0));
+        connection.Send(lane, topic.Change(0));
         await Poll.UntilAsync(() => socket.Sent.Count == 1, TimeSpan.FromSeconds(10), "the first send to block");
-        for (var i = 1; i <= services.Options.SendQueueCapacity * 3; i++) connection.Send(topic.Change(i));
+        for (var i = 1; i <= services.Options.SendQueueCapacity * 3; i++) connection.Send(lane, topic.Change(i));
         socket.Release();
 
         await running.WaitAsync(TimeSpan.FromSeconds(20));

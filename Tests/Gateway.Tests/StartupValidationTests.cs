@@ -13,6 +13,8 @@ public sealed class StartupValidationTests
     [InlineData("Gateway:DrainDelay", "--Gateway:DrainDelay=00:00:20", "--Gateway:ShutdownTimeout=00:00:20")]
     [InlineData("Gateway:TransientRetryMin", "--Gateway:TransientRetryMin=00:00:06", "--Gateway:TransientRetryMax=00:00:05")]
     [InlineData("Gateway:SendQueueCapacity", "--Gateway:SendQueueCapacity=0")]
+    [InlineData("Gateway:MultiplexedQueueCapacity", "--Gateway:MultiplexedQueueCapacity=0")]
+    [InlineData("Limits:MaxTopicsPerSocket", "--Limits:MaxTopicsPerSocket=0")]
     [InlineData("Gateway:MaxMessageBytes", "--Gateway:MaxMessageBytes=16")]
     [InlineData("Gateway:KeepAliveInterval", "--Gateway:KeepAliveInterval=00:00:00")]
     [InlineData("Gateway:TopicLinger", "--Gateway:TopicLinger=-00:00:01")]

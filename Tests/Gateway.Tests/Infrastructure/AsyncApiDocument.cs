@@ -52,12 +52,24 @@ public sealed partial class AsyncApiDocument
 
     public IReadOnlyCollection<Message> Messages => _messages.Values;
 
-    /// <summary>The messages of every operation with this action, resolved through their channel to components/messages.</summary>
-    public IEnumerable<Message> MessagesOf(string action)
+    /// <summary>The channel (its key under channels) whose address a socket's path matches, e.g. "userPresence".</summary>
+    public string ChannelOf(string path)
+    {
+        foreach (var (key, channel) in Root["channels"]!.AsObject())
+        {
+            var pattern = "^" + Regex.Replace(Regex.Escape((string)channel!["address"]!), @"\\\{[^}]+\}", "[^/]+") + "$";
+            if (Regex.IsMatch(path, pattern)) return key;
+        }
+        throw new ArgumentException($"No channel of docs/asyncapi.yaml has the address {path}.");
+    }
+
+    /// <summary>The messages of every operation with this action (on one channel, if given), resolved to components/messages.</summary>
+    public IEnumerable<Message> MessagesOf(string action, string? channel = null)
     {
         foreach (var (_, operation) in Root["operations"]!.AsObject())
         {
             if ((string?)operation!["action"] != action) continue;
+            if (channel is not null && (string?)operation["channel"]!["$ref"] != $"#/channels/{channel}") continue;
             foreach (var reference in operation["messages"]!.AsArray())
             {
                 var channelMessage = Resolve((string)reference!["$ref"]!);
@@ -68,15 +80,23 @@ public sealed partial class AsyncApiDocument
     }
 
     /// <summary>
-    /// Validates a frame the gateway sent against the receive message of its "type". Returns the problems found:
-    /// none when the frame is valid.
+    /// Validates a frame the gateway sent against the receive messages of its "type" on <paramref name="channel"/>
+    /// (the organisation socket has two kinds of "error"): valid when one of them accepts it. Returns the problems
+    /// found: none when the frame is valid.
     /// </summary>
-    public IReadOnlyList<string> ValidateReceived(JsonObject frame)
+    public IReadOnlyList<string> ValidateReceived(JsonObject frame, string channel)
     {
         var type = frame["type"]?.GetValueKind() == JsonValueKind.String ? (string)frame["type"]! : null;
-        var candidates = MessagesOf("receive").Where(m => m.WireName == type).Distinct().ToList();
-        if (candidates.Count == 0) return [$"the document declares no received message of type '{type}'"];
-        return Validate(candidates[0], frame);
+        var candidates = MessagesOf("receive", channel).Where(m => m.WireName == type).Distinct().ToList();
+        if (candidates.Count == 0) return [$"the document declares no received message of type '{type}' on {channel}"];
+        var problems = new List<string>();
+        foreach (var candidate in candidates)
+        {
+            var found = Validate(candidate, frame);
+            if (found.Count == 0) return [];
+            problems.AddRange(found.Select(p => $"{candidate.Key}: {p}"));
+        }
+        return problems;
     }
 
     public static IReadOnlyList<string> Validate(Message message, JsonNode instance)

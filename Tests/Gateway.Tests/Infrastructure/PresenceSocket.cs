@@ -18,11 +18,15 @@ public sealed class PresenceSocket : IAsyncDisposable
     private readonly TaskCompletionSource<(int? Code, string? Reason)> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _reader;
 
-    private PresenceSocket(ClientWebSocket socket)
+    private PresenceSocket(ClientWebSocket socket, Uri address)
     {
         _socket = socket;
+        Address = address;
         _reader = ReadAsync();
     }
+
+    /// <summary>The URL the socket was opened on.</summary>
+    public Uri Address { get; }
 
     public WebSocketState State => _socket.State;
 
@@ -39,7 +43,7 @@ public sealed class PresenceSocket : IAsyncDisposable
             using var handler = BoundHandler(source);
             await socket.ConnectAsync(uri, new HttpMessageInvoker(handler), CancellationToken.None).WaitAsync(DefaultWait);
         }
-        return new PresenceSocket(socket);
+        return new PresenceSocket(socket, uri);
     }
 
     /// <summary>Attempts a handshake and drops the socket; returns the HTTP status (101 when it was upgraded).</summary>

@@ -42,6 +42,11 @@ export interface ConnectOptions {
   refreshMarginMs?: number;
   /** Reconnect attempts in a row (without going live) before the subscription fails. Default Infinity. */
   maxAttempts?: number;
+  /**
+   * true (default): all subscriptions (and the presence session) of one organisation share one socket, the
+   * organisation socket /organisation/{orgId}. false: each subscription opens a socket of its own on its topic's path.
+   */
+  multiplex?: boolean;
   backoff?: BackoffOptions;
 }
 
@@ -157,6 +162,8 @@ export interface Subscription<S> {
   readonly orgId: string;
   readonly id: string;
   readonly path: string;
+  /** The socket it travels on: /organisation/{orgId} when shared, else the same as path. */
+  readonly socketPath: string;
   readonly status: SubscriptionStatus;
   /** Null before the first snapshot. */
   readonly state: S | null;
@@ -258,6 +265,13 @@ export function backoffDelay(attempt: number, options: Required<BackoffOptions>,
 export function reconnectDelay(backoffMs: number, options?: { code?: number | null; hintMs?: number | null; maxMs?: number }): number;
 export function closeAction(code: number | null, options?: { canRefreshToken?: boolean; refreshedSinceLive?: boolean }): 'retry' | 'refresh-token' | 'fail';
 export const TERMINAL_CODES: readonly number[];
+export interface CloseCode { readonly code: number; readonly message: string; readonly closes: boolean; readonly retry: 'never' | 'new-token' | 'after-hint' }
+/** Every code of the gateway's error frames and what it means for a client (docs/protocol.md, "Errors and close codes"). */
+export const CLOSE_CODES: readonly CloseCode[];
+export const STATUSES: readonly PresenceStatus[];
+export const SOURCES: readonly ('manual' | 'call' | 'session' | 'idle' | 'expired' | 'logout')[];
+/** 'user:<userId>' or 'group:<groupId>' for a frame that names a topic, else null. */
+export function topicKeyOf(frame: unknown): string | null;
 /** The statuses a session may have (what setStatus accepts). */
 export const SESSION_STATUSES: readonly PresenceStatus[];
 /** How often activity is sent for a session policy: min(idleMs / 4, 30000); 30000 without a policy. */

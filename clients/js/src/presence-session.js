@@ -1,4 +1,5 @@
-// An agent desktop's presence session, held in-band on the agent's own user socket (docs/presence-sessions.md).
+// An agent desktop's presence session, held in-band on the agent's socket: the organisation socket it shares with the
+// client's other subscriptions, or with multiplex: false its own user socket (docs/presence-sessions.md).
 // It is a user subscription plus the session reducer of session-state.js: every time the subscription goes live it
 // opens a session with the current status; the gateway renews it while that socket lives and ends it when it closes.
 

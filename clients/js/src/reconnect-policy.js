@@ -1,9 +1,11 @@
 // When to reconnect and how long to wait: close-code classes of docs/protocol.md ("Errors and close codes") and
 // exponential backoff with jitter. Pure functions; `random` is a parameter so the bounds can be tested.
 
-/** Codes after which reconnecting cannot help: the path, the ids or the client itself is wrong. */
-export const TERMINAL_CODES = Object.freeze([4001, 4002, 4005, 4006, 1003, 1008, 1009]);
-export const UNAUTHORIZED = 4003;
+import { CLOSE_CODES } from './protocol.js';
+
+/** Codes after which reconnecting cannot help: the path, the ids, the access or the client itself is wrong. */
+export const TERMINAL_CODES = Object.freeze(CLOSE_CODES.filter((c) => c.retry === 'never').map((c) => c.code));
+export const UNAUTHORIZED = CLOSE_CODES.find((c) => c.retry === 'new-token').code;
 export const CONNECTION_LIMIT = 4008;
 
 /** A server hint above this is not trusted: a wallboard must not go quiet for hours because of one frame. */

@@ -4,12 +4,15 @@
 //
 // - Each live socket opens its own session with the CURRENT status. The gateway ends a socket's session when the
 //   socket closes, so a reconnect cannot keep the old one; the grace period covers the gap, so there is no flicker.
-// - Error frames carry no request id. On the agent's own user socket the client sends nothing else that the gateway
-//   answers with a 4000 error while leaving the socket open (it never sends a malformed subscribe or refresh_token),
-//   so a 4000 is read as the answer to the last session message.
+// - Error frames carry no request id. On the agent's socket the client sends nothing else that the gateway answers
+//   with a 4000 error while leaving the socket open (it never sends a malformed subscribe or refresh_token; on the
+//   organisation socket the errors of a subscribe name their topic and go to it), so a 4000 is read as the answer
+//   to the last session message.
 // - session_update has no reply on success, so an update is assumed to work until an error says otherwise.
 
-export const SESSION_STATUSES = Object.freeze(['available', 'busy', 'on_call', 'away', 'dnd', 'offline']);
+import { STATUSES } from './protocol.js';
+
+export const SESSION_STATUSES = STATUSES;
 export const MAX_DEVICE_LENGTH = 64;
 /** Activity is reported at most this often, and more often only when the organisation's idle time is short. */
 export const MAX_ACTIVITY_INTERVAL_MS = 30000;

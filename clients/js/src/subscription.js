@@ -1,38 +1,29 @@
-// One subscription owns one WebSocket at a time (the protocol serves one topic per socket): it opens it, subscribes,
-// feeds frames to the pure topic state, sends heartbeats, refreshes the token in-band, and reconnects by the policy.
+// One topic (a user or a group) the client watches: the pure topic state of topic-state.js fed by the frames its
+// socket link hands it, the handler, and the status events. The socket itself is the link's (socket-link.js): the
+// organisation socket shared with the client's other topics, or a socket of its own.
 
 import { Emitter, invokeSafely } from './emitter.js';
-import { applyFrame, awaitSync, createTopic, isTopicFrame, subscribeMessage, unsubscribeMessage } from './topic-state.js';
+import { applyFrame, awaitSync, createTopic, isTopicFrame, subscribeMessage, topicKey, unsubscribeMessage } from './topic-state.js';
 import { backoffDelay, closeAction, hintFrom, reconnectDelay } from './reconnect-policy.js';
-import { refreshAtMs, resolveToken, tokenExpiryMs } from './token.js';
-
-const OPEN = 1;
-const CLOSE_WAIT_MS = 2000;
-const ERROR_CLOSE_GRACE_MS = 500;
 
 export class Subscription {
-  #options;        // { url, token, WebSocket, heartbeatMs, pongTimeoutMs, connectTimeoutMs, refreshMarginMs, backoff, maxAttempts }
+  #options;
   #handler;
   #onStatus;
   #events = new Emitter();
   #topic;
   #status = 'connecting';
-  #socket = null;
-  #generation = 0;         // bumped per socket; events of an older socket are ignored
-  #attempt = 0;            // reconnects since the last live connection
-  #previousDelay = null;
-  #refreshedSinceLive = false;
-  #lastErrorFrame = null;
-  #timers = new Set();
-  #pongTimer = null;
+  #link;
+  #extension;
   #closing = null;
-  #extension;              // a helper that speaks on this socket too (presence-session.js), or null
+  #retries = 0;            // subscribes of this topic refused as retryable (4004 on the organisation socket) in a row
+  #retryTimer = null;
 
   /**
-   * `extension` ({ attach(send), frame(frame) }, optional) gets a `send` for the current socket and the frames that
-   * are neither topic frames nor pongs: session replies and error frames. It learns of live sockets from 'status'.
+   * `extension` ({ attach(send), frame(frame) }, optional) gets a `send` on the topic's socket and the frames that
+   * name no topic: session replies and the socket's error frames. It learns of live sockets from 'status'.
    */
-  constructor(kind, orgId, id, handler, options, onStatus, extension = null) {
+  constructor(kind, orgId, id, handler, options, link, onStatus, extension = null) {
     this.kind = kind;
     this.orgId = orgId;
     this.id = id;
@@ -40,13 +31,19 @@ export class Subscription {
     this.#options = options;
     this.#onStatus = onStatus;
     this.#topic = createTopic(kind, orgId, id);
+    this.key = topicKey(this.#topic);
+    this.#link = link;
     this.#extension = extension;
-    extension?.attach((message) => this.#send(message));
+    if (extension) {
+      // On the organisation socket a session names its user (the gateway holds only the token's own).
+      extension.attach((message) => link.send(link.multiplexed && message.action === 'session_open' ? { ...message, userId: id } : message));
+      link.addExtension(extension);
+    }
     // After the caller's synchronous code, so listeners attached right after subscribe… see it too.
     queueMicrotask(() => {
       if (this.#status === 'connecting') this.#setStatus('connecting', {});
     });
-    this.#open();
+    link.add(this);
   }
 
   /** 'connecting' | 'live' | 'reconnecting' | 'failed' | 'closed' */
@@ -60,251 +57,100 @@ export class Subscription {
     return `/organisation/${encodeURIComponent(this.orgId)}/${this.kind === 'user' ? 'user' : 'user-group'}/${encodeURIComponent(this.id)}`;
   }
 
+  /** The path of the socket it travels on: /organisation/{orgId} when shared, else its own path. */
+  get socketPath() { return this.#link.path; }
+
   on(event, listener) { return this.#events.on(event, listener); }
   off(event, listener) { this.#events.off(event, listener); }
 
-  /** Sends unsubscribe, closes the socket and stops every callback. Resolves once the socket has closed (bounded). */
+  /** Sends unsubscribe and stops every callback; its own socket (or a shared one it was the last on) is closed. Resolves once that is done (bounded). */
   unsubscribe() {
     if (this.#closing) return this.#closing;
-    const socket = this.#socket;
+    const final = this.#isFinal();
     this.#stop('closed', {});
-    this.#closing = new Promise((resolve) => {
-      if (!socket || socket.readyState > OPEN) return resolve();
-      const done = () => { clearTimeout(timer); resolve(); };
-      const timer = setTimeout(done, CLOSE_WAIT_MS);
-      socket.onclose = done;
-      try {
-        if (socket.readyState === OPEN) socket.send(JSON.stringify(unsubscribeMessage(this.#topic)));
-        socket.close(1000, 'unsubscribed');
-      } catch {
-        done();
-      }
-    });
+    if (this.#extension) this.#link.removeExtension(this.#extension);
+    this.#closing = final ? Promise.resolve() : this.#link.remove(this, { unsubscribe: true });
     return this.#closing;
   }
 
-  async #open() {
-    const generation = ++this.#generation;
-    let token;
-    try {
-      token = await resolveToken(this.#options.token);
-    } catch (error) {
-      if (generation === this.#generation && !this.#isFinal()) {
-        this.#dropped({ code: null, message: 'TOKEN_UNAVAILABLE', description: String(error?.message ?? error) }, null);
-      }
-      return;
-    }
-    if (generation !== this.#generation || this.#isFinal()) return;
+  // ---- called by the link
 
-    let socket;
-    try {
-      socket = new this.#options.WebSocket(`${this.#options.url}${this.path}?access_token=${encodeURIComponent(token)}`);
-    } catch (error) {
-      // The constructor throws only for a URL it cannot use: a configuration error, retrying cannot help.
-      this.#stop('failed', { error: { code: null, message: 'INVALID_URL', description: String(error?.message ?? error) } });
-      return;
-    }
-    this.#socket = socket;
-    this.#lastErrorFrame = null;
-    const current = () => generation === this.#generation && !this.#isFinal();
-
-    // Not live within the bound (no answer to the handshake, or no snapshot): treat the socket as dead.
-    const connectTimer = this.#after(this.#options.connectTimeoutMs, () => {
-      if (current()) this.#abandon(socket, { code: 1006, message: 'CONNECT_TIMEOUT', description: `No snapshot within ${this.#options.connectTimeoutMs} ms.` });
-    });
-    socket.onopen = () => {
-      if (!current()) return;
-      // With a state to keep, ask the server to resume after our last seq; without, this is a plain subscribe.
-      this.#send(subscribeMessage(this.#topic, { resume: this.#topic.state !== null }));
-      this.#topic = awaitSync(this.#topic);
-      this.#startHeartbeat(socket, current);
-      this.#scheduleRefresh(token, socket, current);
-    };
-    socket.onmessage = (event) => {
-      if (!current()) return;
-      this.#receive(event.data, () => this.#cancel(connectTimer));
-    };
-    socket.onerror = () => {
-      // Browsers follow an error with a close event, whose code is what matters. Node 20's WebSocket does not when
-      // the connection is refused: give the close event a moment, then treat the socket as lost.
-      if (!current()) return;
-      this.#after(ERROR_CLOSE_GRACE_MS, () => {
-        if (current() && this.#socket === socket) {
-          this.#abandon(socket, { code: 1006, message: 'CONNECTION_FAILED', description: 'The connection failed.' });
-        }
-      });
-    };
-    socket.onclose = (event) => {
-      if (!current()) return;
-      this.#clearTimers();
-      this.#socket = null;
-      const frame = this.#lastErrorFrame?.code === event.code ? this.#lastErrorFrame : null;
-      this.#dropped({
-        code: event.code,
-        message: frame?.message ?? (event.reason || 'CONNECTION_CLOSED'),
-        description: frame?.description ?? '',
-      }, hintFrom(frame));
-    };
+  /** A socket opened (or the topic is added to an open one): subscribe, resuming after our last seq if we hold a state. */
+  opened() {
+    this.#cancelRetry();
+    this.#link.send(subscribeMessage(this.#topic, { resume: this.#topic.state !== null }));
+    this.#topic = awaitSync(this.#topic);
   }
 
-  #receive(data, onLive) {
-    if (typeof data !== 'string') return; // the protocol is JSON text only
-    let frame;
-    try {
-      frame = JSON.parse(data);
-    } catch {
-      return;
-    }
-    if (frame === null || typeof frame !== 'object') return;
-    if (frame.type === 'pong') {
-      this.#cancel(this.#pongTimer);
-      this.#pongTimer = null;
-      return;
-    }
-    if (frame.type === 'error') {
-      this.#lastErrorFrame = frame; // read when the close arrives: its message, description and retry hint
-      this.#extension?.frame(frame); // some errors leave the socket open: they answer the extension's messages
-      return;
-    }
-    if (!isTopicFrame(frame)) {
-      this.#extension?.frame(frame);
-      return;
-    }
-
+  frame(frame) {
+    if (this.#isFinal()) return;
+    if (frame.type === 'error') return this.#refused(frame);
+    if (!isTopicFrame(frame)) return; // unsubscribed and the like
     const result = applyFrame(this.#topic, frame, Date.now());
     this.#topic = result.topic;
-    if (result.resync) this.#send(subscribeMessage(this.#topic));
+    if (result.resync) this.#link.send(subscribeMessage(this.#topic));
     if (!result.change) return;
+    this.#link.answered(this);
     if (this.#status !== 'live') {
-      onLive();
-      this.#attempt = 0;
-      this.#previousDelay = null;
-      this.#refreshedSinceLive = false;
+      this.#link.live();
+      this.#retries = 0;
       this.#setStatus('live', {});
     }
     invokeSafely(this.#handler, this.#topic.state, result.change);
   }
 
-  /** After a close or a dead socket: fail on terminal codes, otherwise wait (backoff, server hint) and reopen. */
-  #dropped(error, hintMs) {
+  /** The socket was lost ('reconnecting', with the link's attempt and wait) or can no longer be used ('failed'). */
+  dropped({ status, attempt, retryInMs, error }) {
     if (this.#isFinal()) return;
-    const action = closeAction(error.code, {
-      canRefreshToken: typeof this.#options.token === 'function',
-      refreshedSinceLive: this.#refreshedSinceLive,
-    });
-    if (action === 'fail') return this.#stop('failed', { error });
-    if (action === 'refresh-token') this.#refreshedSinceLive = true; // #open calls the token function again
-    if (this.#attempt >= this.#options.maxAttempts) return this.#stop('failed', { error });
-
-    const backoff = backoffDelay(this.#attempt, this.#options.backoff, this.#previousDelay);
-    const delay = reconnectDelay(backoff, { code: error.code, hintMs, maxMs: this.#options.backoff.maxMs });
-    this.#previousDelay = delay;
-    this.#attempt += 1;
-    this.#setStatus('reconnecting', { retryInMs: delay, error });
-    this.#after(delay, () => this.#open());
+    this.#cancelRetry();
+    if (status === 'failed') this.#stop('failed', { attempt, error });
+    else this.#setStatus('reconnecting', { attempt, retryInMs, error });
   }
 
-  #startHeartbeat(socket, current) {
-    const { heartbeatMs, pongTimeoutMs } = this.#options;
-    if (!(heartbeatMs > 0)) return;
-    const tick = () => {
-      if (!current()) return;
-      this.#after(heartbeatMs, tick);
-      if (this.#pongTimer !== null) return; // still waiting for the previous pong
-      this.#send({ type: 'ping' });
-      this.#pongTimer = this.#after(pongTimeoutMs, () => {
-        this.#pongTimer = null;
-        if (current()) this.#abandon(socket, { code: 1006, message: 'PONG_TIMEOUT', description: `No pong within ${pongTimeoutMs} ms.` });
-      });
-    };
-    this.#after(heartbeatMs, tick);
+  unsubscribeMessage() {
+    return unsubscribeMessage(this.#topic);
   }
 
-  /** With a token function, send refresh_token before the token expires so the socket is not closed with 4003. */
-  #scheduleRefresh(token, socket, current) {
-    if (typeof this.#options.token !== 'function' || !(this.#options.refreshMarginMs > 0)) return;
-    const expiry = tokenExpiryMs(token);
-    if (expiry === null) return;
-    const at = refreshAtMs(expiry, Date.now(), this.#options.refreshMarginMs);
-    this.#after(at - Date.now(), async () => {
-      if (!current()) return;
-      let fresh;
-      try {
-        fresh = await resolveToken(this.#options.token);
-      } catch {
-        fresh = null; // keep the old token; if it expires, the 4003 close gets one reconnect with a new token
-      }
-      if (!current() || socket.readyState !== OPEN) return;
-      if (fresh) this.#send({ action: 'refresh_token', token: fresh });
-      this.#scheduleRefresh(fresh ?? token, socket, current);
-    });
+  /** An error naming this topic on the organisation socket: the subscription alone ended or was refused; the socket goes on. */
+  #refused(frame) {
+    this.#link.answered(this);
+    const error = { code: frame.code, message: frame.message, description: frame.description ?? '' };
+    if (closeAction(frame.code) !== 'retry') {
+      this.#link.remove(this);
+      if (this.#extension) this.#link.removeExtension(this.#extension);
+      this.#stop('failed', { error });
+      return;
+    }
+    // 4004: the gateway could not set it up now; subscribe again after its hint and our backoff.
+    const backoff = backoffDelay(this.#retries, this.#options.backoff);
+    const delay = reconnectDelay(backoff, { code: frame.code, hintMs: hintFrom(frame), maxMs: this.#options.backoff.maxMs });
+    this.#retries += 1;
+    this.#setStatus('reconnecting', { attempt: this.#retries, retryInMs: delay, error });
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (!this.#isFinal()) this.#link.subscribe(this);
+    }, delay);
   }
 
-  /** A socket we no longer trust: forget it (its late events are ignored), close it, and reconnect. */
-  #abandon(socket, error) {
-    this.#generation += 1;
-    this.#clearTimers();
-    this.#socket = null;
-    detach(socket);
-    this.#dropped(error, null);
+  #cancelRetry() {
+    if (this.#retryTimer === null) return;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
   }
 
   #stop(status, details) {
-    this.#generation += 1;
-    this.#clearTimers();
-    const socket = this.#socket;
-    this.#socket = null;
-    if (status === 'failed' && socket) detach(socket);
+    this.#cancelRetry();
     this.#setStatus(status, details);
   }
 
-  #setStatus(status, { retryInMs = null, error = null }) {
+  #setStatus(status, { attempt = status === 'live' || status === 'connecting' ? 0 : null, retryInMs = null, error = null }) {
     this.#status = status;
-    const event = Object.freeze({ status, attempt: this.#attempt, retryInMs, error });
+    const event = Object.freeze({ status, attempt: attempt ?? 0, retryInMs, error });
     this.#events.emit('status', event);
     this.#onStatus?.(this, event);
   }
 
-  #send(message) {
-    try {
-      if (this.#socket?.readyState === OPEN) this.#socket.send(JSON.stringify(message));
-    } catch {
-      // The socket is closing; its close event decides what happens next.
-    }
-  }
-
   #isFinal() {
     return this.#status === 'failed' || this.#status === 'closed';
-  }
-
-  #after(ms, fn) {
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      fn();
-    }, Math.max(0, ms));
-    this.#timers.add(timer);
-    return timer;
-  }
-
-  #cancel(timer) {
-    if (timer === null) return;
-    clearTimeout(timer);
-    this.#timers.delete(timer);
-  }
-
-  #clearTimers() {
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
-    this.#pongTimer = null;
-  }
-}
-
-function detach(socket) {
-  socket.onopen = socket.onmessage = socket.onclose = null;
-  socket.onerror = () => {};
-  try {
-    socket.close();
-  } catch {
-    // Already closed.
   }
 }

@@ -41,6 +41,26 @@ export function isTopicFrame(frame) {
 }
 
 /**
+ * The topic a frame names, as 'user:<userId>' or 'group:<groupId>': topic frames by their data, replies and errors
+ * of the organisation socket by their fields. null for frames that name none (pong, session replies, socket errors).
+ */
+export function topicKeyOf(frame) {
+  if (frame === null || typeof frame !== 'object') return null;
+  if (frame.type === 'presence_update') return typeof frame.data?.userId === 'string' ? `user:${frame.data.userId}` : null;
+  if (frame.type === 'group_presence_update' || frame.type === 'member_presence_update') {
+    return typeof frame.data?.groupId === 'string' ? `group:${frame.data.groupId}` : null;
+  }
+  if (typeof frame.userId === 'string') return `user:${frame.userId}`;
+  if (typeof frame.groupId === 'string') return `group:${frame.groupId}`;
+  return null;
+}
+
+/** The key topicKeyOf gives this topic's frames. */
+export function topicKey(topic) {
+  return `${topic.kind}:${topic.id}`;
+}
+
+/**
  * Applies one frame. `nowMs` is the receipt time (Date ms), used to turn `callDuration` into `callStartedAt`.
  * Returns `{ topic, change?, resync? }`: `change` (with the new `topic.state`) when the state changed or the topic
  * went live, `resync: true` when the caller must send subscribe again (without lastSeq) and wait for a snapshot.

@@ -44,7 +44,8 @@ test('user: the snapshot becomes the state, and a REST presence write arrives as
   const changes = [];
   const sub = client.subscribeUser(DEMO_ORG, 'user-67890', (state, change) => changes.push({ state, change }));
   await poll(() => sub.status === 'live', 'the user subscription to go live');
-  assert.match(opened[0], new RegExp(`^${gateway.ws}/organisation/org-12345/user/user-67890\\?access_token=`));
+  // On the organisation socket (the default): one socket for every topic of the organisation.
+  assert.match(opened[0], new RegExp(`^${gateway.ws}/organisation/org-12345\\?access_token=`));
   const snapshot = sub.state;
   assert.deepEqual(
     { kind: snapshot.kind, orgId: snapshot.orgId, userId: snapshot.userId, displayName: snapshot.displayName, status: snapshot.status,
@@ -98,6 +99,26 @@ test('group: ordered members, a member update patches one member, a call gives c
   await poll(() => sub.state.queueMetrics.callsWaiting === waiting + 1, 'the queue change (coalesced, about 1 s)');
   assert.equal(changes.at(-1).type, 'group');
   assert.equal(sub.state.members.length, 12);
+});
+
+test('one organisation socket carries users and groups; a group the agent may not watch fails alone with 4006', async () => {
+  // user-001 is an agent in the Sales Team; user-67890 is not in it.
+  const { client, opened } = newClient({ token: grid.token({ sub: 'user-67890', roles: ['agent'] }) });
+  const me = client.subscribeUser(DEMO_ORG, 'user-67890', () => {});
+  const colleague = client.subscribeUser(DEMO_ORG, 'user-001', () => {});
+  const team = client.subscribeGroup(DEMO_ORG, DEMO_GROUP, () => {});
+  const teamStatuses = recordStatuses(team);
+  await poll(() => me.status === 'live' && colleague.status === 'live' && team.status === 'failed', 'two live, the group refused');
+
+  assert.equal(opened.length, 1, `one socket, not ${opened.length}`);
+  assert.deepEqual(teamStatuses.at(-1).error, { code: 4006, message: 'GROUP_ACCESS_DENIED',
+    description: `Only members of '${DEMO_GROUP}', supervisors and admins may watch this group.` });
+  await grid.setPresence('user-001', 'away');
+  await poll(() => colleague.state.status === 'away', 'the colleague\'s change on the shared socket');
+  await colleague.unsubscribe();
+  await grid.setPresence('user-67890', 'dnd');
+  await poll(() => me.state.status === 'dnd', 'my change, after the colleague left the socket');
+  assert.equal(opened.length, 1);
 });
 
 test('an unknown group is terminal: 4005, status failed, no reconnect', async () => {

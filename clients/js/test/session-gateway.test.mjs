@@ -161,3 +161,25 @@ test('sessions not enabled for the organisation: a session error event, and pres
 function pick(user) {
   return { status: user.status, source: user.source, stale: user.stale };
 }
+
+test('the session and the agent\'s other subscriptions share one organisation socket; a second session on it is refused', async () => {
+  const opened = [];
+  class CountingWebSocket extends globalThis.WebSocket {
+    constructor(url) {
+      super(url);
+      opened.push(new URL(url).pathname);
+    }
+  }
+  const client = agentClient('u3', { WebSocket: CountingWebSocket });
+  const colleague = client.subscribeUser(ORG, 'u2', () => {});
+  const session = client.holdSession(ORG, 'u3', { device: 'desktop', status: 'busy' });
+  await poll(() => session.sessionId !== null && colleague.status === 'live', 'the session open and the colleague live');
+  await poll(async () => (await userNow('u3')).status === 'busy', 'the session to set u3 busy');
+  assert.equal((await userNow('u3')).source, 'session');
+  assert.deepEqual(opened, [`/organisation/${ORG}`]);
+  assert.throws(() => client.holdSession(ORG, 'u3', { device: 'phone' }), /already held/);
+
+  assert.equal(await session.close(), true);
+  assert.equal((await userNow('u3')).status, 'offline');
+  assert.equal(colleague.status, 'live', 'logging out ends the session, not the socket its colleague is watched on');
+});

@@ -59,13 +59,15 @@ test('every live socket opens a new session with the latest status, and updates 
   await poll(() => server.connections[1].messages.some((m) => m.status === 'away'), 'the update on the new socket');
 
   assert.deepEqual(sessionMessages(server.connections[0]), [
-    { action: 'session_open', device: 'desktop', status: 'available' },
+    { action: 'session_open', device: 'desktop', status: 'available', userId: 'u1' },
     { action: 'session_update', sessionId: 's-1', status: 'busy' },
   ]);
   assert.deepEqual(sessionMessages(server.connections[1]), [
-    { action: 'session_open', device: 'desktop', status: 'dnd' },
+    { action: 'session_open', device: 'desktop', status: 'dnd', userId: 'u1' },
     { action: 'session_update', sessionId: 's-2', status: 'away' },
   ]);
+  // On the organisation socket, shared with the client's other topics; session_open names the user (above).
+  assert.deepEqual(server.connections.map((c) => c.url.pathname), [`/organisation/${ORG}`, `/organisation/${ORG}`]);
   // The subscribe comes first on each socket: the session opens once the socket is live.
   assert.equal(server.connections[1].messages[0].action, 'subscribe');
   assert.deepEqual(events.map((e) => [e.type, e.sessionId, e.status ?? e.reason]),

@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using FreedomCti.Presence.Gateway.Security;
+using FreedomCti.Presence.Tests.Infrastructure;
+
+namespace FreedomCti.Presence.Tests;
+
+/// <summary>Presence sessions on the organisation socket: only the token's own user, with the right to set their presence.</summary>
+public sealed partial class OrganisationSocketTests
+{
+    private static readonly TimeSpan SessionWait = TimeSpan.FromSeconds(15);
+
+    private static bool Update(JsonObject m, string status) => (string?)m["type"] == "presence_update" && (string?)m["data"]!["status"] == status;
+
+    [Fact]
+    public async Task Session_ForTheTokensOwnUser_IsHeldOnTheSocket_AndEndsAsDisconnectedWhenItCloses()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 2);
+        await using var watcher = await sessions.WatchAsync("u1");
+        var desktop = await host.ConnectAsync($"/organisation/{sessions.OrgId}", GatewayHost.Token(sessions.OrgId, "u1", PresenceRoles.Agent));
+        await desktop.SendAsync(new { action = "subscribe", orgId = sessions.OrgId, groupId = "g1" });
+        await desktop.ReceiveForAsync("group:g1");
+
+        await desktop.SendAsync(new { action = "session_open", userId = "u1", device = "desktop", status = "busy" });
+        // The reply and the group's update it causes travel on separate lanes: either may come first.
+        var found = await desktop.ReceiveEachAsync(SessionWait, m => (string?)m["type"] == "session_opened",
+            m => m.Is("member_presence_update", "group:g1") && (string?)m["data"]!["status"] == "busy");
+        var sessionId = (string)found[0]["sessionId"]!;
+        var busy = await watcher.ReceiveUntilAsync(m => Update(m, "busy"), SessionWait);
+        Assert.Equal("session", (string?)busy["data"]!["source"]);
+
+        await desktop.SendAsync(new { action = "session_update", sessionId, status = "available", activity = true });
+        await watcher.ReceiveUntilAsync(m => Update(m, "available"), SessionWait);
+        // Longer than two leases: the gateway renews the session while the socket is open.
+        Assert.True(await watcher.StaysQuietAsync(TimeSpan.FromSeconds(5)), "the session lapsed although its socket was open");
+
+        await desktop.CloseAsync();
+        await watcher.ReceiveUntilAsync(m => (string?)m["type"] == "presence_update" && (bool)m["data"]!["stale"]!, SessionWait);
+        var offline = await watcher.ReceiveUntilAsync(m => Update(m, "offline"), SessionWait);
+        Assert.Equal("expired", (string?)offline["data"]!["source"]);
+        await desktop.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Session_ForAnotherUser_OrWithoutNamingOne_OrWithoutTheRight_IsRefused_AndTheSocketStaysOpen()
+    {
+        var sessions = await SessionTenant.CreateAsync(host);
+        var orgPath = $"/organisation/{sessions.OrgId}";
+
+        // A supervisor may set anyone's presence over REST, yet a socket holds only its own token's session.
+        await using (var supervisor = await host.ConnectAsync(orgPath, GatewayHost.Token(sessions.OrgId, "u2", PresenceRoles.Supervisor)))
+        {
+            await supervisor.SendAsync(new { action = "session_open", userId = "u1", device = "desktop" });
+            var error = await supervisor.ReceiveAsync();
+            Assert.Equal(4000, (int)error["code"]!);
+            Assert.Contains("userId must be 'u2'", (string?)error["description"]);
+        }
+        await using (var agent = await host.ConnectAsync(orgPath, GatewayHost.Token(sessions.OrgId, "u1", PresenceRoles.Agent)))
+        {
+            await agent.SendAsync(new { action = "session_open", device = "desktop" });
+            var error = await agent.ReceiveAsync();
+            Assert.Equal(4000, (int)error["code"]!);
+            Assert.Contains("\"userId\": \"u1\"", (string?)error["description"]);
+            Assert.True(await StillOpenAsync(agent));
+        }
+        // A token without a role reads presence but may not set it: no session, as on the user socket.
+        await using (var reader = await host.ConnectAsync(orgPath, GatewayHost.Token(sessions.OrgId, "u1", "observer")))
+        {
+            await reader.SendAsync(new { action = "session_open", userId = "u1", device = "desktop" });
+            var error = await reader.ReceiveAsync();
+            Assert.Equal(4000, (int)error["code"]!);
+            Assert.Contains("may set this user's presence", (string?)error["description"]);
+        }
+        Assert.Equal("offline", (string?)(await sessions.SnapshotAsync("u1"))["status"]);
+    }
+}
