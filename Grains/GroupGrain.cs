@@ -2,21 +2,23 @@ using System.Diagnostics;
 using System.Collections.Immutable;
 using FreedomCti.Presence.Persistence;
 using FreedomCti.Presence.State;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace FreedomCti.Presence.Grains;
 
 /// <summary>One group: applies member views pushed by users, keeps the summary incrementally, runs the call queue, sends each change to the watching gateways.</summary>
 /// <remarks>
 /// Member presence is derived data (the users are the truth), so it is not persisted per change: on activation the group
-/// re-reads its members and starts a new seq epoch. Membership and queue changes are persisted before they are published.
-/// Every published event is exactly one seq above the previous one within an activation; the grain is not reentrant and
-/// its timer does not interleave, so transitions and publishes never overlap.
-/// Activation re-reads every member, hence the long collection age: a group should outlive a working day's idle spells.
+/// re-reads its members and starts a new seq epoch. Membership and queue changes are persisted before they are published,
+/// each writing only its own rows (<see cref="GroupStore"/>). Every published event is exactly one seq above the previous
+/// one within an activation; the grain is not reentrant and its timers do not interleave, so transitions and publishes
+/// never overlap. Activation re-reads every member, hence the long collection age: a group should outlive a working
+/// day's idle spells.
 /// </remarks>
 [CollectionAgeLimit(Hours = 4)]
 public sealed class GroupGrain(
-    [PersistentState("state", PresenceStorage.Name)] IPersistentState<GroupRecord> storage,
     TimeProvider time,
     ILocalSiloDetails silo,
     ILogger<GroupGrain> logger) : Grain, IGroupGrain
@@ -24,31 +26,27 @@ public sealed class GroupGrain(
     /// <summary>At most one QueueChanged per group per this interval; queue events are for wallboards, not for routing.</summary>
     public static readonly TimeSpan QueuePublishInterval = TimeSpan.FromSeconds(1);
 
-    private const int RefreshBatchSize = 500;
-
+    /// <summary>Member reads in flight while activating: bounds the burst of user activations (each a storage read) a large group causes.</summary>
+    private const int MemberReadsInFlight = 64;
 
     /// <summary>
-
     /// Bound on reading one member while activating. A member whose silo is shutting down may be deactivating while it
-
     /// awaits our UpdateMember (which waits for this activation): its snapshot call would be held until the 30 s response
-
     /// timeout and stall both grains, and the silo's graceful shutdown with them. The held view is kept instead; the
-
     /// member's pending UpdateMember lands right after activation.
-
     /// </summary>
-
     private static readonly TimeSpan MemberReadTimeout = TimeSpan.FromSeconds(2);
 
     private string _orgId = "";
     private string _groupId = "";
     private long _epoch;
+    private GroupStore _store = null!;
     private GroupState _state = GroupState.Empty;
     private TopicWatchers<IGroupObserver> _watchers = null!;
     private bool _queueDirty;
     private DateTimeOffset _lastQueuePublish = DateTimeOffset.MinValue;
     private IGrainTimer? _queueTimer;
+    private IGrainTimer? _expiryTimer;
     // Recent published changes, for gateways resuming a reconnecting client (see GetChangesSinceAsync).
     private readonly SeqRing<GroupChangeRecord> _recent = new();
 
@@ -58,23 +56,30 @@ public sealed class GroupGrain(
     {
         (_orgId, _groupId) = PresenceIds.Split(this.GetPrimaryKeyString());
         _watchers = new TopicWatchers<IGroupObserver>(time, logger);
+        _store = new GroupStore(
+            ServiceProvider.GetRequiredKeyedService<IGrainStorage>(PresenceStorage.Rows),
+            ServiceProvider.GetRequiredKeyedService<IGrainStorage>(PresenceStorage.Name),
+            this.GetGrainId(), _orgId, _groupId, logger);
+        var loaded = await _store.LoadAsync(Now);
         // A group that does not exist stores nothing here; its first Define stores this epoch.
-        _epoch = storage.State.Epoch + 1;
-        _state = storage.State.ToState().WithEpoch(_epoch);
+        _epoch = _store.StoredEpoch + 1;
+        _state = loaded.WithEpoch(_epoch);
         if (!_state.Exists)
         {
             return;
         }
-        var loaded = _state;
-        var refreshed = loaded.WithMembersRefreshed(await ReadMembersAsync(loaded, cancellationToken), Now);
-        await SaveAsync(refreshed);
-        var changed = !ReferenceEquals(refreshed, loaded);
+        var held = _state;
+        var refreshed = held.WithMembersRefreshed(await ReadMembersAsync(held, cancellationToken), Now);
+        await SaveAsync(refreshed, s => _store.SaveActivationAsync(s, _epoch, Now));
+        var changed = !ReferenceEquals(refreshed, held);
         logger.GroupActivated(_orgId, _groupId, _epoch, refreshed.Members.Count, changed);
         if (changed)
         {
             // Subscribers will see the epoch jump and resync anyway; handing them the refreshed state saves the round trip.
             Publish(GroupEventKind.GroupChanged, withSnapshot: true);
         }
+        // Calls whose time ran out while no activation was there to expire them (a silo died, the grain idled out).
+        await ExpireCallsAsync();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -106,8 +111,23 @@ public sealed class GroupGrain(
 
     public async Task<GroupSnapshot> DefineAsync(string groupName, ImmutableArray<GroupMember> members)
     {
-        await SaveAsync(_state.WithDefinition(groupName, members.IsDefault ? [] : members, Now));
+        await SaveAsync(_state.WithDefinition(groupName, members.IsDefault ? [] : members, Now), s => _store.SaveDefinitionAsync(s, _epoch, Now));
         Publish(GroupEventKind.GroupChanged, withSnapshot: true);
+        return _state.ToSnapshot(_orgId, _groupId, Now);
+    }
+
+    public async Task<GroupSnapshot?> AddMembersAsync(ImmutableArray<GroupMember> members)
+    {
+        if (!_state.Exists)
+        {
+            return null;
+        }
+        var next = _state.WithMembersAdded(members.IsDefault ? [] : members, Now);
+        if (!ReferenceEquals(next, _state))
+        {
+            await SaveAsync(next, s => _store.SaveMembershipAsync(s, _epoch, Now));
+            Publish(GroupEventKind.GroupChanged, withSnapshot: true);
+        }
         return _state.ToSnapshot(_orgId, _groupId, Now);
     }
 
@@ -118,10 +138,12 @@ public sealed class GroupGrain(
             return [];
         }
         var formerMembers = _state.Members.Keys.ToArray();
-        // A tombstone rather than ClearStateAsync: the stored epoch must survive or a re-created group would reuse seqs.
-        await SaveAsync(_state.WithDeleted(Now));
+        // A tombstone rather than clearing: the stored epoch must survive or a re-created group would reuse seqs.
+        await SaveAsync(_state.WithDeleted(Now), _ => _store.SaveDeletedAsync(_epoch, Now));
         _queueTimer?.Dispose();
         _queueTimer = null;
+        _expiryTimer?.Dispose();
+        _expiryTimer = null;
         _queueDirty = false;
         Publish(GroupEventKind.Removed);
         return formerMembers;
@@ -146,35 +168,85 @@ public sealed class GroupGrain(
         {
             return;
         }
-        await SaveAsync(next);
+        await SaveAsync(next, s => _store.SaveMembershipAsync(s, _epoch, Now));
         Publish(GroupEventKind.GroupChanged, withSnapshot: true);
     }
 
-    public async Task<QueueMetrics?> EnqueueCallAsync(string callId)
+    public Task<QueueMetrics?> EnqueueCallAsync(string callId) => EnqueueCallAsync(callId, OrganisationSettings.DefaultMaxQueueWait);
+
+    public async Task<QueueMetrics?> EnqueueCallAsync(string callId, TimeSpan maxWait)
     {
         if (!_state.Exists)
         {
             return null;
         }
-        var next = _state.WithCallEnqueued(callId, Now);
+        var next = _state.WithCallEnqueued(callId, Now, maxWait);
         if (!ReferenceEquals(next, _state))
         {
-            await SaveAsync(next);
-            QueueChanged();
+            await SaveQueueAsync(next);
         }
         return _state.Queue.ToMetrics(Now);
     }
 
-    public async Task<QueueMetrics?> DequeueCallAsync(string callId)
+    public async Task<QueueMetrics?> DequeueCallAsync(string callId) => (await LeaveQueueAsync(callId, QueueExit.Unspecified))?.Metrics;
+
+    public async Task<QueueLeaveResult?> LeaveQueueAsync(string callId, QueueExit reason)
     {
-        var next = _state.Exists ? _state.WithCallDequeued(callId, Now) : null;
-        if (next is null)
+        if (!_state.Exists || _state.WithCallLeft(callId, reason, Now) is not { } left)
         {
             return null;
         }
-        await SaveAsync(next);
+        if (!left.Repeated)
+        {
+            await SaveQueueAsync(left.State);
+        }
+        return new QueueLeaveResult(left.Departure, _state.Queue.ToMetrics(Now), left.Repeated);
+    }
+
+    /// <summary>Stores a queue change (the queue row only), publishes it (coalesced) and re-arms the expiry timer.</summary>
+    private async Task SaveQueueAsync(GroupState next)
+    {
+        await SaveAsync(next, s => _store.SaveQueueAsync(s.Queue));
         QueueChanged();
-        return _state.Queue.ToMetrics(Now);
+        ArmExpiry();
+    }
+
+    /// <summary>Calls past their maxQueueWait leave as expired, so a lost dequeue does not leave a call waiting forever.</summary>
+    private async Task ExpireCallsAsync()
+    {
+        var next = _state.WithExpiredCalls(Now);
+        if (ReferenceEquals(next, _state))
+        {
+            ArmExpiry();
+            return;
+        }
+        await SaveQueueAsync(next);
+    }
+
+    /// <summary>One timer at the next expiry, so calls expire even if nothing else touches the group.</summary>
+    /// <remarks>It keeps the activation alive while calls wait; after a silo death the next activation expires overdue calls at once.</remarks>
+    private void ArmExpiry()
+    {
+        if (_state.Queue.NextExpiry is not { } next)
+        {
+            _expiryTimer?.Dispose();
+            _expiryTimer = null;
+            return;
+        }
+        // Clamped to what a grain timer takes; an early tick expires nothing and re-arms.
+        var due = next - Now;
+        if (due < TimeSpan.Zero) due = TimeSpan.Zero;
+        if (due > TimeSpan.FromDays(1)) due = TimeSpan.FromDays(1);
+        if (_expiryTimer is null)
+        {
+            _expiryTimer = this.RegisterGrainTimer(
+                _ => ExpireCallsAsync(),
+                new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+        }
+        else
+        {
+            _expiryTimer.Change(due, Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>Publishes now if the last queue event is a second old, else makes sure one timer will publish the latest state.</summary>
@@ -232,12 +304,12 @@ public sealed class GroupGrain(
         if (kind == GroupEventKind.Removed) _watchers.Clear(); // nothing of a deleted group stays registered
     }
 
-    private async Task SaveAsync(GroupState next)
+    /// <summary>Writes what <paramref name="next"/> changed, then makes it the state; a failed write leaves the activation to be reloaded.</summary>
+    private async Task SaveAsync(GroupState next, Func<GroupState, Task> write)
     {
-        storage.State = next.ToRecord(_epoch);
         try
         {
-            await storage.WriteStateAsync();
+            await write(next);
         }
         catch
         {
@@ -248,31 +320,43 @@ public sealed class GroupGrain(
         _state = next;
     }
 
-    /// <summary>Reads every member's current view from its user grain, in parallel batches; null marks a user that no longer exists.</summary>
+    /// <summary>
+    /// Reads every member's current view from its user grain, a bounded number at a time; null marks a user that no
+    /// longer exists. A read that timed out is tried once more at the end (by then the user is usually active), then the
+    /// held view is kept.
+    /// </summary>
     private async Task<List<KeyValuePair<string, GroupMember?>>> ReadMembersAsync(GroupState state, CancellationToken cancellationToken)
     {
-        var views = new List<KeyValuePair<string, GroupMember?>>(state.Members.Count);
-        foreach (var batch in state.Members.Values.Chunk(RefreshBatchSize))
+        var held = state.Members.Values.ToList();
+        var views = await Bounded.SelectAsync(held, MemberReadsInFlight, m => ReadMemberAsync(m, cancellationToken));
+        var retry = Enumerable.Range(0, held.Count).Where(i => views[i].Failed).ToList();
+        if (retry.Count > 0)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            views.AddRange(await Task.WhenAll(batch.Select(ReadMemberAsync)));
+            var again = await Bounded.SelectAsync(retry, MemberReadsInFlight, i => ReadMemberAsync(held[i], cancellationToken));
+            for (var k = 0; k < retry.Count; k++) views[retry[k]] = again[k];
         }
-        return views;
+        var result = new List<KeyValuePair<string, GroupMember?>>(held.Count);
+        for (var i = 0; i < held.Count; i++)
+        {
+            if (views[i].Failed) logger.MemberReadFailed(views[i].Error!, _orgId, _groupId, held[i].UserId);
+            result.Add(KeyValuePair.Create(held[i].UserId, views[i].Failed ? held[i] : views[i].View));
+        }
+        return result;
     }
 
-    private async Task<KeyValuePair<string, GroupMember?>> ReadMemberAsync(GroupMember held)
+    private async Task<(GroupMember? View, bool Failed, Exception? Error)> ReadMemberAsync(GroupMember held, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
             // IUserGrain.GetSnapshotAsync interleaves, so this cannot deadlock with a user awaiting our UpdateMember.
             var snapshot = await GrainFactory.GetGrain<IUserGrain>(PresenceIds.Key(_orgId, held.UserId)).GetSnapshotAsync()
                 .WaitAsync(MemberReadTimeout, time);
-            return KeyValuePair.Create(held.UserId, snapshot?.ToMember());
+            return (snapshot?.ToMember(), false, null);
         }
         catch (Exception ex)
         {
-            logger.MemberReadFailed(ex, _orgId, _groupId, held.UserId);
-            return KeyValuePair.Create<string, GroupMember?>(held.UserId, held);
+            return (null, true, ex);
         }
     }
 }
