@@ -14,8 +14,8 @@ namespace FreedomCti.Presence.Grains;
 /// re-reads its members and starts a new seq epoch. Membership and queue changes are persisted before they are published,
 /// each writing only its own rows (<see cref="GroupStore"/>). Every published event is exactly one seq above the previous
 /// one within an activation; the grain is not reentrant and its timers do not interleave, so transitions and publishes
-/// never overlap. Activation re-reads every member, hence the long collection age: a group should outlive a working
-/// day's idle spells.
+/// never overlap. Activation re-reads every member (a large group the rest of them in batches after it answers), hence
+/// the long collection age: a group should outlive a working day's idle spells.
 /// </remarks>
 [CollectionAgeLimit(Hours = 4)]
 public sealed class GroupGrain(
@@ -28,6 +28,16 @@ public sealed class GroupGrain(
 
     /// <summary>Member reads in flight while activating: bounds the burst of user activations (each a storage read) a large group causes.</summary>
     private const int MemberReadsInFlight = 64;
+
+    /// <summary>Members read per batch of the refresh (activation and the background refresh after it).</summary>
+    private const int RefreshBatchSize = 500;
+
+    /// <summary>
+    /// How long an activation reads members before it answers. Reading 20,000 users that are not active is 20,000 storage
+    /// reads (about 30 s on Azurite), past Orleans' 30 s activation timeout and any caller's: a larger group answers
+    /// with its stored views after this and refreshes the rest in batches, publishing each member that changed.
+    /// </summary>
+    private static readonly TimeSpan ActivationReadBudget = TimeSpan.FromSeconds(4);
 
     /// <summary>
     /// Bound on reading one member while activating. A member whose silo is shutting down may be deactivating while it
@@ -47,6 +57,9 @@ public sealed class GroupGrain(
     private DateTimeOffset _lastQueuePublish = DateTimeOffset.MinValue;
     private IGrainTimer? _queueTimer;
     private IGrainTimer? _expiryTimer;
+    // Members not read yet since activation (a large group), and the timer reading them a batch at a time.
+    private Queue<string> _toRefresh = new();
+    private IGrainTimer? _refreshTimer;
     // Recent published changes, for gateways resuming a reconnecting client (see GetChangesSinceAsync).
     private readonly SeqRing<GroupChangeRecord> _recent = new();
 
@@ -69,14 +82,26 @@ public sealed class GroupGrain(
             return;
         }
         var held = _state;
-        var refreshed = held.WithMembersRefreshed(await ReadMembersAsync(held, cancellationToken), Now);
+        var budget = time.GetTimestamp();
+        var views = new List<KeyValuePair<string, GroupMember?>>(held.Members.Count);
+        var pending = new Queue<GroupMember>(held.Members.Values);
+        while (pending.Count > 0 && time.GetElapsedTime(budget) < ActivationReadBudget)
+        {
+            views.AddRange(await ReadMembersAsync(Take(pending, RefreshBatchSize), cancellationToken));
+        }
+        var refreshed = held.WithMembersRefreshed(views, Now);
         await SaveAsync(refreshed, s => _store.SaveActivationAsync(s, _epoch, Now));
         var changed = !ReferenceEquals(refreshed, held);
-        logger.GroupActivated(_orgId, _groupId, _epoch, refreshed.Members.Count, changed);
+        logger.GroupActivated(_orgId, _groupId, _epoch, refreshed.Members.Count, changed, pending.Count);
         if (changed)
         {
             // Subscribers will see the epoch jump and resync anyway; handing them the refreshed state saves the round trip.
             Publish(GroupEventKind.GroupChanged, withSnapshot: true);
+        }
+        if (pending.Count > 0)
+        {
+            _toRefresh = new Queue<string>(pending.Select(m => m.UserId));
+            _refreshTimer = this.RegisterGrainTimer(RefreshBatchAsync, new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
         }
         // Calls whose time ran out while no activation was there to expire them (a silo died, the grain idled out).
         await ExpireCallsAsync();
@@ -144,6 +169,9 @@ public sealed class GroupGrain(
         _queueTimer = null;
         _expiryTimer?.Dispose();
         _expiryTimer = null;
+        _refreshTimer?.Dispose();
+        _refreshTimer = null;
+        _toRefresh.Clear();
         _queueDirty = false;
         Publish(GroupEventKind.Removed);
         return formerMembers;
@@ -201,6 +229,54 @@ public sealed class GroupGrain(
             await SaveQueueAsync(left.State);
         }
         return new QueueLeaveResult(left.Departure, _state.Queue.ToMetrics(Now), left.Repeated);
+    }
+
+    /// <summary>
+    /// Reads the next batch of members not refreshed since activation and applies each newer view as if the user had
+    /// pushed it (a MemberChanged for each visible change); users that are gone are removed (stored, one GroupChanged).
+    /// One batch per tick, so calls are served between batches.
+    /// </summary>
+    private async Task RefreshBatchAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<GroupMember>(RefreshBatchSize);
+        while (batch.Count < RefreshBatchSize && _toRefresh.TryDequeue(out var userId))
+        {
+            if (_state.Members.TryGetValue(userId, out var member)) batch.Add(member);
+        }
+        var gone = new List<string>();
+        foreach (var (userId, view) in await ReadMembersAsync(batch, cancellationToken))
+        {
+            if (view is null)
+            {
+                gone.Add(userId);
+                continue;
+            }
+            var (next, change) = _state.WithMemberUpdated(view, Now);
+            _state = next;
+            if (change is not null) Publish(GroupEventKind.MemberChanged, change);
+        }
+        if (gone.Count > 0)
+        {
+            var next = gone.Aggregate(_state, (state, userId) => state.WithMemberRemoved(userId, Now));
+            await SaveAsync(next, s => _store.SaveMembershipAsync(s, _epoch, Now));
+            Publish(GroupEventKind.GroupChanged, withSnapshot: true);
+        }
+        if (_toRefresh.Count > 0)
+        {
+            _refreshTimer?.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _refreshTimer?.Dispose();
+            _refreshTimer = null;
+        }
+    }
+
+    private static List<T> Take<T>(Queue<T> queue, int count)
+    {
+        var batch = new List<T>(Math.Min(count, queue.Count));
+        while (batch.Count < count && queue.TryDequeue(out var item)) batch.Add(item);
+        return batch;
     }
 
     /// <summary>Stores a queue change (the queue row only), publishes it (coalesced) and re-arms the expiry timer.</summary>
@@ -321,13 +397,12 @@ public sealed class GroupGrain(
     }
 
     /// <summary>
-    /// Reads every member's current view from its user grain, a bounded number at a time; null marks a user that no
+    /// Reads these members' current views from their user grains, a bounded number at a time; null marks a user that no
     /// longer exists. A read that timed out is tried once more at the end (by then the user is usually active), then the
     /// held view is kept.
     /// </summary>
-    private async Task<List<KeyValuePair<string, GroupMember?>>> ReadMembersAsync(GroupState state, CancellationToken cancellationToken)
+    private async Task<List<KeyValuePair<string, GroupMember?>>> ReadMembersAsync(List<GroupMember> held, CancellationToken cancellationToken)
     {
-        var held = state.Members.Values.ToList();
         var views = await Bounded.SelectAsync(held, MemberReadsInFlight, m => ReadMemberAsync(m, cancellationToken));
         var retry = Enumerable.Range(0, held.Count).Where(i => views[i].Failed).ToList();
         if (retry.Count > 0)

@@ -30,6 +30,9 @@ internal sealed class GroupStore
     private readonly ILogger _logger;
     private readonly string _orgId, _groupId;
     private GroupHeaderRecord _header = new();
+    // Whether a header row exists: a group's first layout is not announced (there is nothing to announce it in; chunks of
+    // a first definition that fails before its header is written are left unread).
+    private bool _headerStored;
 
     public GroupStore(IGrainStorage rows, IGrainStorage legacy, GrainId grainId, string orgId, string groupId, ILogger logger)
     {
@@ -52,6 +55,7 @@ internal sealed class GroupStore
             return await MoveFromSingleRowAsync(now);
         }
         _header = header;
+        _headerStored = true;
         if (header.Pending is { } pending && pending != header.Members)
         {
             // A definition that failed before its commit: nothing reads those rows.
@@ -128,7 +132,7 @@ internal sealed class GroupStore
             return;
         }
         var old = _members.Layout;
-        if (announce)
+        if (announce && _headerStored)
         {
             var announced = _header.Copy();
             announced.Pending = plan.Layout;
@@ -170,6 +174,7 @@ internal sealed class GroupStore
     {
         await _rows.WriteAsync(HeaderRow, header);
         _header = header;
+        _headerStored = true;
     }
 
     /// <summary>Old or abandoned chunks are garbage: failing to delete them costs storage, never correctness.</summary>
