@@ -49,7 +49,7 @@ public static partial class StorageMeter
         Reading? stable = null;
         await Poll.UntilAsync(async () =>
         {
-            var now = Parse(await Http.GetStringAsync(new Uri(silo.Http, "/metrics")));
+            var now = Parse(await Http.GetStringAsync(new Uri(silo.Management, "/metrics")));
             var mine = now.Values.Where(v => v.Key.Split('|')[1] == grain).ToList();
             var same = last is not null && mine.All(v => last.Values.TryGetValue(v.Key, out var was) && was == v.Value)
                 && last.Values.Count(v => v.Key.Split('|')[1] == grain) == mine.Count;
