@@ -39,6 +39,7 @@ public sealed class ImportJobGrain(TimeProvider time, ILogger<ImportJobGrain> lo
     private readonly Dictionary<string, GroupMember> _views = new(StringComparer.Ordinal);
     private int _unknownCount;
     private IGrainTimer? _timer;
+    private bool _resumeRegistered;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private DateTimeOffset Now => time.GetUtcNow();
@@ -79,7 +80,7 @@ public sealed class ImportJobGrain(TimeProvider time, ILogger<ImportJobGrain> lo
         (job.Phase, job.Index, job.Offset) = (ImportPhase.Validating, 0, 0);
         await _rows.WriteAsync(JobRow, job);
         _job = job;
-        await this.RegisterOrUpdateReminder(ResumeReminder, ResumePeriod, ResumePeriod);
+        // The reminder is registered by the first step, not here: the caller waits for this call, not for the reminder table.
         Arm(TimeSpan.Zero);
         return Status(job);
     }
@@ -133,6 +134,11 @@ public sealed class ImportJobGrain(TimeProvider time, ILogger<ImportJobGrain> lo
         }
         try
         {
+            if (!_resumeRegistered)
+            {
+                await this.RegisterOrUpdateReminder(ResumeReminder, ResumePeriod, ResumePeriod);
+                _resumeRegistered = true;
+            }
             await RunAsync(step);
         }
         catch (Exception ex)

@@ -34,7 +34,18 @@ public static class ImportEndpoints
     {
         var jobId = Guid.NewGuid().ToString("N");
         var job = api.Grains.GetGrain<IImportJobGrain>(PresenceIds.Key(orgId, jobId));
-        var status = await job.StartAsync(import);
+        ImportJobStatus status;
+        try
+        {
+            status = await job.StartAsync(import);
+        }
+        catch (TimeoutException)
+        {
+            // Storing a large import may outlast the client's response timeout while the grid goes on and starts the job:
+            // a job that exists is answered as started (202 below); one that does not fails as any call (503).
+            if (await job.GetStatusAsync() is not { } started) throw;
+            status = started;
+        }
         var location = $"/organisation/{orgId}/directory/imports/{jobId}";
         if (!RespondAsync(http.Request))
         {

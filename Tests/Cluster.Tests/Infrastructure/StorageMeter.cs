@@ -56,7 +56,7 @@ public static partial class StorageMeter
             last = now;
             if (same) stable = now;
             return same;
-        }, TimeSpan.FromSeconds(30), $"{silo.Name}'s storage counters to settle", intervalMs: 700);
+        }, TimeSpan.FromSeconds(30), $"{silo.Name}'s storage counters to settle", intervalMs: 400);
         return stable!;
     }
 
