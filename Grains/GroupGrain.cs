@@ -26,9 +26,6 @@ public sealed class GroupGrain(
     /// <summary>At most one QueueChanged per group per this interval; queue events are for wallboards, not for routing.</summary>
     public static readonly TimeSpan QueuePublishInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>Member reads in flight while activating: bounds the burst of user activations (each a storage read) a large group causes.</summary>
-    private const int MemberReadsInFlight = 64;
-
     /// <summary>Members read per batch of the refresh (activation and the background refresh after it).</summary>
     private const int RefreshBatchSize = 500;
 
@@ -39,18 +36,12 @@ public sealed class GroupGrain(
     /// </summary>
     private static readonly TimeSpan ActivationReadBudget = TimeSpan.FromSeconds(4);
 
-    /// <summary>
-    /// Bound on reading one member while activating. A member whose silo is shutting down may be deactivating while it
-    /// awaits our UpdateMember (which waits for this activation): its snapshot call would be held until the 30 s response
-    /// timeout and stall both grains, and the silo's graceful shutdown with them. The held view is kept instead; the
-    /// member's pending UpdateMember lands right after activation.
-    /// </summary>
-    private static readonly TimeSpan MemberReadTimeout = TimeSpan.FromSeconds(2);
 
     private string _orgId = "";
     private string _groupId = "";
     private long _epoch;
     private GroupStore _store = null!;
+    private GroupMemberReader _reader = null!;
     private GroupState _state = GroupState.Empty;
     private TopicWatchers<IGroupObserver> _watchers = null!;
     private bool _queueDirty;
@@ -73,6 +64,7 @@ public sealed class GroupGrain(
             ServiceProvider.GetRequiredKeyedService<IGrainStorage>(PresenceStorage.Rows),
             ServiceProvider.GetRequiredKeyedService<IGrainStorage>(PresenceStorage.Name),
             this.GetGrainId(), _orgId, _groupId, logger);
+        _reader = new GroupMemberReader(GrainFactory, time, logger, _orgId, _groupId);
         var loaded = await _store.LoadAsync(Now);
         // A group that does not exist stores nothing here; its first Define stores this epoch.
         _epoch = _store.StoredEpoch + 1;
@@ -87,7 +79,7 @@ public sealed class GroupGrain(
         var pending = new Queue<GroupMember>(held.Members.Values);
         while (pending.Count > 0 && time.GetElapsedTime(budget) < ActivationReadBudget)
         {
-            views.AddRange(await ReadMembersAsync(Take(pending, RefreshBatchSize), cancellationToken));
+            views.AddRange(await _reader.ReadAsync(Take(pending, RefreshBatchSize), cancellationToken));
         }
         var refreshed = held.WithMembersRefreshed(views, Now);
         await SaveAsync(refreshed, s => _store.SaveActivationAsync(s, _epoch, Now));
@@ -244,7 +236,7 @@ public sealed class GroupGrain(
             if (_state.Members.TryGetValue(userId, out var member)) batch.Add(member);
         }
         var gone = new List<string>();
-        foreach (var (userId, view) in await ReadMembersAsync(batch, cancellationToken))
+        foreach (var (userId, view) in await _reader.ReadAsync(batch, cancellationToken))
         {
             if (view is null)
             {
@@ -394,44 +386,5 @@ public sealed class GroupGrain(
             throw;
         }
         _state = next;
-    }
-
-    /// <summary>
-    /// Reads these members' current views from their user grains, a bounded number at a time; null marks a user that no
-    /// longer exists. A read that timed out is tried once more at the end (by then the user is usually active), then the
-    /// held view is kept.
-    /// </summary>
-    private async Task<List<KeyValuePair<string, GroupMember?>>> ReadMembersAsync(List<GroupMember> held, CancellationToken cancellationToken)
-    {
-        var views = await Bounded.SelectAsync(held, MemberReadsInFlight, m => ReadMemberAsync(m, cancellationToken));
-        var retry = Enumerable.Range(0, held.Count).Where(i => views[i].Failed).ToList();
-        if (retry.Count > 0)
-        {
-            var again = await Bounded.SelectAsync(retry, MemberReadsInFlight, i => ReadMemberAsync(held[i], cancellationToken));
-            for (var k = 0; k < retry.Count; k++) views[retry[k]] = again[k];
-        }
-        var result = new List<KeyValuePair<string, GroupMember?>>(held.Count);
-        for (var i = 0; i < held.Count; i++)
-        {
-            if (views[i].Failed) logger.MemberReadFailed(views[i].Error!, _orgId, _groupId, held[i].UserId);
-            result.Add(KeyValuePair.Create(held[i].UserId, views[i].Failed ? held[i] : views[i].View));
-        }
-        return result;
-    }
-
-    private async Task<(GroupMember? View, bool Failed, Exception? Error)> ReadMemberAsync(GroupMember held, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        try
-        {
-            // IUserGrain.GetSnapshotAsync interleaves, so this cannot deadlock with a user awaiting our UpdateMember.
-            var snapshot = await GrainFactory.GetGrain<IUserGrain>(PresenceIds.Key(_orgId, held.UserId)).GetSnapshotAsync()
-                .WaitAsync(MemberReadTimeout, time);
-            return (snapshot?.ToMember(), false, null);
-        }
-        catch (Exception ex)
-        {
-            return (null, true, ex);
-        }
     }
 }
