@@ -48,11 +48,31 @@ public interface IGroupGrain : IGrainWithStringKey
     [Alias("RemoveMember")]
     Task RemoveMemberAsync(string userId);
 
-    /// <summary>A call starts waiting in the group's queue (idempotent per callId); null when the group does not exist.</summary>
+    /// <summary>Adds members in place (the directory's "add members"); members already held are left as they are.</summary>
+    [Alias("AddMembers")]
+    Task<GroupSnapshot?> AddMembersAsync(ImmutableArray<GroupMember> members);
+
+    /// <summary>A call starts waiting in the group's queue with the default maxQueueWait; see <see cref="EnqueueCallAsync(string, TimeSpan)"/>.</summary>
+    /// <remarks>Kept for callers of the previous version (rolling upgrades); the gateway passes the organisation's setting.</remarks>
     [Alias("EnqueueCall")]
     Task<QueueMetrics?> EnqueueCallAsync(string callId);
 
-    /// <summary>A waiting call left the queue (answered or abandoned); null when the group or the call is unknown.</summary>
+    /// <summary>
+    /// A call starts waiting in the group's queue (idempotent per callId while it waits); after <paramref name="maxWait"/>
+    /// it leaves by itself with reason Expired. Null when the group does not exist.
+    /// </summary>
+    [Alias("EnqueueCallWithin")]
+    Task<QueueMetrics?> EnqueueCallAsync(string callId, TimeSpan maxWait);
+
+    /// <summary>A waiting call left the queue without a reason; null when the group or the call is unknown. See <see cref="LeaveQueueAsync"/>.</summary>
     [Alias("DequeueCall")]
     Task<QueueMetrics?> DequeueCallAsync(string callId);
+
+    /// <summary>
+    /// A call left the queue (answered, abandoned, or unspecified). Idempotent per callId: a call that already left
+    /// answers its original departure with <see cref="QueueLeaveResult.Repeated"/> (for as long as the recent departures
+    /// keep it, 15 minutes). Null when the group does not exist or the call never waited.
+    /// </summary>
+    [Alias("LeaveQueue")]
+    Task<QueueLeaveResult?> LeaveQueueAsync(string callId, QueueExit reason);
 }

@@ -7,57 +7,69 @@ namespace FreedomCti.Presence.Grains;
 
 /// <summary>Directory operations spanning users and groups of one organisation; stateless, so any silo can run them.</summary>
 /// <remarks>
-/// Order of every operation: validate (nothing changes on failure), then the group, then the users. Each step is
-/// idempotent, so repeating a half-applied operation repairs it. Concurrent directory writes to the same group are
-/// last-writer-wins; the admin API is expected to serialize them per group.
+/// Order of every operation: validate (nothing changes on failure), then the users dropped from a group, the group, the
+/// users joining it (<see cref="DirectoryWrites"/>). Each step is idempotent, so repeating a half-applied operation
+/// repairs it. Concurrent directory writes to the same group are last-writer-wins; the admin API is expected to
+/// serialize them per group. Large imports run as jobs (<see cref="ImportJobGrain"/>) made of the same steps.
 /// </remarks>
 [StatelessWorker]
 public sealed class DirectoryGrain(ILogger<DirectoryGrain> logger) : Grain, IDirectoryGrain
 {
-    /// <summary>Grain calls in flight per fan-out: enough to keep two cores busy, few enough not to flood the silo.</summary>
-    private const int MaxInFlight = 64;
-
     /// <summary>Groups defined at once during an import; each already fans out to its members.</summary>
     private const int MaxGroupsInFlight = 4;
 
+    private DirectoryWrites? _writes;
+
     private string OrgId => this.GetPrimaryKeyString();
+
+    private DirectoryWrites Writes => _writes ??= new DirectoryWrites(GrainFactory, OrgId, logger);
 
     public async Task<DirectoryResult<GroupSnapshot>> PutGroupAsync(string groupId, string groupName, ImmutableArray<string> memberIds)
     {
         RequireValid(groupId);
-        var (views, unknown) = await ReadViewsAsync(Distinct(memberIds));
+        var (views, unknown) = await Writes.ReadViewsAsync(Distinct(memberIds));
         if (unknown.Length > 0)
         {
             return DirectoryResult<GroupSnapshot>.Fail(DirectoryOutcome.UnknownMembers, unknown);
         }
-        var current = await Group(groupId).GetSnapshotAsync();
-        var defined = await DefineAsync(groupId, groupName, views, current);
-        await Catalogue.RecordGroupsAsync([new GroupEntry(groupId, defined.GroupName)], []);
+        var defined = await Writes.DefineAsync(groupId, groupName, views);
+        await Writes.RecordGroupsAsync([new GroupEntry(groupId, defined.GroupName)], []);
         return DirectoryResult<GroupSnapshot>.Ok(defined);
     }
 
     public async Task<DirectoryResult<GroupSnapshot>> AddMembersAsync(string groupId, ImmutableArray<string> userIds)
     {
         RequireValid(groupId);
-        var current = await Group(groupId).GetSnapshotAsync();
+        var group = Writes.Group(groupId);
+        var current = await group.GetSnapshotAsync();
         if (current is null)
         {
             return DirectoryResult<GroupSnapshot>.Fail(DirectoryOutcome.UnknownGroup);
         }
         var held = current.Members.Select(m => m.UserId).ToHashSet(StringComparer.Ordinal);
-        var (added, unknown) = await ReadViewsAsync(Distinct(userIds).Where(id => !held.Contains(id)).ToList());
+        var (added, unknown) = await Writes.ReadViewsAsync(Distinct(userIds).Where(id => !held.Contains(id)).ToList());
         if (unknown.Length > 0)
         {
             return DirectoryResult<GroupSnapshot>.Fail(DirectoryOutcome.UnknownMembers, unknown);
         }
-        var members = current.Members.Concat(added).ToList();
-        return DirectoryResult<GroupSnapshot>.Ok(await DefineAsync(groupId, current.GroupName, members, current));
+        if (added.Count == 0)
+        {
+            return DirectoryResult<GroupSnapshot>.Ok(current);
+        }
+        // In place: only the chunks the new members hash to are rewritten (a redefinition could rewrite them all).
+        var snapshot = await group.AddMembersAsync([.. added]);
+        if (snapshot is null)
+        {
+            return DirectoryResult<GroupSnapshot>.Fail(DirectoryOutcome.UnknownGroup);
+        }
+        var vanished = await Writes.JoinAsync(groupId, [.. added.Select(m => m.UserId)]);
+        return DirectoryResult<GroupSnapshot>.Ok(vanished == 0 ? snapshot : await group.GetSnapshotAsync() ?? snapshot);
     }
 
     public async Task<DirectoryResult<GroupSnapshot>> RemoveMemberAsync(string groupId, string userId)
     {
         RequireValid(groupId);
-        var group = Group(groupId);
+        var group = Writes.Group(groupId);
         var current = await group.GetSnapshotAsync();
         if (current is null)
         {
@@ -68,12 +80,12 @@ public sealed class DirectoryGrain(ILogger<DirectoryGrain> logger) : Grain, IDir
             return DirectoryResult<GroupSnapshot>.Fail(DirectoryOutcome.UnknownUser);
         }
         var isMember = current.Members.Any(m => m.UserId == userId);
-        if (!isMember && await User(userId).GetSnapshotAsync() is null)
+        if (!isMember && await Writes.User(userId).GetSnapshotAsync() is null)
         {
             return DirectoryResult<GroupSnapshot>.Fail(DirectoryOutcome.UnknownUser);
         }
         await group.RemoveMemberAsync(userId);
-        await User(userId).LeaveGroupAsync(groupId);
+        await Writes.User(userId).LeaveGroupAsync(groupId);
         var after = await group.GetSnapshotAsync();
         return after is null
             ? DirectoryResult<GroupSnapshot>.Fail(DirectoryOutcome.UnknownGroup)
@@ -86,13 +98,13 @@ public sealed class DirectoryGrain(ILogger<DirectoryGrain> logger) : Grain, IDir
         {
             return false;
         }
-        var user = User(userId);
+        var user = Writes.User(userId);
         if (await user.GetSnapshotAsync() is null)
         {
             return false;
         }
         var formerGroups = await user.DeleteAsync();
-        await Bounded.ForEachAsync(formerGroups, MaxInFlight, g => Group(g).RemoveMemberAsync(userId));
+        await Bounded.ForEachAsync(formerGroups, DirectoryWrites.MaxInFlight, g => Writes.Group(g).RemoveMemberAsync(userId));
         return true;
     }
 
@@ -102,15 +114,15 @@ public sealed class DirectoryGrain(ILogger<DirectoryGrain> logger) : Grain, IDir
         {
             return false;
         }
-        var group = Group(groupId);
+        var group = Writes.Group(groupId);
         // Seq is 0 only for a group that does not exist; cheaper than a snapshot of thousands of members.
         if (await group.GetSeqAsync() == 0)
         {
             return false;
         }
         var formerMembers = await group.DeleteAsync();
-        await Bounded.ForEachAsync(formerMembers, MaxInFlight, u => User(u).LeaveGroupAsync(groupId));
-        await Catalogue.RecordGroupsAsync([], [groupId]);
+        await Bounded.ForEachAsync(formerMembers, DirectoryWrites.MaxInFlight, u => Writes.User(u).LeaveGroupAsync(groupId));
+        await Writes.RecordGroupsAsync([], [groupId]);
         return true;
     }
 
@@ -129,77 +141,22 @@ public sealed class DirectoryGrain(ILogger<DirectoryGrain> logger) : Grain, IDir
         }
 
         // Validate first: members neither imported nor already in the directory fail the whole import, before any write.
-        var imported = users.Select(u => u.UserId).ToHashSet(StringComparer.Ordinal);
-        var outside = groups.SelectMany(g => OrEmpty(g.MemberIds)).Where(id => !imported.Contains(id)).Distinct(StringComparer.Ordinal).ToList();
-        var (outsideViews, unknown) = await ReadViewsAsync(outside);
+        var (outsideViews, unknown) = await Writes.ReadViewsAsync(ImportPlan.Outside(import));
         if (unknown.Length > 0)
         {
             return DirectoryResult<ImportSummary>.Fail(DirectoryOutcome.UnknownMembers, unknown);
         }
 
         var views = outsideViews.ToDictionary(v => v.UserId, StringComparer.Ordinal);
-        var upserted = await Bounded.SelectAsync(users, MaxInFlight, u => User(u.UserId).UpsertProfileAsync(u.Profile));
-        foreach (var snapshot in upserted)
+        foreach (var view in await Writes.UpsertUsersAsync(users))
         {
-            views[snapshot.UserId] = snapshot.ToMember();
+            views[view.UserId] = view;
         }
-
-        await Bounded.ForEachAsync(groups, MaxGroupsInFlight, async g =>
-        {
-            var members = Distinct(g.MemberIds).Select(id => views[id]).ToList();
-            var current = await Group(g.GroupId).GetSnapshotAsync();
-            await DefineAsync(g.GroupId, g.GroupName, members, current);
-        });
+        await Bounded.ForEachAsync(groups, MaxGroupsInFlight, g =>
+            Writes.DefineAsync(g.GroupId, g.GroupName, [.. Distinct(g.MemberIds).Select(id => views[id])]));
         // One catalogue write for the whole import, not one per group.
-        await Catalogue.RecordGroupsAsync([.. groups.Select(g => new GroupEntry(g.GroupId, g.GroupName))], []);
-        var memberships = groups.Sum(g => Distinct(g.MemberIds).Count);
-        return DirectoryResult<ImportSummary>.Ok(new ImportSummary(imported.Count, groups.Length, memberships));
-    }
-
-    /// <summary>Defines the group, then records membership on the users: joins for all members, leaves for those dropped.</summary>
-    private async Task<GroupSnapshot> DefineAsync(string groupId, string groupName, IReadOnlyList<GroupMember> members, GroupSnapshot? current)
-    {
-        var group = Group(groupId);
-        var snapshot = await group.DefineAsync(groupName, [.. members]);
-
-        var joined = await Bounded.SelectAsync(members, MaxInFlight, m => User(m.UserId).JoinGroupAsync(groupId));
-        var vanished = members.Where((_, i) => !joined[i]).Select(m => m.UserId).ToList();
-        foreach (var userId in vanished)
-        {
-            // Deleted between our read and the join: keep the group consistent with the users.
-            logger.MemberVanished(OrgId, userId, groupId);
-            await group.RemoveMemberAsync(userId);
-        }
-
-        if (current is not null)
-        {
-            var kept = members.Select(m => m.UserId).ToHashSet(StringComparer.Ordinal);
-            var dropped = current.Members.Where(m => !kept.Contains(m.UserId)).Select(m => m.UserId).ToList();
-            await Bounded.ForEachAsync(dropped, MaxInFlight, u => User(u).LeaveGroupAsync(groupId));
-        }
-        return vanished.Count == 0 ? snapshot : await group.GetSnapshotAsync() ?? snapshot;
-    }
-
-    /// <summary>Reads each user's member view; ids that are invalid or not in the directory come back as unknown, sorted.</summary>
-    private async Task<(List<GroupMember> Views, ImmutableArray<string> Unknown)> ReadViewsAsync(IReadOnlyList<string> userIds)
-    {
-        var snapshots = await Bounded.SelectAsync(userIds, MaxInFlight, id =>
-            PresenceIds.IsValid(id) ? User(id).GetSnapshotAsync() : Task.FromResult<UserSnapshot?>(null));
-        var views = new List<GroupMember>(userIds.Count);
-        var unknown = new List<string>();
-        for (var i = 0; i < userIds.Count; i++)
-        {
-            if (snapshots[i] is { } s)
-            {
-                views.Add(s.ToMember());
-            }
-            else
-            {
-                unknown.Add(userIds[i]);
-            }
-        }
-        unknown.Sort(StringComparer.Ordinal);
-        return (views, [.. unknown]);
+        await Writes.RecordGroupsAsync([.. groups.Select(g => new GroupEntry(g.GroupId, g.GroupName))], []);
+        return DirectoryResult<ImportSummary>.Ok(ImportPlan.Summary(import));
     }
 
     private static List<string> Distinct(ImmutableArray<string> ids) =>
@@ -214,11 +171,4 @@ public sealed class DirectoryGrain(ILogger<DirectoryGrain> logger) : Grain, IDir
             throw new ArgumentException($"'{id}' is not a valid id.", nameof(id));
         }
     }
-
-    /// <summary>The organisation grain keeps the group catalogue; it calls nothing, so directory → organisation cannot deadlock.</summary>
-    private IOrganisationGrain Catalogue => GrainFactory.GetGrain<IOrganisationGrain>(OrgId);
-
-    private IUserGrain User(string userId) => GrainFactory.GetGrain<IUserGrain>(PresenceIds.Key(OrgId, userId));
-
-    private IGroupGrain Group(string groupId) => GrainFactory.GetGrain<IGroupGrain>(PresenceIds.Key(OrgId, groupId));
 }

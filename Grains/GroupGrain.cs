@@ -2,21 +2,23 @@ using System.Diagnostics;
 using System.Collections.Immutable;
 using FreedomCti.Presence.Persistence;
 using FreedomCti.Presence.State;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace FreedomCti.Presence.Grains;
 
 /// <summary>One group: applies member views pushed by users, keeps the summary incrementally, runs the call queue, sends each change to the watching gateways.</summary>
 /// <remarks>
 /// Member presence is derived data (the users are the truth), so it is not persisted per change: on activation the group
-/// re-reads its members and starts a new seq epoch. Membership and queue changes are persisted before they are published.
-/// Every published event is exactly one seq above the previous one within an activation; the grain is not reentrant and
-/// its timer does not interleave, so transitions and publishes never overlap.
-/// Activation re-reads every member, hence the long collection age: a group should outlive a working day's idle spells.
+/// re-reads its members and starts a new seq epoch. Membership and queue changes are persisted before they are published,
+/// each writing only its own rows (<see cref="GroupStore"/>). Every published event is exactly one seq above the previous
+/// one within an activation; the grain is not reentrant and its timers do not interleave, so transitions and publishes
+/// never overlap. Activation re-reads every member (a large group the rest of them in batches after it answers), hence
+/// the long collection age: a group should outlive a working day's idle spells.
 /// </remarks>
 [CollectionAgeLimit(Hours = 4)]
 public sealed class GroupGrain(
-    [PersistentState("state", PresenceStorage.Name)] IPersistentState<GroupRecord> storage,
     TimeProvider time,
     ILocalSiloDetails silo,
     ILogger<GroupGrain> logger) : Grain, IGroupGrain
@@ -24,31 +26,31 @@ public sealed class GroupGrain(
     /// <summary>At most one QueueChanged per group per this interval; queue events are for wallboards, not for routing.</summary>
     public static readonly TimeSpan QueuePublishInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>Members read per batch of the refresh (activation and the background refresh after it).</summary>
     private const int RefreshBatchSize = 500;
 
-
     /// <summary>
-
-    /// Bound on reading one member while activating. A member whose silo is shutting down may be deactivating while it
-
-    /// awaits our UpdateMember (which waits for this activation): its snapshot call would be held until the 30 s response
-
-    /// timeout and stall both grains, and the silo's graceful shutdown with them. The held view is kept instead; the
-
-    /// member's pending UpdateMember lands right after activation.
-
+    /// How long an activation reads members before it answers. Reading 20,000 users that are not active is 20,000 storage
+    /// reads (about 30 s on Azurite), past Orleans' 30 s activation timeout and any caller's: a larger group answers
+    /// with its stored views after this and refreshes the rest in batches, publishing each member that changed.
     /// </summary>
+    private static readonly TimeSpan ActivationReadBudget = TimeSpan.FromSeconds(4);
 
-    private static readonly TimeSpan MemberReadTimeout = TimeSpan.FromSeconds(2);
 
     private string _orgId = "";
     private string _groupId = "";
     private long _epoch;
+    private GroupStore _store = null!;
+    private GroupMemberReader _reader = null!;
     private GroupState _state = GroupState.Empty;
     private TopicWatchers<IGroupObserver> _watchers = null!;
     private bool _queueDirty;
     private DateTimeOffset _lastQueuePublish = DateTimeOffset.MinValue;
     private IGrainTimer? _queueTimer;
+    private IGrainTimer? _expiryTimer;
+    // Members not read yet since activation (a large group), and the timer reading them a batch at a time.
+    private Queue<string> _toRefresh = new();
+    private IGrainTimer? _refreshTimer;
     // Recent published changes, for gateways resuming a reconnecting client (see GetChangesSinceAsync).
     private readonly SeqRing<GroupChangeRecord> _recent = new();
 
@@ -58,23 +60,43 @@ public sealed class GroupGrain(
     {
         (_orgId, _groupId) = PresenceIds.Split(this.GetPrimaryKeyString());
         _watchers = new TopicWatchers<IGroupObserver>(time, logger);
+        _store = new GroupStore(
+            ServiceProvider.GetRequiredKeyedService<IGrainStorage>(PresenceStorage.Rows),
+            ServiceProvider.GetRequiredKeyedService<IGrainStorage>(PresenceStorage.Name),
+            this.GetGrainId(), _orgId, _groupId, logger);
+        _reader = new GroupMemberReader(GrainFactory, time, logger, _orgId, _groupId);
+        var loaded = await _store.LoadAsync(Now);
         // A group that does not exist stores nothing here; its first Define stores this epoch.
-        _epoch = storage.State.Epoch + 1;
-        _state = storage.State.ToState().WithEpoch(_epoch);
+        _epoch = _store.StoredEpoch + 1;
+        _state = loaded.WithEpoch(_epoch);
         if (!_state.Exists)
         {
             return;
         }
-        var loaded = _state;
-        var refreshed = loaded.WithMembersRefreshed(await ReadMembersAsync(loaded, cancellationToken), Now);
-        await SaveAsync(refreshed);
-        var changed = !ReferenceEquals(refreshed, loaded);
-        logger.GroupActivated(_orgId, _groupId, _epoch, refreshed.Members.Count, changed);
+        var held = _state;
+        var budget = time.GetTimestamp();
+        var views = new List<KeyValuePair<string, GroupMember?>>(held.Members.Count);
+        var pending = new Queue<GroupMember>(held.Members.Values);
+        while (pending.Count > 0 && time.GetElapsedTime(budget) < ActivationReadBudget)
+        {
+            views.AddRange(await _reader.ReadAsync(Take(pending, RefreshBatchSize), cancellationToken));
+        }
+        var refreshed = held.WithMembersRefreshed(views, Now);
+        await SaveAsync(refreshed, s => _store.SaveActivationAsync(s, _epoch, Now));
+        var changed = !ReferenceEquals(refreshed, held);
+        logger.GroupActivated(_orgId, _groupId, _epoch, refreshed.Members.Count, changed, pending.Count);
         if (changed)
         {
             // Subscribers will see the epoch jump and resync anyway; handing them the refreshed state saves the round trip.
             Publish(GroupEventKind.GroupChanged, withSnapshot: true);
         }
+        if (pending.Count > 0)
+        {
+            _toRefresh = new Queue<string>(pending.Select(m => m.UserId));
+            _refreshTimer = this.RegisterGrainTimer(RefreshBatchAsync, new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
+        }
+        // Calls whose time ran out while no activation was there to expire them (a silo died, the grain idled out).
+        await ExpireCallsAsync();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -106,8 +128,23 @@ public sealed class GroupGrain(
 
     public async Task<GroupSnapshot> DefineAsync(string groupName, ImmutableArray<GroupMember> members)
     {
-        await SaveAsync(_state.WithDefinition(groupName, members.IsDefault ? [] : members, Now));
+        await SaveAsync(_state.WithDefinition(groupName, members.IsDefault ? [] : members, Now), s => _store.SaveDefinitionAsync(s, _epoch, Now));
         Publish(GroupEventKind.GroupChanged, withSnapshot: true);
+        return _state.ToSnapshot(_orgId, _groupId, Now);
+    }
+
+    public async Task<GroupSnapshot?> AddMembersAsync(ImmutableArray<GroupMember> members)
+    {
+        if (!_state.Exists)
+        {
+            return null;
+        }
+        var next = _state.WithMembersAdded(members.IsDefault ? [] : members, Now);
+        if (!ReferenceEquals(next, _state))
+        {
+            await SaveAsync(next, s => _store.SaveMembershipAsync(s, _epoch, Now));
+            Publish(GroupEventKind.GroupChanged, withSnapshot: true);
+        }
         return _state.ToSnapshot(_orgId, _groupId, Now);
     }
 
@@ -118,10 +155,15 @@ public sealed class GroupGrain(
             return [];
         }
         var formerMembers = _state.Members.Keys.ToArray();
-        // A tombstone rather than ClearStateAsync: the stored epoch must survive or a re-created group would reuse seqs.
-        await SaveAsync(_state.WithDeleted(Now));
+        // A tombstone rather than clearing: the stored epoch must survive or a re-created group would reuse seqs.
+        await SaveAsync(_state.WithDeleted(Now), _ => _store.SaveDeletedAsync(_epoch, Now));
         _queueTimer?.Dispose();
         _queueTimer = null;
+        _expiryTimer?.Dispose();
+        _expiryTimer = null;
+        _refreshTimer?.Dispose();
+        _refreshTimer = null;
+        _toRefresh.Clear();
         _queueDirty = false;
         Publish(GroupEventKind.Removed);
         return formerMembers;
@@ -146,35 +188,133 @@ public sealed class GroupGrain(
         {
             return;
         }
-        await SaveAsync(next);
+        await SaveAsync(next, s => _store.SaveMembershipAsync(s, _epoch, Now));
         Publish(GroupEventKind.GroupChanged, withSnapshot: true);
     }
 
-    public async Task<QueueMetrics?> EnqueueCallAsync(string callId)
+    public Task<QueueMetrics?> EnqueueCallAsync(string callId) => EnqueueCallAsync(callId, OrganisationSettings.DefaultMaxQueueWait);
+
+    public async Task<QueueMetrics?> EnqueueCallAsync(string callId, TimeSpan maxWait)
     {
         if (!_state.Exists)
         {
             return null;
         }
-        var next = _state.WithCallEnqueued(callId, Now);
+        var next = _state.WithCallEnqueued(callId, Now, maxWait);
         if (!ReferenceEquals(next, _state))
         {
-            await SaveAsync(next);
-            QueueChanged();
+            await SaveQueueAsync(next);
         }
         return _state.Queue.ToMetrics(Now);
     }
 
-    public async Task<QueueMetrics?> DequeueCallAsync(string callId)
+    public async Task<QueueMetrics?> DequeueCallAsync(string callId) => (await LeaveQueueAsync(callId, QueueExit.Unspecified))?.Metrics;
+
+    public async Task<QueueLeaveResult?> LeaveQueueAsync(string callId, QueueExit reason)
     {
-        var next = _state.Exists ? _state.WithCallDequeued(callId, Now) : null;
-        if (next is null)
+        if (!_state.Exists || _state.WithCallLeft(callId, reason, Now) is not { } left)
         {
             return null;
         }
-        await SaveAsync(next);
+        if (!left.Repeated)
+        {
+            await SaveQueueAsync(left.State);
+        }
+        return new QueueLeaveResult(left.Departure, _state.Queue.ToMetrics(Now), left.Repeated);
+    }
+
+    /// <summary>
+    /// Reads the next batch of members not refreshed since activation and applies each newer view as if the user had
+    /// pushed it (a MemberChanged for each visible change); users that are gone are removed (stored, one GroupChanged).
+    /// One batch per tick, so calls are served between batches.
+    /// </summary>
+    private async Task RefreshBatchAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<GroupMember>(RefreshBatchSize);
+        while (batch.Count < RefreshBatchSize && _toRefresh.TryDequeue(out var userId))
+        {
+            if (_state.Members.TryGetValue(userId, out var member)) batch.Add(member);
+        }
+        var gone = new List<string>();
+        foreach (var (userId, view) in await _reader.ReadAsync(batch, cancellationToken))
+        {
+            if (view is null)
+            {
+                gone.Add(userId);
+                continue;
+            }
+            var (next, change) = _state.WithMemberUpdated(view, Now);
+            _state = next;
+            if (change is not null) Publish(GroupEventKind.MemberChanged, change);
+        }
+        if (gone.Count > 0)
+        {
+            var next = gone.Aggregate(_state, (state, userId) => state.WithMemberRemoved(userId, Now));
+            await SaveAsync(next, s => _store.SaveMembershipAsync(s, _epoch, Now));
+            Publish(GroupEventKind.GroupChanged, withSnapshot: true);
+        }
+        if (_toRefresh.Count > 0)
+        {
+            _refreshTimer?.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _refreshTimer?.Dispose();
+            _refreshTimer = null;
+        }
+    }
+
+    private static List<T> Take<T>(Queue<T> queue, int count)
+    {
+        var batch = new List<T>(Math.Min(count, queue.Count));
+        while (batch.Count < count && queue.TryDequeue(out var item)) batch.Add(item);
+        return batch;
+    }
+
+    /// <summary>Stores a queue change (the queue row only), publishes it (coalesced) and re-arms the expiry timer.</summary>
+    private async Task SaveQueueAsync(GroupState next)
+    {
+        await SaveAsync(next, s => _store.SaveQueueAsync(s.Queue));
         QueueChanged();
-        return _state.Queue.ToMetrics(Now);
+        ArmExpiry();
+    }
+
+    /// <summary>Calls past their maxQueueWait leave as expired, so a lost dequeue does not leave a call waiting forever.</summary>
+    private async Task ExpireCallsAsync()
+    {
+        var next = _state.WithExpiredCalls(Now);
+        if (ReferenceEquals(next, _state))
+        {
+            ArmExpiry();
+            return;
+        }
+        await SaveQueueAsync(next);
+    }
+
+    /// <summary>One timer at the next expiry, so calls expire even if nothing else touches the group.</summary>
+    /// <remarks>It keeps the activation alive while calls wait; after a silo death the next activation expires overdue calls at once.</remarks>
+    private void ArmExpiry()
+    {
+        if (_state.Queue.NextExpiry is not { } next)
+        {
+            _expiryTimer?.Dispose();
+            _expiryTimer = null;
+            return;
+        }
+        // Clamped to what a grain timer takes; an early tick expires nothing and re-arms.
+        var due = next - Now;
+        if (due < TimeSpan.Zero) due = TimeSpan.Zero;
+        if (due > TimeSpan.FromDays(1)) due = TimeSpan.FromDays(1);
+        if (_expiryTimer is null)
+        {
+            _expiryTimer = this.RegisterGrainTimer(
+                _ => ExpireCallsAsync(),
+                new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+        }
+        else
+        {
+            _expiryTimer.Change(due, Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>Publishes now if the last queue event is a second old, else makes sure one timer will publish the latest state.</summary>
@@ -232,12 +372,12 @@ public sealed class GroupGrain(
         if (kind == GroupEventKind.Removed) _watchers.Clear(); // nothing of a deleted group stays registered
     }
 
-    private async Task SaveAsync(GroupState next)
+    /// <summary>Writes what <paramref name="next"/> changed, then makes it the state; a failed write leaves the activation to be reloaded.</summary>
+    private async Task SaveAsync(GroupState next, Func<GroupState, Task> write)
     {
-        storage.State = next.ToRecord(_epoch);
         try
         {
-            await storage.WriteStateAsync();
+            await write(next);
         }
         catch
         {
@@ -246,33 +386,5 @@ public sealed class GroupGrain(
             throw;
         }
         _state = next;
-    }
-
-    /// <summary>Reads every member's current view from its user grain, in parallel batches; null marks a user that no longer exists.</summary>
-    private async Task<List<KeyValuePair<string, GroupMember?>>> ReadMembersAsync(GroupState state, CancellationToken cancellationToken)
-    {
-        var views = new List<KeyValuePair<string, GroupMember?>>(state.Members.Count);
-        foreach (var batch in state.Members.Values.Chunk(RefreshBatchSize))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            views.AddRange(await Task.WhenAll(batch.Select(ReadMemberAsync)));
-        }
-        return views;
-    }
-
-    private async Task<KeyValuePair<string, GroupMember?>> ReadMemberAsync(GroupMember held)
-    {
-        try
-        {
-            // IUserGrain.GetSnapshotAsync interleaves, so this cannot deadlock with a user awaiting our UpdateMember.
-            var snapshot = await GrainFactory.GetGrain<IUserGrain>(PresenceIds.Key(_orgId, held.UserId)).GetSnapshotAsync()
-                .WaitAsync(MemberReadTimeout, time);
-            return KeyValuePair.Create(held.UserId, snapshot?.ToMember());
-        }
-        catch (Exception ex)
-        {
-            logger.MemberReadFailed(ex, _orgId, _groupId, held.UserId);
-            return KeyValuePair.Create<string, GroupMember?>(held.UserId, held);
-        }
     }
 }

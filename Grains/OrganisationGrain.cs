@@ -1,68 +1,76 @@
 using System.Collections.Immutable;
 using FreedomCti.Presence.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace FreedomCti.Presence.Grains;
 
-/// <summary>An organisation (tenant): existence, name and settings, persisted on every change.</summary>
-public sealed class OrganisationGrain(
-    [PersistentState("state", PresenceStorage.Name)] IPersistentState<OrganisationRecord> storage) : Grain, IOrganisationGrain
+/// <summary>An organisation (tenant): existence, name, settings and the group catalogue, persisted on every change.</summary>
+/// <remarks>The catalogue is stored in chunks (<see cref="OrganisationStore"/>), so a change of one group rewrites one small row.</remarks>
+public sealed class OrganisationGrain(TimeProvider time, ILogger<OrganisationGrain> logger) : Grain, IOrganisationGrain
 {
-    public Task<OrganisationInfo?> GetAsync() => Task.FromResult(storage.State.Exists ? Info() : null);
+    private OrganisationStore _store = null!;
+    private ImmutableSortedDictionary<string, string> _groups = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _store = new OrganisationStore(
+            ServiceProvider.GetRequiredKeyedService<IGrainStorage>(PresenceStorage.Rows),
+            ServiceProvider.GetRequiredKeyedService<IGrainStorage>(PresenceStorage.Name),
+            this.GetGrainId(), this.GetPrimaryKeyString(), logger);
+        _groups = await _store.LoadAsync(time.GetUtcNow());
+    }
+
+    public Task<OrganisationInfo?> GetAsync() => Task.FromResult(_store.Header.Exists ? Info() : null);
 
     public async Task<OrganisationInfo> UpsertAsync(string name, OrganisationSettings? settings)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var current = storage.State;
-        var nextSettings = settings ?? (current.Exists ? current.Settings : OrganisationSettings.Default);
-        if (!current.Exists || current.Name != name || current.Settings != nextSettings)
+        var current = _store.Header;
+        var currentSettings = current.Settings ?? OrganisationSettings.Default;
+        var nextSettings = settings ?? (current.Exists ? currentSettings : OrganisationSettings.Default);
+        if (!current.Exists || current.Name != name || currentSettings != nextSettings)
         {
-            current.Groups ??= new(StringComparer.Ordinal);
-            storage.State = new OrganisationRecord { Exists = true, Name = name, Settings = nextSettings, Groups = current.Groups };
-            try
-            {
-                await storage.WriteStateAsync();
-            }
-            catch
-            {
-                DeactivateOnIdle();
-                throw;
-            }
+            await WriteAsync(() => _store.SaveHeaderAsync(true, name, nextSettings));
         }
         return Info();
     }
 
     public async Task RecordGroupsAsync(ImmutableArray<GroupEntry> defined, ImmutableArray<string> removed)
     {
-        // Storage deserializers may hand back a dictionary with the default comparer; ordinal order is the contract.
-        var groups = new SortedDictionary<string, string>(storage.State.Groups ?? [], StringComparer.Ordinal);
-        var changed = false;
+        var groups = _groups.ToBuilder();
         foreach (var entry in defined.IsDefault ? [] : defined)
         {
-            if (!groups.TryGetValue(entry.GroupId, out var name) || name != entry.GroupName)
-            {
-                groups[entry.GroupId] = entry.GroupName;
-                changed = true;
-            }
+            groups[entry.GroupId] = entry.GroupName;
         }
         foreach (var groupId in removed.IsDefault ? [] : removed)
         {
-            changed |= groups.Remove(groupId);
+            groups.Remove(groupId);
         }
-        if (!changed) return;
-        storage.State.Groups = groups;
+        var next = groups.ToImmutable();
+        if (next.Count == _groups.Count && next.All(g => _groups.TryGetValue(g.Key, out var name) && name == g.Value)) return;
+        await WriteAsync(() => _store.SaveCatalogueAsync(next, time.GetUtcNow()));
+        _groups = next;
+    }
+
+    public Task<ImmutableArray<GroupEntry>> ListGroupsAsync() =>
+        Task.FromResult(_groups.Select(g => new GroupEntry(g.Key, g.Value)).ToImmutableArray());
+
+    private async Task WriteAsync(Func<Task> write)
+    {
         try
         {
-            await storage.WriteStateAsync();
+            await write();
         }
         catch
         {
+            // What storage holds is now unknown: reload on the next call rather than guess.
             DeactivateOnIdle();
             throw;
         }
     }
 
-    public Task<ImmutableArray<GroupEntry>> ListGroupsAsync() =>
-        Task.FromResult((storage.State.Groups ?? []).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new GroupEntry(g.Key, g.Value)).ToImmutableArray());
-
-    private OrganisationInfo Info() => new(this.GetPrimaryKeyString(), storage.State.Name, storage.State.Settings);
+    private OrganisationInfo Info() =>
+        new(this.GetPrimaryKeyString(), _store.Header.Name, _store.Header.Settings ?? OrganisationSettings.Default);
 }

@@ -92,7 +92,8 @@ public sealed record OrganisationDocument(string OrgId, string Name, Organisatio
 
 public sealed record OrganisationSettingsDocument(
     [property: Description("The organisation's limit of open sockets across all gateways; 0 means the service default.")] int MaxConnections,
-    SessionSettingsDocument Sessions);
+    SessionSettingsDocument Sessions,
+    [property: Description("The longest a call waits in a group's queue before it leaves as expired (a lost dequeue).")] int MaxQueueWaitSeconds);
 
 [Description("The organisation's rules for agent presence sessions (docs/presence-sessions.md).")]
 public sealed record SessionSettingsDocument(bool Enabled, int LeaseSeconds, int GraceSeconds, int IdleSeconds, int DebounceMs);
@@ -114,6 +115,39 @@ public sealed record SessionListDocument(string OrgId, string UserId, IReadOnlyL
 
 [Description("What a bulk import wrote.")]
 public sealed record ImportResultDocument(int Users, int Groups, int Memberships);
+
+[Description("A directory import job: its state, progress and times.")]
+public sealed record ImportJobDocument(
+    string JobId,
+    string OrgId,
+    [property: AllowedValues("validating", "running", "succeeded", "failed"),
+               Description("validating: checking members that are not imported (nothing written yet); failed: unknown members (nothing written) or a step that kept failing (run the import again, it is idempotent).")] string State,
+    ImportCountDocument Users,
+    ImportCountDocument Groups,
+    [property: Description("Memberships the import defines in all.")] int Memberships,
+    [property: Description("Members neither imported nor in the organisation: the import failed before any write.")] IReadOnlyList<string> UnknownMembers,
+    [property: Description("The latest errors of steps that failed and were retried.")] IReadOnlyList<string> Errors,
+    [property: Description("ISO-8601 UTC with milliseconds.")] string CreatedAt,
+    [property: Description("When the job last stored progress.")] string UpdatedAt,
+    [property: Description("Null while the job runs.")] string? FinishedAt,
+    [property: Description("From creation to the end, or to now while it runs.")] long ElapsedMs,
+    [property: Description("How often the job continued in a new activation (after a silo died).")] int Resumes);
+
+public sealed record ImportCountDocument(int Done, int Total);
+
+[Description("The answer of a dequeue: the call's departure and the queue's metrics now.")]
+public sealed record QueueLeaveDocument(
+    QueueMetricsDocument QueueMetrics,
+    QueueDepartureDocument Departure,
+    [property: Description("True when the call had already left: the departure is the original one and nothing changed.")] bool Repeated);
+
+[Description("One call that left a queue.")]
+public sealed record QueueDepartureDocument(
+    string CallId,
+    [property: AllowedValues("answered", "abandoned", "expired", "unspecified"),
+               Description("expired: it waited longer than the organisation's maxQueueWaitSeconds (its dequeue was lost).")] string Reason,
+    [property: Description("Whole seconds the call waited.")] int WaitTime,
+    [property: Description("ISO-8601 UTC with milliseconds.")] string LeftAt);
 
 [Description("The organisation's groups, ordered by id.")]
 public sealed record GroupListDocument(string OrgId, IReadOnlyList<GroupListEntry> Groups);

@@ -15,7 +15,8 @@ public sealed record OrganisationRequest(
 
 public sealed record OrganisationSettingsRequest(
     [property: Range(0, int.MaxValue), Description("Open sockets allowed across all gateways; 0 means the service default.")] int? MaxConnections = null,
-    [property: Description("Agent presence sessions; leave out to keep the current rules.")] SessionSettingsRequest? Sessions = null);
+    [property: Description("Agent presence sessions; leave out to keep the current rules.")] SessionSettingsRequest? Sessions = null,
+    [property: Range(60, 86_400), Description("The longest a call may wait in a queue before it leaves as expired; default 3600. Applies to calls that enter a queue afterwards.")] int? MaxQueueWaitSeconds = null);
 
 /// <summary>Agent presence sessions for the organisation; omitted fields take the defaults (docs/presence-sessions.md).</summary>
 public sealed record SessionSettingsRequest(

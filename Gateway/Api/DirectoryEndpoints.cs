@@ -61,8 +61,10 @@ public static class DirectoryEndpoints
             .Describe(ApiMetadata.Tags.Directory, "ImportDirectory", "Bulk import users and groups",
                 "Creates or updates every user, then defines every group with exactly its listed members. Idempotent; the " +
                 "body may be up to 32 MiB. Everything is validated first (errors keyed `users[i].field`, `groups[i].field`, " +
-                "`members`); on any error nothing is written.")
-            .Produces<ImportResultDocument>().ProducesProblem(StatusCodes.Status404NotFound).ProducesBodyProblems();
+                "`members`); on any error nothing is written. Runs as a job: 200 with the counts if it finished within 2 s, " +
+                "else 202 with the job's Location (GET it for progress); `Prefer: respond-async` asks for the 202 at once.")
+            .Produces<ImportResultDocument>().Produces<ImportJobDocument>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesBodyProblems();
         return app;
     }
 
@@ -71,8 +73,10 @@ public static class DirectoryEndpoints
         if (ApiValidation.Id(orgId, "orgId") is { } idError) return ApiProblems.Invalid("orgId", idError);
         if (ApiValidation.Text(body.Name, "name", ApiValidation.MaxNameLength, required: true) is { } nameError) return ApiProblems.Invalid("name", nameError);
         if (body.Settings?.MaxConnections is < 0) return ApiProblems.Invalid("settings.maxConnections", "maxConnections must be 0 (service default) or more.");
+        if (body.Settings?.MaxQueueWaitSeconds is < 60 or > 86_400) return ApiProblems.Invalid("settings.maxQueueWaitSeconds", "maxQueueWaitSeconds must be between 60 and 86400.");
         if (SessionSettings.Validate(body.Settings?.Sessions, out var sessions) is { } sessionErrors) return ApiProblems.Invalid(sessionErrors);
-        var settings = body.Settings is null ? null : new OrganisationSettings(body.Settings.MaxConnections ?? 0, sessions);
+        var settings = body.Settings is null ? null : new OrganisationSettings(body.Settings.MaxConnections ?? 0, sessions,
+            body.Settings.MaxQueueWaitSeconds is { } wait ? TimeSpan.FromSeconds(wait) : null);
         var info = await api.Grains.GetGrain<IOrganisationGrain>(orgId).UpsertAsync(body.Name!.Trim(), settings);
         api.Organisations.Forget(orgId);
         return Results.Ok(Organisation(info));
@@ -100,7 +104,8 @@ public static class DirectoryEndpoints
     }
 
     private static OrganisationDocument Organisation(OrganisationInfo info) =>
-        new(info.OrgId, info.Name, new OrganisationSettingsDocument(info.Settings.MaxConnections, SessionSettings.Document(info.Settings.SessionPolicy)));
+        new(info.OrgId, info.Name, new OrganisationSettingsDocument(info.Settings.MaxConnections, SessionSettings.Document(info.Settings.SessionPolicy),
+            (int)info.Settings.QueueWaitLimit.TotalSeconds));
 
     private static async Task<IResult> PutUserAsync(string orgId, string userId, UserRequest body, ApiContext api)
     {
@@ -154,7 +159,7 @@ public static class DirectoryEndpoints
             _ => ApiProblems.UnknownMembers(result.UnknownIds),
         };
 
-    private static async Task<IResult> ImportAsync(string orgId, DirectoryRequest body, ApiContext api)
+    private static async Task<IResult> ImportAsync(string orgId, DirectoryRequest body, HttpContext http, ApiContext api)
     {
         if (await api.CheckAsync(orgId) is { } problem) return problem;
         var errors = new Dictionary<string, string[]>();
@@ -182,9 +187,7 @@ public static class DirectoryEndpoints
         }
         if (errors.Count > 0) return ApiProblems.Invalid(errors);
 
-        var result = await api.Directory(orgId).ImportAsync(new DirectoryImport(users.ToImmutable(), groups.ToImmutable()));
-        return result.Outcome == DirectoryOutcome.Done
-            ? Results.Ok(new ImportResultDocument(result.Value!.Users, result.Value.Groups, result.Value.Memberships))
-            : ApiProblems.UnknownMembers(result.UnknownIds);
+        // A job in the grid, so no client timeout cuts a large import short (Api/ImportEndpoints.cs).
+        return await ImportEndpoints.StartAsync(orgId, new DirectoryImport(users.ToImmutable(), groups.ToImmutable()), http, api);
     }
 }

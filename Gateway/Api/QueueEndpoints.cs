@@ -1,4 +1,6 @@
+using FreedomCti.Presence.Gateway.Protocol;
 using FreedomCti.Presence.Gateway.Security;
+using Microsoft.AspNetCore.Mvc;
 
 namespace FreedomCti.Presence.Gateway.Api;
 
@@ -11,14 +13,16 @@ public static class QueueEndpoints
             .ProducesRouteProblems();
         queue.MapPost("", EnqueueAsync).RequireAccess(ApiAccess.CallsAndQueues)
             .Describe(ApiMetadata.Tags.Queue, "EnqueueCall", "Add a waiting call to a group's queue",
-                "Idempotent per callId. Answers the metrics as of the request; subscribers get a group_presence_update at " +
-                "most about once a second per group.")
+                "Idempotent per callId while the call waits. Answers the metrics as of the request; subscribers get a " +
+                "group_presence_update at most about once a second per group. A call still waiting after the organisation's " +
+                "maxQueueWaitSeconds leaves by itself with reason expired.")
             .Produces<QueueDocument>().ProducesProblem(StatusCodes.Status404NotFound).ProducesBodyProblems();
         queue.MapDelete("/{callId}", DequeueAsync).RequireAccess(ApiAccess.CallsAndQueues)
             .Describe(ApiMetadata.Tags.Queue, "DequeueCall", "Remove a call from a group's queue",
-                "The call left the queue, answered or abandoned; both count towards averageWaitTime. 404 for an unknown " +
-                "group or a call that is not waiting.")
-            .Produces<QueueDocument>().ProducesProblem(StatusCodes.Status404NotFound);
+                "The call left the queue; `?reason=answered` or `abandoned` says why (left out: unspecified). All three count " +
+                "towards averageWaitTime. Idempotent per callId: a call that already left (also by expiring) answers its " +
+                "original departure with `repeated: true` for 15 minutes. 404 for an unknown group or a call it never had.")
+            .Produces<QueueLeaveDocument>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -26,24 +30,47 @@ public static class QueueEndpoints
     {
         if (await api.CheckAsync(orgId, groupId: groupId) is { } problem) return problem;
         if (ApiValidation.Id(body.CallId, "callId") is { } error) return ApiProblems.Invalid("callId", error);
-        var metrics = await api.Group(orgId, groupId).EnqueueCallAsync(body.CallId!);
+        var maxWait = (await api.Organisations.GetAsync(orgId))?.Settings.QueueWaitLimit ?? OrganisationSettings.DefaultMaxQueueWait;
+        var metrics = await api.Group(orgId, groupId).EnqueueCallAsync(body.CallId!, maxWait);
         return metrics is null ? ApiProblems.GroupNotFound(orgId, groupId) : Results.Ok(Render(metrics, api.Clock));
     }
 
-    private static async Task<IResult> DequeueAsync(string orgId, string groupId, string callId, ApiContext api)
+    private static async Task<IResult> DequeueAsync(string orgId, string groupId, string callId, [FromQuery] string? reason, ApiContext api)
     {
         if (await api.CheckAsync(orgId, groupId: groupId) is { } problem) return problem;
         if (ApiValidation.Id(callId, "callId") is { } error) return ApiProblems.Invalid("callId", error);
+        QueueExit? exit = reason switch
+        {
+            null => QueueExit.Unspecified,
+            "answered" => QueueExit.Answered,
+            "abandoned" => QueueExit.Abandoned,
+            _ => null,
+        };
+        if (exit is null) return ApiProblems.Invalid("reason", "reason must be answered or abandoned (or left out).");
         var group = api.Group(orgId, groupId);
-        var metrics = await group.DequeueCallAsync(callId);
-        if (metrics is not null) return Results.Ok(Render(metrics, api.Clock));
+        if (await group.LeaveQueueAsync(callId, exit.Value) is { } left)
+        {
+            var d = left.Departure;
+            return Results.Ok(new QueueLeaveDocument(Metrics(left.Metrics, api.Clock),
+                new QueueDepartureDocument(d.CallId, ReasonName(d.Reason), (int)Math.Floor(d.WaitSeconds), d.LeftAt.ToWire()), left.Repeated));
+        }
         return await group.GetSeqAsync() == 0
             ? ApiProblems.GroupNotFound(orgId, groupId)
-            : Results.Problem(statusCode: 404, title: "Call not found", detail: $"Call '{callId}' is not waiting in this queue.");
+            : Results.Problem(statusCode: 404, title: "Call not found", detail: $"Call '{callId}' is not waiting in this queue, nor did it leave it recently.");
     }
 
-    private static QueueDocument Render(QueueMetrics q, TimeProvider clock) => new(new QueueMetricsDocument(
+    private static string ReasonName(QueueExit reason) => reason switch
+    {
+        QueueExit.Answered => "answered",
+        QueueExit.Abandoned => "abandoned",
+        QueueExit.Expired => "expired",
+        _ => "unspecified",
+    };
+
+    private static QueueDocument Render(QueueMetrics q, TimeProvider clock) => new(Metrics(q, clock));
+
+    private static QueueMetricsDocument Metrics(QueueMetrics q, TimeProvider clock) => new(
         q.CallsWaiting,
         q.AverageWaitSeconds,
-        q.OldestWaitingSince is { } oldest ? Protocol.WireTime.SecondsSince(oldest, clock.GetUtcNow()) : 0));
+        q.OldestWaitingSince is { } oldest ? WireTime.SecondsSince(oldest, clock.GetUtcNow()) : 0);
 }

@@ -14,7 +14,8 @@ public static class GatewayObservability
 {
     public static IServiceCollection AddGatewayObservability(this IServiceCollection services)
     {
-        services.ConfigureOpenTelemetryMeterProvider(m => m.AddMeter(GatewayMetrics.MeterName));
+        // The storage meter counts the embedded silo's grain storage (Grains/Persistence/StorageMetrics.cs).
+        services.ConfigureOpenTelemetryMeterProvider(m => m.AddMeter(GatewayMetrics.MeterName, Persistence.StorageMetrics.MeterName));
         // Orleans' activity propagation (AddActivityPropagation) carries the REST request's trace into grain calls, the
         // events carry it on to the gateway's fan-out span.
         services.ConfigureOpenTelemetryTracerProvider(t => t.AddSource(GatewayTracing.SourceName));

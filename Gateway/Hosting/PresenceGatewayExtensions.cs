@@ -54,6 +54,7 @@ public static class PresenceGatewayExtensions
         app.UseAuthorization();
         app.MapPresenceSockets();
         app.MapDirectoryApi();
+        app.MapImportApi();
         app.MapPresenceApi();
         app.MapSessionApi();
         app.MapQueueApi();

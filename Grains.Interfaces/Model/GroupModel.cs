@@ -44,3 +44,24 @@ public sealed record GroupSnapshot(
     GroupSummary Summary,
     QueueMetrics Queue,
     DateTimeOffset ChangedAt);
+
+/// <summary>Why a call left a group's queue.</summary>
+[GenerateSerializer, Alias("fcti.QueueExit")]
+public enum QueueExit
+{
+    /// <summary>The caller did not say (a dequeue without a reason): counts towards the average wait, like answered and abandoned.</summary>
+    Unspecified = 0,
+    Answered = 1,
+    Abandoned = 2,
+    /// <summary>The call waited longer than the organisation's maxQueueWait: presumed lost (its dequeue never came), so its wait is not averaged.</summary>
+    Expired = 3,
+}
+
+/// <summary>One call that left a queue: which, why, and how long it had waited (what wallboard figures are built from).</summary>
+[GenerateSerializer, Immutable, Alias("fcti.QueueDeparture")]
+public sealed record QueueDeparture(string CallId, QueueExit Reason, DateTimeOffset LeftAt, double WaitSeconds);
+
+/// <summary>The answer to a dequeue: the call's departure and the queue's metrics now.</summary>
+/// <param name="Repeated">The call had already left: <see cref="Departure"/> is the original outcome, nothing changed.</param>
+[GenerateSerializer, Immutable, Alias("fcti.QueueLeaveResult")]
+public sealed record QueueLeaveResult(QueueDeparture Departure, QueueMetrics Metrics, bool Repeated);

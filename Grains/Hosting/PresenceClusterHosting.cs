@@ -44,6 +44,12 @@ public static class PresenceClusterHosting
         if (options.Storage == StorageProvider.AzureStorage)
         {
             silo.AddAzureTableGrainStorage(PresenceStorage.Name, o => Table(o, options, GrainStateTable));
+            // Same table, so all of a grain's rows share its partition; removed rows (old chunks, finished imports) go.
+            silo.AddAzureTableGrainStorage(PresenceStorage.Rows, o =>
+            {
+                Table(o, options, GrainStateTable);
+                o.DeleteStateOnClear = true;
+            });
             // Session reminders must outlive any one silo, like the state they guard.
             silo.UseAzureTableReminderService(o =>
             {

@@ -3,7 +3,7 @@ namespace FreedomCti.Presence.Hosting;
 /// <summary>What <see cref="PresenceSiloExtensions.AddPresenceGrid"/> registers; the defaults are the embedded, in-memory mode.</summary>
 /// <remarks>
 /// Cluster mode swaps the in-memory providers for durable ones: turn a Use… flag off and register the replacement under
-/// the same name (<see cref="PresenceStorage.Name"/>).
+/// the same names (<see cref="PresenceStorage.Name"/>, <see cref="PresenceStorage.Rows"/>).
 /// </remarks>
 public sealed class PresenceGridOptions
 {

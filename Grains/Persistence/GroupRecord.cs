@@ -1,6 +1,7 @@
 namespace FreedomCti.Presence.Persistence;
 
-/// <summary>A group as stored: membership and queue; member presence is as of the last membership change (users are the truth).</summary>
+/// <summary>A group as earlier versions stored it: everything in one row of <see cref="PresenceStorage.Name"/>, read only to move it to rows.</summary>
+/// <remarks>Newtonsoft stores the .NET type names with the data: keep the names and namespace of these types.</remarks>
 [GenerateSerializer, Alias("fcti.GroupRecord")]
 public sealed class GroupRecord
 {

@@ -1,6 +1,6 @@
 namespace FreedomCti.Presence.Persistence;
 
-/// <summary>An organisation as stored.</summary>
+/// <summary>An organisation as earlier versions stored it, in one row of <see cref="PresenceStorage.Name"/>; read only to move it to rows (<see cref="OrganisationStore"/>).</summary>
 [GenerateSerializer, Alias("fcti.OrganisationRecord")]
 public sealed class OrganisationRecord
 {

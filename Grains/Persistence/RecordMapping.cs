@@ -59,20 +59,21 @@ public static class RecordMapping
             : null,
     };
 
-    /// <summary>The stored group; Seq is left as stored, the grain starts the activation's epoch on top.</summary>
+    /// <summary>A group stored in the single-row layout of earlier versions (read once, then moved to rows; see GroupStore).</summary>
+    /// <remarks>Old waiting calls get the default maxQueueWait; old departures had no call id or reason.</remarks>
     public static GroupState ToState(this GroupRecord r)
     {
         if (!r.Exists)
         {
-            return GroupState.Empty with { Seq = r.Seq, ChangedAt = r.ChangedAt };
+            return GroupState.Empty with { ChangedAt = r.ChangedAt };
         }
         var members = ImmutableSortedDictionary.CreateRange(
             StringComparer.Ordinal, (r.Members ?? []).Select(m => KeyValuePair.Create(m.UserId, m)));
         var queue = QueueState.Empty with
         {
-            Waiting = ImmutableDictionary.CreateRange(
-                StringComparer.Ordinal, (r.Waiting ?? []).Select(w => KeyValuePair.Create(w.CallId, w.EnqueuedAt))),
-            Departures = [.. (r.Departures ?? []).Select(d => new QueueDeparture(d.LeftAt, d.WaitSeconds))],
+            Waiting = ImmutableDictionary.CreateRange(StringComparer.Ordinal, (r.Waiting ?? []).Select(w =>
+                KeyValuePair.Create(w.CallId, new WaitingCall(w.EnqueuedAt, w.EnqueuedAt + OrganisationSettings.DefaultMaxQueueWait)))),
+            Departures = [.. (r.Departures ?? []).Select(d => new QueueDeparture("", QueueExit.Unspecified, d.LeftAt, d.WaitSeconds))],
         };
         return new GroupState
         {
@@ -81,20 +82,20 @@ public static class RecordMapping
             Members = members,
             Summary = GroupSummaries.Compute(members.Values),
             Queue = queue,
-            Seq = r.Seq,
             ChangedAt = r.ChangedAt,
         };
     }
 
-    public static GroupRecord ToRecord(this GroupState s, long epoch) => new()
+    public static GroupQueueRecord ToRecord(this QueueState q) => new()
     {
-        Exists = s.Exists,
-        GroupName = s.GroupName,
-        Members = [.. s.Members.Values],
-        Waiting = [.. s.Queue.Waiting.Select(w => new WaitingCallRecord(w.Key, w.Value))],
-        Departures = [.. s.Queue.Departures.Select(d => new DepartureRecord(d.LeftAt, d.WaitSeconds))],
-        Epoch = epoch,
-        Seq = s.Seq,
-        ChangedAt = s.ChangedAt,
+        Waiting = [.. q.Waiting.OrderBy(w => w.Value.EnqueuedAt).Select(w => new WaitingCallRow { CallId = w.Key, EnqueuedAt = w.Value.EnqueuedAt, ExpiresAt = w.Value.ExpiresAt })],
+        Departures = [.. q.Departures.Select(d => new DepartureRow { CallId = d.CallId, Reason = d.Reason, LeftAt = d.LeftAt, WaitSeconds = d.WaitSeconds })],
+    };
+
+    public static QueueState ToState(this GroupQueueRecord? r) => r is null ? QueueState.Empty : QueueState.Empty with
+    {
+        Waiting = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
+            (r.Waiting ?? []).Select(w => KeyValuePair.Create(w.CallId, new WaitingCall(w.EnqueuedAt, w.ExpiresAt)))),
+        Departures = [.. (r.Departures ?? []).Select(d => new QueueDeparture(d.CallId, d.Reason, d.LeftAt, d.WaitSeconds))],
     };
 }

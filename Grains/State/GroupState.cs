@@ -84,6 +84,25 @@ public sealed record GroupState
             : Bump(now) with { Members = members, Summary = GroupSummaries.Compute(members.Values) };
     }
 
+    /// <summary>Adds members not held yet (members already held keep their view); the same instance when all were members.</summary>
+    public GroupState WithMembersAdded(IEnumerable<GroupMember> members, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        if (!Exists)
+        {
+            return this;
+        }
+        var map = Members;
+        var summary = Summary;
+        foreach (var m in members)
+        {
+            if (map.ContainsKey(m.UserId)) continue;
+            map = map.Add(m.UserId, m);
+            summary = summary.AddMember(m.Status);
+        }
+        return ReferenceEquals(map, Members) ? this : Bump(now) with { Members = map, Summary = summary };
+    }
+
     /// <summary>Takes one member out; the same instance when it was not a member.</summary>
     public GroupState WithMemberRemoved(string userId, DateTimeOffset now)
     {
@@ -97,18 +116,28 @@ public sealed record GroupState
     /// <summary>The tombstone after deletion; keeps Seq so a re-created group continues above it.</summary>
     public GroupState WithDeleted(DateTimeOffset now) => Empty with { Seq = Seq + 1, ChangedAt = now };
 
-    /// <summary>A call starts waiting; the same instance when it already waits. No Seq bump (see type remarks).</summary>
-    public GroupState WithCallEnqueued(string callId, DateTimeOffset now)
+    /// <summary>A call starts waiting for at most <paramref name="maxWait"/>; the same instance when it already waits. No Seq bump (see type remarks).</summary>
+    public GroupState WithCallEnqueued(string callId, DateTimeOffset now, TimeSpan maxWait)
     {
-        var queue = Queue.Enqueue(callId, now);
+        var queue = Queue.Enqueue(callId, now, maxWait);
         return ReferenceEquals(queue, Queue) ? this : this with { Queue = queue };
     }
 
-    /// <summary>A waiting call leaves; null when it was not waiting. No Seq bump (see type remarks).</summary>
-    public GroupState? WithCallDequeued(string callId, DateTimeOffset now)
+    /// <summary>A call leaves the queue (see <see cref="QueueState.Leave"/>); null when the queue does not know it. No Seq bump.</summary>
+    public (GroupState State, QueueDeparture Departure, bool Repeated)? WithCallLeft(string callId, QueueExit reason, DateTimeOffset now)
     {
-        var queue = Queue.Dequeue(callId, now);
-        return queue is null ? null : this with { Queue = queue };
+        if (Queue.Leave(callId, reason, now) is not { } leave)
+        {
+            return null;
+        }
+        return (leave.Repeated ? this : this with { Queue = leave.Queue }, leave.Departure, leave.Repeated);
+    }
+
+    /// <summary>Calls waiting past their expiry leave as expired; the same instance when none is overdue. No Seq bump.</summary>
+    public GroupState WithExpiredCalls(DateTimeOffset now)
+    {
+        var queue = Queue.Expire(now);
+        return ReferenceEquals(queue, Queue) ? this : this with { Queue = queue };
     }
 
     /// <summary>Marks a coalesced QueueChanged event.</summary>

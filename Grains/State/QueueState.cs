@@ -2,8 +2,19 @@ using System.Collections.Immutable;
 
 namespace FreedomCti.Presence.State;
 
+/// <summary>A call waiting in a queue: since when, and when it leaves by itself if nobody dequeues it.</summary>
+public readonly record struct WaitingCall(DateTimeOffset EnqueuedAt, DateTimeOffset ExpiresAt);
+
+/// <summary>A call leaving the queue: the queue after it, the departure, and whether it had already left (a repeat).</summary>
+public sealed record QueueLeave(QueueState Queue, QueueDeparture Departure, bool Repeated);
+
 /// <summary>A group's call queue: the calls waiting now and the recent departures the average wait is taken over.</summary>
-/// <remarks>Departures are kept in arrival order and pruned to <see cref="Window"/> and <see cref="MaxDepartures"/>, so the state stays bounded.</remarks>
+/// <remarks>
+/// Departures are kept in the order they left and pruned to <see cref="Window"/> and <see cref="MaxDepartures"/>, so the
+/// state stays bounded; they also answer a repeated dequeue with its original outcome. A call that is never dequeued
+/// (the PBX's dequeue was lost) leaves by itself at its <see cref="WaitingCall.ExpiresAt"/> with reason Expired; such a
+/// wait is not a real one, so it is not averaged.
+/// </remarks>
 public sealed record QueueState
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
@@ -11,38 +22,76 @@ public sealed record QueueState
 
     public static readonly QueueState Empty = new();
 
-    public ImmutableDictionary<string, DateTimeOffset> Waiting { get; init; } =
-        ImmutableDictionary.Create<string, DateTimeOffset>(StringComparer.Ordinal);
+    public ImmutableDictionary<string, WaitingCall> Waiting { get; init; } =
+        ImmutableDictionary.Create<string, WaitingCall>(StringComparer.Ordinal);
 
     public ImmutableList<QueueDeparture> Departures { get; init; } = [];
 
-    /// <summary>A call starts waiting; the same instance when it already waits (idempotent).</summary>
-    public QueueState Enqueue(string callId, DateTimeOffset now)
+    /// <summary>The earliest time a waiting call expires; null when nothing waits.</summary>
+    public DateTimeOffset? NextExpiry
     {
-        ArgumentNullException.ThrowIfNull(callId);
-        return Waiting.ContainsKey(callId) ? this : this with { Waiting = Waiting.Add(callId, now), Departures = Prune(Departures, now) };
+        get
+        {
+            DateTimeOffset? next = null;
+            foreach (var call in Waiting.Values)
+            {
+                if (next is null || call.ExpiresAt < next) next = call.ExpiresAt;
+            }
+            return next;
+        }
     }
 
-    /// <summary>A waiting call leaves; null when the call is not waiting.</summary>
-    public QueueState? Dequeue(string callId, DateTimeOffset now)
+    /// <summary>A call starts waiting, for at most <paramref name="maxWait"/>; the same instance when it already waits (idempotent).</summary>
+    /// <remarks>A call that left earlier may wait again under the same id (re-queued after no answer).</remarks>
+    public QueueState Enqueue(string callId, DateTimeOffset now, TimeSpan maxWait)
     {
         ArgumentNullException.ThrowIfNull(callId);
-        if (!Waiting.TryGetValue(callId, out var enqueuedAt))
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(maxWait, TimeSpan.Zero);
+        return Waiting.ContainsKey(callId)
+            ? this
+            : this with { Waiting = Waiting.Add(callId, new WaitingCall(now, now + maxWait)), Departures = Prune(Departures, now) };
+    }
+
+    /// <summary>
+    /// A call leaves. A waiting call departs now with <paramref name="reason"/>; one that already left answers its latest
+    /// departure (Repeated, the queue unchanged); null for a call this queue does not know (never waited, or forgotten).
+    /// </summary>
+    public QueueLeave? Leave(string callId, QueueExit reason, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(callId);
+        if (Waiting.TryGetValue(callId, out var call))
         {
-            return null;
+            var departure = Departed(callId, call, reason, now);
+            return new QueueLeave(
+                this with { Waiting = Waiting.Remove(callId), Departures = Prune(Departures.Add(departure), now) }, departure, Repeated: false);
         }
-        var wait = Math.Max(0, (now - enqueuedAt).TotalSeconds);
-        return this with { Waiting = Waiting.Remove(callId), Departures = Prune(Departures.Add(new QueueDeparture(now, wait)), now) };
+        for (var i = Departures.Count - 1; i >= 0; i--)
+        {
+            if (Departures[i].CallId == callId) return new QueueLeave(this, Departures[i], Repeated: true);
+        }
+        return null;
+    }
+
+    /// <summary>Every call waiting past its expiry leaves with reason Expired; the same instance when none is overdue.</summary>
+    public QueueState Expire(DateTimeOffset now)
+    {
+        var overdue = Waiting.Where(w => w.Value.ExpiresAt <= now).OrderBy(w => w.Value.ExpiresAt).ThenBy(w => w.Key, StringComparer.Ordinal).ToList();
+        if (overdue.Count == 0)
+        {
+            return this;
+        }
+        var departures = Departures.AddRange(overdue.Select(w => Departed(w.Key, w.Value, QueueExit.Expired, now)));
+        return this with { Waiting = Waiting.RemoveRange(overdue.Select(w => w.Key)), Departures = Prune(departures, now) };
     }
 
     public QueueMetrics ToMetrics(DateTimeOffset now)
     {
         DateTimeOffset? oldest = null;
-        foreach (var enqueuedAt in Waiting.Values)
+        foreach (var call in Waiting.Values)
         {
-            if (oldest is null || enqueuedAt < oldest)
+            if (oldest is null || call.EnqueuedAt < oldest)
             {
-                oldest = enqueuedAt;
+                oldest = call.EnqueuedAt;
             }
         }
         // Pruning happens on writes; reads filter too because time passes between them.
@@ -51,7 +100,7 @@ public sealed record QueueState
         var count = 0;
         foreach (var d in Departures)
         {
-            if (d.LeftAt >= cutoff)
+            if (d.LeftAt >= cutoff && d.Reason != QueueExit.Expired)
             {
                 sum += d.WaitSeconds;
                 count++;
@@ -60,6 +109,9 @@ public sealed record QueueState
         var average = count == 0 ? 0 : (int)Math.Round(sum / count, MidpointRounding.AwayFromZero);
         return new QueueMetrics(Waiting.Count, oldest, average);
     }
+
+    private static QueueDeparture Departed(string callId, WaitingCall call, QueueExit reason, DateTimeOffset now) =>
+        new(callId, reason, now, Math.Max(0, (now - call.EnqueuedAt).TotalSeconds));
 
     private static ImmutableList<QueueDeparture> Prune(ImmutableList<QueueDeparture> departures, DateTimeOffset now)
     {

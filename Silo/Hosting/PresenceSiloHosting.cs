@@ -1,6 +1,7 @@
 using FreedomCti.Presence.Hosting;
 using FreedomCti.Presence.ServiceDefaults;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 
 namespace FreedomCti.Presence.Silo.Hosting;
@@ -27,6 +28,8 @@ public static class PresenceSiloHosting
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = silo.ShutdownTimeout);
         builder.Services.AddHealthChecks()
             .AddCheck<SiloReadinessCheck>("silo", tags: [HealthTags.Ready, HealthTags.Startup]);
+        // Grain storage operations and bytes by grain and row kind (Grains/Persistence/StorageMetrics.cs).
+        builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddMeter(FreedomCti.Presence.Persistence.StorageMetrics.MeterName));
         return builder;
     }
 }

@@ -71,7 +71,7 @@ public sealed class SiloFailoverTests(Azurite storage, ITestOutputHelper output)
                 var longestWrite = scenario.Traffic.LongestWrite(stopping);
                 output.WriteLine($"[rolling restart] {silo.Name}: graceful stop {stopped.TotalMilliseconds:F0} ms, ready again {restarted.TotalMilliseconds:F0} ms after SIGTERM; longest write meanwhile {longestWrite.TotalMilliseconds:F0} ms");
                 // A stop that runs into the 15 s shutdown timeout, or a write held for a 30 s response timeout, means grains
-                // blocked each other while deactivating (see GroupGrain.MemberReadTimeout): not a zero-downtime upgrade.
+                // blocked each other while deactivating (see GroupMemberReader.MemberReadTimeout): not a zero-downtime upgrade.
                 Assert.True(stopped < TimeSpan.FromSeconds(12), $"{silo.Name} took {stopped} to stop gracefully");
                 Assert.True(longestWrite < TimeSpan.FromSeconds(10), $"a write took {longestWrite} during the restart of {silo.Name}");
             }

@@ -90,7 +90,7 @@ public sealed partial class OpenApiDocumentTests(GatewayHost host)
         foreach (var (method, path, operation) in Operations(document))
         {
             var url = path.Replace("{orgId}", absentOrg).Replace("{userId}", "u1").Replace("{groupId}", "g1").Replace("{callId}", "c1")
-                .Replace("{sessionId}", "s-1");
+                .Replace("{sessionId}", "s-1").Replace("{jobId}", "0123456789abcdef0123456789abcdef");
             foreach (var (who, client, expected) in callers)
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), url);
@@ -146,6 +146,7 @@ public sealed partial class OpenApiDocumentTests(GatewayHost host)
             ("post", "/organisation/{orgId}/user/{userId}/sessions/{sessionId}/heartbeat", $"{tenant.UserPath("u1")}/sessions/s-desk-1/heartbeat",
                 new { activity = true }, HttpStatusCode.OK),
             ("get", "/organisation/{orgId}/user/{userId}/sessions", $"{tenant.UserPath("u1")}/sessions", null, HttpStatusCode.OK),
+            ("delete", "/organisation/{orgId}/user-group/{groupId}/queue/calls/{callId}", $"{tenant.GroupPath("g1")}/queue/calls/q-1?reason=answered", null, HttpStatusCode.OK),
         };
         foreach (var (method, path, url, body, status) in checks)
         {
@@ -159,6 +160,27 @@ public sealed partial class OpenApiDocumentTests(GatewayHost host)
             var problems = ValidateStrictly(document, reference, answer);
             Assert.True(problems.Count == 0, $"{method.ToUpperInvariant()} {url} answered\n{answer.ToJsonString()}\nwhich does not match {reference}:\n{string.Join('\n', problems)}");
         }
+
+        // An import as a job: the 202 and the job resource it points to.
+        using var start = new HttpRequestMessage(HttpMethod.Put, $"/organisation/{tenant.OrgId}/directory")
+        {
+            Content = JsonContent.Create(new { users = new[] { new { userId = "u4", displayName = "Four" } }, groups = new[] { new { groupId = "g4", groupName = "G4", members = new[] { "u4" } } } }),
+        };
+        start.Headers.Add("Prefer", "respond-async");
+        using var accepted = await tenant.Http.SendAsync(start);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        AssertDeclared(document, "put", "/organisation/{orgId}/directory", HttpStatusCode.Accepted, JsonNode.Parse(await accepted.Content.ReadAsStringAsync())!);
+        var job = await tenant.GetAsync(accepted.Headers.Location!.ToString());
+        AssertDeclared(document, "get", "/organisation/{orgId}/directory/imports/{jobId}", HttpStatusCode.OK, job);
+    }
+
+    private static void AssertDeclared(JsonObject document, string method, string path, HttpStatusCode status, JsonNode answer)
+    {
+        var declared = document["paths"]![path]![method]!["responses"]![((int)status).ToString()];
+        Assert.True(declared is not null, $"{method.ToUpperInvariant()} {path} does not declare {(int)status}");
+        var reference = (string)declared["content"]!["application/json"]!["schema"]!["$ref"]!;
+        var problems = ValidateStrictly(document, reference, answer);
+        Assert.True(problems.Count == 0, $"{method.ToUpperInvariant()} {path} answered\n{answer.ToJsonString()}\nwhich does not match {reference}:\n{string.Join('\n', problems)}");
     }
 
     [Fact]

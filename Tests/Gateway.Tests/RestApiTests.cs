@@ -178,6 +178,8 @@ public sealed class RestApiTests(GatewayHost host)
         Assert.Equal(HttpStatusCode.OK, left.StatusCode);
         var after = JsonNode.Parse(await left.Content.ReadAsStringAsync())!;
         Assert.Equal(0, (int)after["queueMetrics"]!["callsWaiting"]!);
-        await ProblemAsync(await tenant.Http.DeleteAsync($"{tenant.GroupPath("g1")}/queue/calls/q1"), HttpStatusCode.NotFound);
+        Assert.Equal("unspecified", (string)after["departure"]!["reason"]!);
+        Assert.False((bool)after["repeated"]!);
+        await ProblemAsync(await tenant.Http.DeleteAsync($"{tenant.GroupPath("g1")}/queue/calls/never-queued"), HttpStatusCode.NotFound);
     }
 }

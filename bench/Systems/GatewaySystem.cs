@@ -86,7 +86,28 @@ public sealed class GatewaySystem(BenchEnvironment env, string name, int silos, 
         await EnsureOk(await _http.PutAsJsonAsync(baseUrl, new { name = "Bench Org" }));
         var users = Enumerable.Range(0, plan.Users).Select(i => new { userId = $"u{i}", displayName = $"User {i}", extension = $"{10000 + i}" });
         var groups = plan.Groups.Select(g => new { groupId = g.GroupId, groupName = $"Group {g.GroupId}", members = g.Members.Select(m => $"u{m}") });
-        await EnsureOk(await _http.PutAsJsonAsync($"{baseUrl}/directory", new { users, groups }));
+        await ImportAsync($"{baseUrl}/directory", new { users, groups });
+    }
+
+    /// <summary>A large import answers 202 and runs as a job (docs/protocol.md): follow it until it succeeded.</summary>
+    private async Task ImportAsync(string url, object directory)
+    {
+        using var response = await _http.PutAsJsonAsync(url, directory);
+        await EnsureOk(response);
+        if (response.StatusCode != System.Net.HttpStatusCode.Accepted) return;
+        var job = new Uri(new Uri(url), response.Headers.Location!);
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            using var status = JsonDocument.Parse(await _http.GetStringAsync(job));
+            var state = status.RootElement.GetProperty("state").GetString();
+            if (state == "succeeded") return;
+            if (state == "failed" || deadline.Elapsed > TimeSpan.FromMinutes(15))
+            {
+                throw new InvalidOperationException($"The directory import {job} ended {state}: {status.RootElement}");
+            }
+            await Task.Delay(500); // the job's own pace; bounded by the deadline above
+        }
     }
 
     public SubscriberProcessSpec Subscriber(string groupId, int index, int count, int firstId, bool stall, int capacity)

@@ -124,5 +124,96 @@ public class GroupGrainTests(ClusterFixture fixture) : PresenceClusterTest(fixtu
         Assert.Equal(2, snapshot.Summary.TotalMembers);
     }
 
+    [Fact]
+    public async Task Activation_LargeGroupStoredInChunks_ReloadsEveryMemberAndTheSummary()
+    {
+        var ids = await CreateUsersAsync(2_500);
+        await PutGroupAsync("large", ids);
+        await Task.WhenAll(ids.Take(700).Select(id => User(id).SetPresenceAsync(new PresenceChange(PresenceStatus.Available, null)))).WaitAsync(Bound);
+        var before = await Group("large").GetSnapshotAsync().WaitAsync(Bound);
+        await Directory.RemoveMemberAsync("large", ids[10]).WaitAsync(Bound);
+        await Fixture.Cluster.DeactivateAsync(Group("large")).WaitAsync(Bound);
+
+        var after = await Group("large").GetSnapshotAsync().WaitAsync(Bound);
+
+        Assert.Equal(before!.Members.Where(m => m.UserId != ids[10]).Select(m => m.UserId), after!.Members.Select(m => m.UserId));
+        Assert.Equal(new GroupSummary(2_499, 699, 0, 0, 0, 0, 1_800), after.Summary);
+        Assert.True(GroupSeq.EpochOf(after.Seq) > GroupSeq.EpochOf(before.Seq));
+    }
+
+    [Fact]
+    public async Task Queue_CallPastItsMaxWait_LeavesAsExpiredByItself_AndIsPublished()
+    {
+        var defined = await PutGroupAsync("expiry");
+        await using var probe = await ObserverProbe<GroupEvent>.WatchGroupAsync(Client, OrgId, "expiry");
+        var group = Group("expiry");
+
+        await group.EnqueueCallAsync("lost", TimeSpan.FromMilliseconds(300)).WaitAsync(Bound);
+
+        // Nothing touches the group: its own timer expires the call and publishes the queue.
+        var events = After(defined.Seq, await probe.WaitForAsync(e => e.Count > 1 && e[^1].Queue.CallsWaiting == 0));
+        Assert.All(events, e => Assert.Equal(GroupEventKind.QueueChanged, e.Kind));
+        Assert.Equal(1, events[0].Queue.CallsWaiting);
+        var lost = await group.LeaveQueueAsync("lost", QueueExit.Answered).WaitAsync(Bound);
+        Assert.True(lost!.Repeated);
+        Assert.Equal(QueueExit.Expired, lost.Departure.Reason);
+        Assert.Equal(0, lost.Metrics.CallsWaiting);
+        Assert.Equal(0, lost.Metrics.AverageWaitSeconds); // an expired call's wait is not a real one
+    }
+
+    [Fact]
+    public async Task Queue_CallOverdueWhileTheGroupWasNotActive_ExpiresOnActivation()
+    {
+        await PutGroupAsync("overdue");
+        await Group("overdue").EnqueueCallAsync("lost", TimeSpan.FromMilliseconds(200)).WaitAsync(Bound);
+        await Fixture.Cluster.DeactivateAsync(Group("overdue")).WaitAsync(Bound);
+        var deactivated = Stopwatch.StartNew();
+        await Poll.UntilAsync(() => Task.FromResult(deactivated.ElapsedMilliseconds > 400), "the call's max wait to pass");
+
+        var left = await Group("overdue").LeaveQueueAsync("lost", QueueExit.Answered).WaitAsync(Bound);
+
+        Assert.True(left!.Repeated);
+        Assert.Equal(QueueExit.Expired, left.Departure.Reason);
+        Assert.Equal(0, left.Metrics.CallsWaiting);
+    }
+
+    [Fact]
+    public async Task Queue_RepeatedDequeue_AnswersTheOriginalDeparture_RepeatedEnqueueIsANoOp()
+    {
+        await PutGroupAsync("idem");
+        var group = Group("idem");
+        await group.EnqueueCallAsync("c1", TimeSpan.FromHours(1)).WaitAsync(Bound);
+        Assert.Equal(1, (await group.EnqueueCallAsync("c1", TimeSpan.FromHours(1)).WaitAsync(Bound))!.CallsWaiting);
+
+        var first = await group.LeaveQueueAsync("c1", QueueExit.Abandoned).WaitAsync(Bound);
+        var second = await group.LeaveQueueAsync("c1", QueueExit.Answered).WaitAsync(Bound);
+
+        Assert.False(first!.Repeated);
+        Assert.True(second!.Repeated);
+        Assert.Equal(first.Departure, second.Departure);
+        Assert.Equal(QueueExit.Abandoned, second.Departure.Reason);
+        Assert.Null(await group.LeaveQueueAsync("never", QueueExit.Answered).WaitAsync(Bound));
+        Assert.NotNull(await group.DequeueCallAsync("c1").WaitAsync(Bound));
+    }
+
+    [Fact]
+    public async Task Delete_WatchersAreForgotten_ARecreatedGroupDoesNotReachThem()
+    {
+        var ids = await CreateUsersAsync(2);
+        await PutGroupAsync("gone", ids);
+        await using var old = await ObserverProbe<GroupEvent>.WatchGroupAsync(Client, OrgId, "gone");
+
+        Assert.True(await Directory.DeleteGroupAsync("gone").WaitAsync(Bound));
+        await old.WaitForAsync(e => e.Any(x => x.Kind == GroupEventKind.Removed));
+        await PutGroupAsync("gone", ids);
+        await using var fresh = await ObserverProbe<GroupEvent>.WatchGroupAsync(Client, OrgId, "gone");
+        await User(ids[0]).SetPresenceAsync(new PresenceChange(PresenceStatus.Dnd, null)).WaitAsync(Bound);
+        await fresh.WaitForAsync(e => e.Any(x => x.Kind == GroupEventKind.MemberChanged));
+
+        // The deleted group's watcher got its removal and nothing after it: the grain kept no registration.
+        Assert.Equal(GroupEventKind.Removed, old.Items[^1].Kind);
+        Assert.DoesNotContain(old.Items, e => e.Kind == GroupEventKind.MemberChanged);
+    }
+
     private static List<GroupEvent> After(long seq, IReadOnlyList<GroupEvent> events) => [.. events.Where(e => e.Seq > seq)];
 }

@@ -4,6 +4,8 @@ namespace FreedomCti.Presence.Tests.State;
 
 public class GroupStateTests
 {
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
+
     private static readonly DateTimeOffset T0 = new(2025, 1, 15, 10, 0, 0, TimeSpan.Zero);
 
     private static GroupMember Member(string id, PresenceStatus status, long userSeq = 1) =>
@@ -134,7 +136,7 @@ public class GroupStateTests
     [Fact]
     public void WithDeleted_Group_TombstoneKeepsSeq()
     {
-        var s = Defined(Member("a", PresenceStatus.Available)).WithCallEnqueued("c1", T0);
+        var s = Defined(Member("a", PresenceStatus.Available)).WithCallEnqueued("c1", T0, Hour);
 
         var deleted = s.WithDeleted(T0);
 
@@ -175,14 +177,52 @@ public class GroupStateTests
     {
         var s = Defined();
 
-        var queued = s.WithCallEnqueued("c1", T0);
-        var dequeued = queued.WithCallDequeued("c1", T0.AddSeconds(30))!;
-        var published = dequeued.WithQueuePublished(T0.AddSeconds(30));
+        var queued = s.WithCallEnqueued("c1", T0, Hour);
+        var left = queued.WithCallLeft("c1", QueueExit.Answered, T0.AddSeconds(30))!.Value;
+        var published = left.State.WithQueuePublished(T0.AddSeconds(30));
 
-        Assert.Equal(s.Seq, dequeued.Seq);
-        Assert.Same(queued, queued.WithCallEnqueued("c1", T0));
-        Assert.Null(dequeued.WithCallDequeued("c1", T0));
+        Assert.Equal(s.Seq, left.State.Seq);
+        Assert.Same(queued, queued.WithCallEnqueued("c1", T0, Hour));
+        Assert.Null(s.WithCallLeft("c1", QueueExit.Answered, T0));
         Assert.Equal(s.Seq + 1, published.Seq);
+    }
+
+    [Fact]
+    public void WithCallLeft_Again_SameStateAndTheOriginalDeparture()
+    {
+        var left = Defined().WithCallEnqueued("c1", T0, Hour).WithCallLeft("c1", QueueExit.Abandoned, T0.AddSeconds(12))!.Value;
+
+        var again = left.State.WithCallLeft("c1", QueueExit.Answered, T0.AddSeconds(40))!.Value;
+
+        Assert.True(again.Repeated);
+        Assert.Same(left.State, again.State);
+        Assert.Equal(new QueueDeparture("c1", QueueExit.Abandoned, T0.AddSeconds(12), 12), again.Departure);
+    }
+
+    [Fact]
+    public void WithExpiredCalls_NothingOverdue_SameInstance_ElseTheCallsLeave()
+    {
+        var s = Defined().WithCallEnqueued("c1", T0, TimeSpan.FromMinutes(5));
+
+        Assert.Same(s, s.WithExpiredCalls(T0.AddMinutes(4)));
+        var expired = s.WithExpiredCalls(T0.AddMinutes(5));
+        Assert.Empty(expired.Queue.Waiting);
+        Assert.Equal(QueueExit.Expired, Assert.Single(expired.Queue.Departures).Reason);
+        Assert.Equal(s.Seq, expired.Seq);
+    }
+
+    [Fact]
+    public void WithMembersAdded_NewAndHeld_AddsOnlyTheNewWithOneSeq()
+    {
+        var s = Defined(Member("a", PresenceStatus.Available));
+
+        var next = s.WithMembersAdded([Member("a", PresenceStatus.Busy, userSeq: 9), Member("b", PresenceStatus.Dnd)], T0);
+
+        Assert.Equal(["a", "b"], next.Members.Keys);
+        Assert.Equal(PresenceStatus.Available, next.Members["a"].Status);
+        Assert.Equal(new GroupSummary(2, 1, 0, 0, 0, 1, 0), next.Summary);
+        Assert.Equal(s.Seq + 1, next.Seq);
+        Assert.Same(next, next.WithMembersAdded([Member("b", PresenceStatus.Dnd)], T0));
     }
 
     [Fact]
