@@ -13,11 +13,6 @@ public static class WireStatuses
     public const string Available = "available", Busy = "busy", OnCall = "on_call", Away = "away", Dnd = "dnd", Offline = "offline";
 }
 
-/// <summary>A property holding one of the six statuses: the schema's enum (Hosting/ApiDocs.cs reads AllowedValues).</summary>
-[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter)]
-public sealed class WireStatusAttribute() : AllowedValuesAttribute(
-    WireStatuses.Available, WireStatuses.Busy, WireStatuses.OnCall, WireStatuses.Away, WireStatuses.Dnd, WireStatuses.Offline);
-
 [Description("A user's presence document: the envelope of a presence_update with \"snapshot\": true.")]
 public sealed record UserDocument(
     [property: AllowedValues("presence_update")] string Type,

@@ -19,7 +19,8 @@ public static class DirectoryEndpoints
             .Produces<OrganisationDocument>().ProducesProblem(StatusCodes.Status404NotFound);
         org.MapPut("", PutOrganisationAsync).RequireAccess(ApiAccess.Directory)
             .Describe(ApiMetadata.Tags.Organisations, "PutOrganisation", "Create or rename an organisation",
-                "Creates the organisation or updates its name; `settings` left out keeps the current settings. A new " +
+                "Creates the organisation or updates its name. Settings merge: each setting left out (or the whole `settings` " +
+                "object) keeps its current value; `sessions`, when sent, replaces the session rules as a whole. A new " +
                 "`maxConnections` applies to new sockets: at once on this gateway, within 30 seconds on the others. Creating " +
                 "one needs an admin or system token whose `org` is the new organisation's id.")
             .Produces<OrganisationDocument>().ProducesBodyProblems();
@@ -66,19 +67,18 @@ public static class DirectoryEndpoints
         return app;
     }
 
-    private static async Task<IResult> PutOrganisationAsync(string orgId, OrganisationRequest body, ApiContext api)
+    private static async Task<IResult> PutOrganisationAsync([PresenceId] string orgId, OrganisationRequest body, ApiContext api)
     {
-        if (ApiValidation.Id(orgId, "orgId") is { } idError) return ApiProblems.Invalid("orgId", idError);
-        if (ApiValidation.Text(body.Name, "name", ApiValidation.MaxNameLength, required: true) is { } nameError) return ApiProblems.Invalid("name", nameError);
-        if (body.Settings?.MaxConnections is < 0) return ApiProblems.Invalid("settings.maxConnections", "maxConnections must be 0 (service default) or more.");
-        if (SessionSettings.Validate(body.Settings?.Sessions, out var sessions) is { } sessionErrors) return ApiProblems.Invalid(sessionErrors);
-        var settings = body.Settings is null ? null : new OrganisationSettings(body.Settings.MaxConnections ?? 0, sessions);
-        var info = await api.Grains.GetGrain<IOrganisationGrain>(orgId).UpsertAsync(body.Name!.Trim(), settings);
+        var organisation = api.Grains.GetGrain<IOrganisationGrain>(orgId);
+        // Settings merge: read what is stored and change only what was sent (the grain replaces settings as a whole).
+        var current = body.Settings is null ? null : (await organisation.GetAsync())?.Settings;
+        var settings = SessionSettings.Merge(current, body.Settings);
+        var info = await organisation.UpsertAsync(body.Name!.Trim(), settings);
         api.Organisations.Forget(orgId);
         return Results.Ok(Organisation(info));
     }
 
-    private static async Task<IResult> ListGroupsAsync(string orgId, HttpContext http, ApiContext api)
+    private static async Task<IResult> ListGroupsAsync([PresenceId] string orgId, HttpContext http, ApiContext api)
     {
         if (await api.CheckAsync(orgId) is { } problem) return problem;
         var groups = await api.Grains.GetGrain<IOrganisationGrain>(orgId).ListGroupsAsync();
@@ -92,9 +92,8 @@ public static class DirectoryEndpoints
         return Results.Ok(new GroupListDocument(orgId, [.. groups.Select(g => new GroupListEntry(g.GroupId, g.GroupName))]));
     }
 
-    private static async Task<IResult> GetOrganisationAsync(string orgId, ApiContext api)
+    private static async Task<IResult> GetOrganisationAsync([PresenceId] string orgId, ApiContext api)
     {
-        if (ApiValidation.Id(orgId, "orgId") is { } idError) return ApiProblems.Invalid("orgId", idError);
         var info = await api.Grains.GetGrain<IOrganisationGrain>(orgId).GetAsync();
         return info is null ? ApiProblems.OrganisationNotFound(orgId) : Results.Ok(Organisation(info));
     }
@@ -102,46 +101,41 @@ public static class DirectoryEndpoints
     private static OrganisationDocument Organisation(OrganisationInfo info) =>
         new(info.OrgId, info.Name, new OrganisationSettingsDocument(info.Settings.MaxConnections, SessionSettings.Document(info.Settings.SessionPolicy)));
 
-    private static async Task<IResult> PutUserAsync(string orgId, string userId, UserRequest body, ApiContext api)
+    private static async Task<IResult> PutUserAsync([PresenceId] string orgId, [PresenceId] string userId, UserRequest body, ApiContext api)
     {
-        if (await api.CheckAsync(orgId, userId: userId) is { } problem) return problem;
-        if (ApiValidation.User(body.DisplayName, body.Extension, body.Capabilities, "", out var profile) is { } errors) return ApiProblems.Invalid(errors);
-        var user = await api.User(orgId, userId).UpsertProfileAsync(profile!);
+        if (await api.CheckAsync(orgId) is { } problem) return problem;
+        var user = await api.User(orgId, userId).UpsertProfileAsync(ApiValidation.Profile(body.DisplayName!, body.Extension, body.Capabilities));
         return SnapshotEndpoints.UserDocument(user, api.Clock);
     }
 
-    private static async Task<IResult> DeleteUserAsync(string orgId, string userId, ApiContext api)
+    private static async Task<IResult> DeleteUserAsync([PresenceId] string orgId, [PresenceId] string userId, ApiContext api)
     {
-        if (await api.CheckAsync(orgId, userId: userId) is { } problem) return problem;
+        if (await api.CheckAsync(orgId) is { } problem) return problem;
         return await api.Directory(orgId).DeleteUserAsync(userId) ? Results.NoContent() : ApiProblems.UserNotFound(orgId, userId);
     }
 
-    private static async Task<IResult> PutGroupAsync(string orgId, string groupId, GroupRequest body, ApiContext api)
+    private static async Task<IResult> PutGroupAsync([PresenceId] string orgId, [PresenceId] string groupId, GroupRequest body, ApiContext api)
     {
-        if (await api.CheckAsync(orgId, groupId: groupId) is { } problem) return problem;
-        var errors = new Dictionary<string, string[]>();
-        ApiValidation.Add(errors, "groupName", ApiValidation.Text(body.GroupName, "groupName", ApiValidation.MaxNameLength, required: true));
-        ApiValidation.Add(errors, "members", ApiValidation.UserIds(body.Members, "members", required: false, out var members));
-        if (errors.Count > 0) return ApiProblems.Invalid(errors);
+        if (await api.CheckAsync(orgId) is { } problem) return problem;
+        var members = ApiValidation.UserIds(body.Members);
         return GroupResult(orgId, groupId, await api.Directory(orgId).PutGroupAsync(groupId, body.GroupName!.Trim(), members), api);
     }
 
-    private static async Task<IResult> DeleteGroupAsync(string orgId, string groupId, ApiContext api)
+    private static async Task<IResult> DeleteGroupAsync([PresenceId] string orgId, [PresenceId] string groupId, ApiContext api)
     {
-        if (await api.CheckAsync(orgId, groupId: groupId) is { } problem) return problem;
+        if (await api.CheckAsync(orgId) is { } problem) return problem;
         return await api.Directory(orgId).DeleteGroupAsync(groupId) ? Results.NoContent() : ApiProblems.GroupNotFound(orgId, groupId);
     }
 
-    private static async Task<IResult> AddMembersAsync(string orgId, string groupId, MembersRequest body, ApiContext api)
+    private static async Task<IResult> AddMembersAsync([PresenceId] string orgId, [PresenceId] string groupId, MembersRequest body, ApiContext api)
     {
-        if (await api.CheckAsync(orgId, groupId: groupId) is { } problem) return problem;
-        if (ApiValidation.UserIds(body.UserIds, "userIds", required: true, out var userIds) is { } error) return ApiProblems.Invalid("userIds", error);
-        return GroupResult(orgId, groupId, await api.Directory(orgId).AddMembersAsync(groupId, userIds), api);
+        if (await api.CheckAsync(orgId) is { } problem) return problem;
+        return GroupResult(orgId, groupId, await api.Directory(orgId).AddMembersAsync(groupId, ApiValidation.UserIds(body.UserIds)), api);
     }
 
-    private static async Task<IResult> RemoveMemberAsync(string orgId, string groupId, string userId, ApiContext api)
+    private static async Task<IResult> RemoveMemberAsync([PresenceId] string orgId, [PresenceId] string groupId, [PresenceId] string userId, ApiContext api)
     {
-        if (await api.CheckAsync(orgId, userId: userId, groupId: groupId) is { } problem) return problem;
+        if (await api.CheckAsync(orgId) is { } problem) return problem;
         return GroupResult(orgId, groupId, await api.Directory(orgId).RemoveMemberAsync(groupId, userId), api, userId);
     }
 
@@ -154,35 +148,13 @@ public static class DirectoryEndpoints
             _ => ApiProblems.UnknownMembers(result.UnknownIds),
         };
 
-    private static async Task<IResult> ImportAsync(string orgId, DirectoryRequest body, ApiContext api)
+    private static async Task<IResult> ImportAsync([PresenceId] string orgId, DirectoryRequest body, ApiContext api)
     {
         if (await api.CheckAsync(orgId) is { } problem) return problem;
-        var errors = new Dictionary<string, string[]>();
-        var users = ImmutableArray.CreateBuilder<ImportedUser>();
-        foreach (var (u, i) in (body.Users ?? []).Select((u, i) => (u, i)))
-        {
-            var prefix = $"users[{i}].";
-            if (u is null) { ApiValidation.Add(errors, $"users[{i}]", "must be an object."); continue; }
-            ApiValidation.Add(errors, prefix + "userId", ApiValidation.Id(u.UserId, "userId"));
-            if (ApiValidation.User(u.DisplayName, u.Extension, u.Capabilities, prefix, out var profile) is { } userErrors)
-            {
-                foreach (var e in userErrors) errors[e.Key] = e.Value;
-            }
-            else if (u.UserId is not null) users.Add(new ImportedUser(u.UserId, profile!));
-        }
-        var groups = ImmutableArray.CreateBuilder<ImportedGroup>();
-        foreach (var (g, i) in (body.Groups ?? []).Select((g, i) => (g, i)))
-        {
-            var prefix = $"groups[{i}].";
-            if (g is null) { ApiValidation.Add(errors, $"groups[{i}]", "must be an object."); continue; }
-            ApiValidation.Add(errors, prefix + "groupId", ApiValidation.Id(g.GroupId, "groupId"));
-            ApiValidation.Add(errors, prefix + "groupName", ApiValidation.Text(g.GroupName, "groupName", ApiValidation.MaxNameLength, required: true));
-            ApiValidation.Add(errors, prefix + "members", ApiValidation.UserIds(g.Members, "members", required: false, out var members));
-            if (g.GroupId is not null && g.GroupName is not null) groups.Add(new ImportedGroup(g.GroupId, g.GroupName.Trim(), members));
-        }
-        if (errors.Count > 0) return ApiProblems.Invalid(errors);
-
-        var result = await api.Directory(orgId).ImportAsync(new DirectoryImport(users.ToImmutable(), groups.ToImmutable()));
+        // Validated field by field before the handler ran: every entry is an object with valid fields.
+        var users = (body.Users ?? []).Select(u => new ImportedUser(u!.UserId!, ApiValidation.Profile(u.DisplayName!, u.Extension, u.Capabilities))).ToImmutableArray();
+        var groups = (body.Groups ?? []).Select(g => new ImportedGroup(g!.GroupId!, g.GroupName!.Trim(), ApiValidation.UserIds(g.Members))).ToImmutableArray();
+        var result = await api.Directory(orgId).ImportAsync(new DirectoryImport(users, groups));
         return result.Outcome == DirectoryOutcome.Done
             ? Results.Ok(new ImportResultDocument(result.Value!.Users, result.Value.Groups, result.Value.Memberships))
             : ApiProblems.UnknownMembers(result.UnknownIds);

@@ -9,12 +9,12 @@ public static class QueueEndpoints
     {
         var queue = app.MapGroup("/organisation/{orgId}/user-group/{groupId}/queue/calls").RequireAuthorization(PresencePolicies.SameOrganisation)
             .ProducesRouteProblems();
-        queue.MapPost("", EnqueueAsync).RequireAccess(ApiAccess.CallsAndQueues)
+        queue.MapPost("", EnqueueAsync).RequireAccess(ApiAccess.CallsAndQueues).Write(takesKey: false)
             .Describe(ApiMetadata.Tags.Queue, "EnqueueCall", "Add a waiting call to a group's queue",
                 "Idempotent per callId. Answers the metrics as of the request; subscribers get a group_presence_update at " +
                 "most about once a second per group.")
             .Produces<QueueDocument>().ProducesProblem(StatusCodes.Status404NotFound).ProducesBodyProblems();
-        queue.MapDelete("/{callId}", DequeueAsync).RequireAccess(ApiAccess.CallsAndQueues)
+        queue.MapDelete("/{callId}", DequeueAsync).RequireAccess(ApiAccess.CallsAndQueues).Write(takesKey: false)
             .Describe(ApiMetadata.Tags.Queue, "DequeueCall", "Remove a call from a group's queue",
                 "The call left the queue, answered or abandoned; both count towards averageWaitTime. 404 for an unknown " +
                 "group or a call that is not waiting.")
@@ -22,18 +22,16 @@ public static class QueueEndpoints
         return app;
     }
 
-    private static async Task<IResult> EnqueueAsync(string orgId, string groupId, QueueCallRequest body, ApiContext api)
+    private static async Task<IResult> EnqueueAsync([PresenceId] string orgId, [PresenceId] string groupId, QueueCallRequest body, ApiContext api)
     {
-        if (await api.CheckAsync(orgId, groupId: groupId) is { } problem) return problem;
-        if (ApiValidation.Id(body.CallId, "callId") is { } error) return ApiProblems.Invalid("callId", error);
+        if (await api.CheckAsync(orgId) is { } problem) return problem;
         var metrics = await api.Group(orgId, groupId).EnqueueCallAsync(body.CallId!);
         return metrics is null ? ApiProblems.GroupNotFound(orgId, groupId) : Results.Ok(Render(metrics, api.Clock));
     }
 
-    private static async Task<IResult> DequeueAsync(string orgId, string groupId, string callId, ApiContext api)
+    private static async Task<IResult> DequeueAsync([PresenceId] string orgId, [PresenceId] string groupId, [PresenceId] string callId, ApiContext api)
     {
-        if (await api.CheckAsync(orgId, groupId: groupId) is { } problem) return problem;
-        if (ApiValidation.Id(callId, "callId") is { } error) return ApiProblems.Invalid("callId", error);
+        if (await api.CheckAsync(orgId) is { } problem) return problem;
         var group = api.Group(orgId, groupId);
         var metrics = await group.DequeueCallAsync(callId);
         if (metrics is not null) return Results.Ok(Render(metrics, api.Clock));
