@@ -23,6 +23,7 @@ public static class ApiServices
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         services.Configure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += Explain);
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(Hosting.ApiDocs.DocumentName, o => o.AddOperationTransformer(WriteDocs.DescribeAsync));
         return services;
     }
 
