@@ -10,10 +10,8 @@ public static class ApiServices
 {
     public static IServiceCollection AddPresenceApi(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section))
-            .Validate(o => o.WriteTimeout > TimeSpan.Zero && o.WriteTimeout <= TimeSpan.FromMinutes(1), "Api:WriteTimeout must be more than 0 and at most a minute.")
-            .Validate(o => o.RetryAfterSeconds is >= 0 and <= 3600, "Api:RetryAfterSeconds must be 0-3600.")
-            .ValidateOnStart();
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddScoped<WriteScope>();
         services.AddSingleton<WriteFilter>();
         services.AddValidation();
