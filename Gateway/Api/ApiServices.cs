@@ -19,9 +19,18 @@ public static class ApiServices
         services.AddExceptionHandler<ApiBadRequests>();
         // Binding failures (not JSON, a wrong JSON type, no body, too large) are thrown to ApiBadRequests, which names the field.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        // Documents as the wire has them: times with milliseconds and "Z"; only what JSON requires escaped ("O'Brien", "+44").
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            o.SerializerOptions.Converters.Add(new WireTimeJsonConverter());
+        });
         services.Configure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += Explain);
-        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(Hosting.ApiDocs.DocumentName, o => o.AddOperationTransformer(WriteDocs.DescribeAsync));
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(Hosting.ApiDocs.DocumentName, o =>
+        {
+            o.AddOperationTransformer(WriteDocs.DescribeAsync);
+            o.AddSchemaTransformer(WriteDocs.DescribeTimesAsync);
+        });
         return services;
     }
 

@@ -40,8 +40,5 @@ public static class QueueEndpoints
             : Results.Problem(statusCode: 404, title: "Call not found", detail: $"Call '{callId}' is not waiting in this queue.");
     }
 
-    private static QueueDocument Render(QueueMetrics q, TimeProvider clock) => new(new QueueMetricsDocument(
-        q.CallsWaiting,
-        q.AverageWaitSeconds,
-        q.OldestWaitingSince is { } oldest ? Protocol.WireTime.SecondsSince(oldest, clock.GetUtcNow()) : 0));
+    private static QueueDocument Render(QueueMetrics q, TimeProvider clock) => new(q.Document(clock.GetUtcNow()));
 }

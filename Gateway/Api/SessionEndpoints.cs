@@ -1,8 +1,4 @@
-using System.Buffers;
 using System.Security.Cryptography;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using FreedomCti.Presence.Gateway.Protocol;
 using FreedomCti.Presence.Gateway.Security;
 
 namespace FreedomCti.Presence.Gateway.Api;
@@ -66,14 +62,7 @@ public static class SessionEndpoints
     {
         if (await api.CheckAsync(orgId) is { } problem) return problem;
         var sessions = await api.User(orgId, userId).GetSessionsAsync();
-        return new RawJson(Render(w =>
-        {
-            w.WriteString("orgId", orgId);
-            w.WriteString("userId", userId);
-            w.WriteStartArray("sessions");
-            foreach (var session in sessions) WriteSession(w, session);
-            w.WriteEndArray();
-        }), 200, null);
+        return Results.Ok(new SessionListDocument(orgId, userId, [.. sessions.Select(s => s.Document())]));
     }
 
     private static async Task<IResult> OpenAsync(
@@ -108,9 +97,9 @@ public static class SessionEndpoints
 
     private static IResult Answer(string orgId, string userId, SessionResult result, ApiContext api, bool created) => result.Outcome switch
     {
-        SessionOutcome.Done when result.Session is { } session && result.User is { } user =>
-            new RawJson(Body(session, user, api.Clock.GetUtcNow()), created ? 201 : 200,
-                created ? $"/organisation/{orgId}/user/{userId}/sessions/{session.SessionId}/heartbeat" : null),
+        SessionOutcome.Done when result.Session is { } session && result.User is { } user => created
+            ? Results.Created($"/organisation/{orgId}/user/{userId}/sessions/{session.SessionId}/heartbeat", Body(session, user, api.Clock))
+            : Results.Ok(Body(session, user, api.Clock)),
         SessionOutcome.UnknownUser => ApiProblems.UserNotFound(orgId, userId),
         SessionOutcome.Disabled => ApiProblems.Conflict("Sessions are not enabled",
             $"Organisation '{orgId}' does not use presence sessions; enable them in its settings (settings.sessions.enabled)."),
@@ -120,51 +109,7 @@ public static class SessionEndpoints
             detail: "No such live session: its lease may have run out. Open a new session."),
     };
 
-    /// <summary>Pre-rendered JSON with a status code (201 Created carries where to send heartbeats).</summary>
-    private sealed class RawJson(byte[] utf8, int statusCode, string? location) : IResult
-    {
-        public Task ExecuteAsync(HttpContext context)
-        {
-            context.Response.StatusCode = statusCode;
-            context.Response.ContentType = "application/json";
-            if (location is not null) context.Response.Headers.Location = location;
-            return context.Response.Body.WriteAsync(utf8).AsTask();
-        }
-    }
-
     /// <summary>The session and the user's resulting presence (the same user document a snapshot holds).</summary>
-    private static byte[] Body(SessionInfo session, UserSnapshot user, DateTimeOffset now) => Render(w =>
-    {
-        w.WritePropertyName("session");
-        WriteSession(w, session);
-        w.WriteStartObject("user");
-        PresenceMessageWriter.WriteUser(w, user, now);
-        w.WriteEndObject();
-    });
-
-    private static void WriteSession(Utf8JsonWriter w, SessionInfo session)
-    {
-        w.WriteStartObject();
-        w.WriteString("sessionId", session.SessionId);
-        w.WriteString("device", session.Device);
-        w.WriteString("status", session.Status.ToWire());
-        w.WriteBoolean("idle", session.Idle);
-        w.WriteString("openedAt", session.OpenedAt.ToWire());
-        w.WriteString("lastActivityAt", session.LastActivityAt.ToWire());
-        w.WriteString("expiresAt", session.ExpiresAt.ToWire());
-        w.WriteEndObject();
-    }
-
-    /// <summary>One JSON object, escaped only where JSON requires it, like every other answer of the API.</summary>
-    private static byte[] Render(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
+    private static SessionAnswerDocument Body(SessionInfo session, UserSnapshot user, TimeProvider clock) =>
+        new(session.Document(), user.Presence(clock.GetUtcNow()));
 }

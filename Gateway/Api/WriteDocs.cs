@@ -9,6 +9,18 @@ namespace FreedomCti.Presence.Gateway.Api;
 /// </summary>
 public static class WriteDocs
 {
+    /// <summary>Times are written by <see cref="WireTimeJsonConverter"/>, which hides their type from the generator: say it again.</summary>
+    public static Task DescribeTimesAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellation)
+    {
+        var type = context.JsonTypeInfo.Type;
+        if (type == typeof(DateTimeOffset) || type == typeof(DateTimeOffset?))
+        {
+            schema.Type = type == typeof(DateTimeOffset) ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+            schema.Format = "date-time";
+        }
+        return Task.CompletedTask;
+    }
+
     public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellation)
     {
         var write = context.Description.ActionDescriptor.EndpointMetadata.OfType<WriteMetadata>().FirstOrDefault();
