@@ -63,8 +63,9 @@ public sealed class WriteOutcomeTests(Azurite storage, ITestOutputHelper output)
 
             Assert.NotEmpty(unconfirmed); // the kill really caught writes in flight
             Assert.All(unconfirmed, a => Assert.True(a.RetryAfter, $"{a.UserId} write {a.Write}: 503 without Retry-After"));
-            // Bounded by the write deadline (plus scheduling slack on a shared 2-core machine), not the 10 s response timeout.
-            Assert.True(longest < WriteTimeout + TimeSpan.FromSeconds(2), $"an attempt took {longest}");
+            // Bounded by the write deadline, not the 10 s response timeout (which main took: 11.1 s). The slack is for this
+            // test's own 40 writers and the other processes on a shared 2-core machine: 5.7 s was seen under such load.
+            Assert.True(longest < WriteTimeout + TimeSpan.FromSeconds(3), $"an attempt took {longest}");
             Assert.All(all, a => Assert.Contains(a.Status, new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable }));
 
             // Exactly once: every user's seq moved by the number of writes acknowledged, and holds the last one.
