@@ -17,7 +17,7 @@ public static class DirectoryEndpoints
             .Describe(ApiMetadata.Tags.Organisations, "GetOrganisation", "Read an organisation",
                 "The organisation's name and settings.")
             .Produces<OrganisationDocument>().ProducesProblem(StatusCodes.Status404NotFound);
-        org.MapPut("", PutOrganisationAsync).RequireAccess(ApiAccess.Directory)
+        org.MapPut("", PutOrganisationAsync).RequireAccess(ApiAccess.Directory).Write(takesKey: false)
             .Describe(ApiMetadata.Tags.Organisations, "PutOrganisation", "Create or rename an organisation",
                 "Creates the organisation or updates its name. Settings merge: each setting left out (or the whole `settings` " +
                 "object) keeps its current value; `sessions`, when sent, replaces the session rules as a whole. A new " +
@@ -29,35 +29,35 @@ public static class DirectoryEndpoints
                 "The groups a wallboard's picker offers, ordered by id: every group for supervisors, admins and " +
                 "integrations; only their own groups for agents.")
             .Produces<GroupListDocument>().ProducesProblem(StatusCodes.Status404NotFound);
-        org.MapPut("/user/{userId}", PutUserAsync).RequireAccess(ApiAccess.Directory)
+        org.MapPut("/user/{userId}", PutUserAsync).RequireAccess(ApiAccess.Directory).Write(takesKey: false)
             .Describe(ApiMetadata.Tags.Directory, "PutUser", "Create a user or update its profile",
                 "A new user starts offline; an existing one keeps its presence. Answers the user document, as a " +
                 "subscriber's snapshot.")
             .Produces<UserDocument>().ProducesProblem(StatusCodes.Status404NotFound).ProducesBodyProblems();
-        org.MapDelete("/user/{userId}", DeleteUserAsync).RequireAccess(ApiAccess.Directory)
+        org.MapDelete("/user/{userId}", DeleteUserAsync).RequireAccess(ApiAccess.Directory).Write(takesKey: false)
             .Describe(ApiMetadata.Tags.Directory, "DeleteUser", "Delete a user",
                 "Deletes the user and removes it from every group. Its subscribers are closed with 4002; its groups send a " +
                 "group_presence_update.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
-        org.MapPut("/user-group/{groupId}", PutGroupAsync).RequireAccess(ApiAccess.Directory)
+        org.MapPut("/user-group/{groupId}", PutGroupAsync).RequireAccess(ApiAccess.Directory).Write(takesKey: false)
             .Describe(ApiMetadata.Tags.Directory, "PutGroup", "Create a group or replace it",
                 "Defines the group with exactly these members (none when `members` is left out). Unknown members answer " +
                 "400 with `errors.members` and change nothing.")
             .Produces<GroupDocument>().ProducesProblem(StatusCodes.Status404NotFound).ProducesBodyProblems();
-        org.MapDelete("/user-group/{groupId}", DeleteGroupAsync).RequireAccess(ApiAccess.Directory)
+        org.MapDelete("/user-group/{groupId}", DeleteGroupAsync).RequireAccess(ApiAccess.Directory).Write(takesKey: false)
             .Describe(ApiMetadata.Tags.Directory, "DeleteGroup", "Delete a group",
                 "Group subscribers are closed with 4005.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
-        org.MapPost("/user-group/{groupId}/members", AddMembersAsync).RequireAccess(ApiAccess.Directory)
+        org.MapPost("/user-group/{groupId}/members", AddMembersAsync).RequireAccess(ApiAccess.Directory).Write(takesKey: false)
             .Describe(ApiMetadata.Tags.Directory, "AddGroupMembers", "Add members to a group",
                 "Adds existing users of the organisation; unknown users answer 400 with `errors.members`.")
             .Produces<GroupDocument>().ProducesProblem(StatusCodes.Status404NotFound).ProducesBodyProblems();
-        org.MapDelete("/user-group/{groupId}/members/{userId}", RemoveMemberAsync).RequireAccess(ApiAccess.Directory)
+        org.MapDelete("/user-group/{groupId}/members/{userId}", RemoveMemberAsync).RequireAccess(ApiAccess.Directory).Write(takesKey: false)
             .Describe(ApiMetadata.Tags.Directory, "RemoveGroupMember", "Remove a member from a group",
                 "Removing an existing user who is not a member answers 200. An agent taken out of a group has its sockets " +
                 "on the group closed with 4006.")
             .Produces<GroupDocument>().ProducesProblem(StatusCodes.Status404NotFound);
-        org.MapPut("/directory", ImportAsync).RequireAccess(ApiAccess.Directory)
+        org.MapPut("/directory", ImportAsync).RequireAccess(ApiAccess.Directory).Write(takesKey: false, bounded: false)
             .WithMetadata(new RequestSizeLimitAttribute(MaxImportBytes))
             .Describe(ApiMetadata.Tags.Directory, "ImportDirectory", "Bulk import users and groups",
                 "Creates or updates every user, then defines every group with exactly its listed members. Idempotent; the " +

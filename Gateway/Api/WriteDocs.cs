@@ -26,7 +26,7 @@ public static class WriteDocs
         var write = context.Description.ActionDescriptor.EndpointMetadata.OfType<WriteMetadata>().FirstOrDefault();
         if (operation.Responses?.TryGetValue("503", out var unavailable) == true && unavailable is OpenApiResponse busy)
         {
-            busy.Description = write is null
+            busy.Description = write is not { Bounded: true }
                 ? "The gateway cannot reach the presence grid; retry after Retry-After."
                 : "The write was not confirmed in time (Api:WriteTimeout) or a grid call failed mid-write: it may or may not have " +
                   "been applied. Retry after Retry-After, with the same Idempotency-Key to learn its outcome.";
@@ -34,6 +34,17 @@ public static class WriteDocs
             busy.Headers["Retry-After"] = new OpenApiHeader
             {
                 Description = "Seconds to wait before retrying (Api:RetryAfterSeconds).",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+            };
+        }
+        if (operation.Responses?.TryGetValue("429", out var limited) == true && limited is OpenApiResponse queueFull)
+        {
+            queueFull.Description = "The organisation already has Limits:MaxConcurrentWritesPerOrg writes in flight on this gateway and " +
+                                    "Limits:QueuedWritesPerOrg waiting; nothing was applied. Retry after Retry-After.";
+            queueFull.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            queueFull.Headers["Retry-After"] = new OpenApiHeader
+            {
+                Description = "Seconds to wait before retrying (1-5, jittered).",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
             };
         }

@@ -25,7 +25,7 @@ public sealed class WriteScope : IDisposable
     {
         _http = http;
         Key = key;
-        _deadline = new CancellationTokenSource(timeout, clock);
+        _deadline = timeout == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(timeout, clock);
     }
 
     /// <summary>The answer to send for a grain's verdict on the key: 422 when it was reused, the answer marked when replayed.</summary>
@@ -47,8 +47,8 @@ public sealed class WriteScope : IDisposable
     public void Dispose() => _deadline?.Dispose();
 }
 
-/// <summary>What <see cref="WriteFilter"/> reads from a write endpoint: whether it takes an Idempotency-Key.</summary>
-public sealed record WriteMetadata(bool TakesKey);
+/// <summary>What <see cref="WriteFilter"/> reads from a write endpoint: whether it takes an Idempotency-Key, and whether the write deadline bounds it.</summary>
+public sealed record WriteMetadata(bool TakesKey, bool Bounded = true);
 
 /// <summary>
 /// Bounds every REST write by Api:WriteTimeout and reads its Idempotency-Key. A write whose grid calls do not finish in
@@ -62,7 +62,8 @@ public sealed class WriteFilter(IOptions<ApiOptions> options, TimeProvider clock
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var takesKey = http.GetEndpoint()?.Metadata.GetMetadata<WriteMetadata>()?.TakesKey ?? false;
+        var metadata = http.GetEndpoint()?.Metadata.GetMetadata<WriteMetadata>() ?? new WriteMetadata(false);
+        var takesKey = metadata.TakesKey;
         WriteKey? key = null;
         if (takesKey)
         {
@@ -70,7 +71,7 @@ public sealed class WriteFilter(IOptions<ApiOptions> options, TimeProvider clock
             if (value is not null) key = new WriteKey(value, Fingerprint(http, context.Arguments));
         }
         var scope = http.RequestServices.GetRequiredService<WriteScope>();
-        scope.Start(http, key, options.Value.WriteTimeout, clock);
+        scope.Start(http, key, metadata.Bounded ? options.Value.WriteTimeout : Timeout.InfiniteTimeSpan, clock);
         try
         {
             return await next(context).AsTask().WaitAsync(scope.Deadline);
@@ -132,9 +133,12 @@ public sealed class WriteFilter(IOptions<ApiOptions> options, TimeProvider clock
 /// <summary>Marks REST writes: bounded by the write deadline, and with <paramref name="takesKey"/> an Idempotency-Key.</summary>
 public static class WriteEndpoints
 {
-    public static RouteHandlerBuilder Write(this RouteHandlerBuilder builder, bool takesKey)
+    /// <remarks><paramref name="bounded"/> false: the write may take longer than the deadline by design (a bulk import).</remarks>
+    public static RouteHandlerBuilder Write(this RouteHandlerBuilder builder, bool takesKey, bool bounded = true)
     {
-        builder.AddEndpointFilter<WriteFilter>().WithMetadata(new WriteMetadata(takesKey))
+        // 429: the organisation's writes on this gateway are all in flight and its queue is full (Limits/TenantWriteLimiter).
+        builder.AddEndpointFilter<WriteFilter>().WithMetadata(new WriteMetadata(takesKey, bounded))
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return takesKey ? builder.ProducesProblem(StatusCodes.Status422UnprocessableEntity) : builder;
     }

@@ -165,5 +165,12 @@ public sealed class IdempotentWriteTests(GatewayHost host)
         Assert.True(Replayed(again.Response));
         Assert.Equal(seq + 1, (long)retry.Body!["seq"]!);
         Assert.Equal(seq + 1, await SeqAsync(tenant, "u1"));
+
+        // Every write is bounded, directory writes too; only the bulk import answers when it is done.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await SendAsync(client, HttpMethod.Put, tenant.UserPath("u2"), new { displayName = "Two" }, null)).Status);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await SendAsync(client, HttpMethod.Delete, $"{tenant.UserPath("u1")}/calls/c1", null, null)).Status);
+        var import = await SendAsync(client, HttpMethod.Put, $"/organisation/{tenant.OrgId}/directory",
+            new { users = new[] { new { userId = "u3", displayName = "Three" } } }, null);
+        Assert.Equal(HttpStatusCode.OK, import.Status);
     }
 }

@@ -72,7 +72,9 @@ public sealed partial class OpenApiDocumentTests(GatewayHost host)
             Assert.NotNull(operation["responses"]!["503"]!["headers"]?["Retry-After"]);
             if (method != "GET")
             {
-                // Every write is bounded by the write deadline; those that take a key say so, with 422 and the replay header.
+                // Every write is admitted per organisation (429) and bounded by the write deadline (503), both with Retry-After;
+                // those that take a key say so, with 422 and the replay header.
+                Assert.NotNull(operation["responses"]!["429"]?["headers"]?["Retry-After"]);
                 var takesKey = operation["parameters"]?.AsArray().Any(p => (string?)p!["name"] == "Idempotency-Key") == true;
                 Assert.Equal(takesKey, operation["responses"]!["422"] is not null);
             }
