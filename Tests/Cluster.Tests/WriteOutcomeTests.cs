@@ -28,6 +28,10 @@ public sealed class WriteOutcomeTests(Azurite storage, ITestOutputHelper output)
         await using var grid = new GridCluster(storage, output);
         // The production response timeout, so a write that waited for it could not pass for one bounded by the deadline.
         grid.ExtraArgs.Add("--Cluster:ResponseTimeout=00:00:10");
+        grid.ExtraArgs.Add($"--Api:WriteTimeout={WriteTimeout}"); // the production default (the grid's test setting is longer)
+        // 40 writers of one organisation: admit them all at once, so what is measured is the wait on the dying silo, not
+        // the tenant's admission queue (Limits:MaxConcurrentWritesPerOrg, 16 by default; TenantIsolationTests covers it).
+        grid.ExtraArgs.Add($"--Limits:MaxConcurrentWritesPerOrg={Users}");
         try
         {
             await grid.StartAsync(silos: 2, gateways: 1);
