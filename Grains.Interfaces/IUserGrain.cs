@@ -1,7 +1,12 @@
 namespace FreedomCti.Presence;
 
 /// <summary>One user's presence, keyed "{orgId}/{userId}"; sends every change to the gateways watching it and to its groups.</summary>
-/// <remarks>Writes to a user that does not exist return null and change nothing.</remarks>
+/// <remarks>
+/// Writes to a user that does not exist change nothing. The REST writes take an optional <see cref="WriteKey"/>: the
+/// grain stores it with the change, so a retry with the same key is answered from the record instead of applied again.
+/// They also take the caller's cancellation: a write cancelled before it is stored is not applied; once stored it
+/// completes (the caller's retry with the key learns the outcome).
+/// </remarks>
 [Alias("fcti.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
 {
@@ -40,15 +45,16 @@ public interface IUserGrain : IGrainWithStringKey
 
     /// <summary>Sets the user's chosen status. During a call the status stays on_call and the choice applies when the call ends.</summary>
     [Alias("SetPresence")]
-    Task<UserSnapshot?> SetPresenceAsync(PresenceChange change);
+    Task<UserWriteResult> SetPresenceAsync(PresenceChange change, WriteKey? key = null, CancellationToken cancellation = default);
 
     /// <summary>Puts the user on a call (status on_call); the result says whether another call was already active.</summary>
+    /// <remarks>The active call's id again is a no-op that answers Done and pushes the user's view to its groups again.</remarks>
     [Alias("StartCall")]
-    Task<CallResult> StartCallAsync(ActiveCall call);
+    Task<UserWriteResult> StartCallAsync(ActiveCall call, WriteKey? key = null, CancellationToken cancellation = default);
 
     /// <summary>Ends the active call and returns the user to the status it had before (or chose during) the call.</summary>
     [Alias("EndCall")]
-    Task<CallResult> EndCallAsync(string callId);
+    Task<UserWriteResult> EndCallAsync(string callId, WriteKey? key = null, CancellationToken cancellation = default);
 
     /// <summary>Records membership of a group and pushes the current state to it.</summary>
     [Alias("JoinGroup")]
@@ -60,7 +66,7 @@ public interface IUserGrain : IGrainWithStringKey
 
     /// <summary>Opens a presence session under the organisation's <paramref name="policy"/>; re-opening an id renews it.</summary>
     [Alias("OpenSession")]
-    Task<SessionResult> OpenSessionAsync(SessionOpen open, SessionPolicy policy);
+    Task<SessionResult> OpenSessionAsync(SessionOpen open, SessionPolicy policy, WriteKey? key = null, CancellationToken cancellation = default);
 
     /// <summary>A session heartbeat: renews its lease, optionally with a new session status or user activity.</summary>
     [Alias("ReportSession")]
@@ -68,7 +74,7 @@ public interface IUserGrain : IGrainWithStringKey
 
     /// <summary>Ends a session by logout (offline at once if it was the last) or disconnect (grace first).</summary>
     [Alias("CloseSession")]
-    Task<SessionResult> CloseSessionAsync(string sessionId, SessionEnd end);
+    Task<SessionResult> CloseSessionAsync(string sessionId, SessionEnd end, WriteKey? key = null, CancellationToken cancellation = default);
 
     /// <summary>The ids of the groups the user belongs to (what an agent's group picker may list).</summary>
     [Alias("GetGroups"), Orleans.Concurrency.AlwaysInterleave]
@@ -79,6 +85,7 @@ public interface IUserGrain : IGrainWithStringKey
     Task<IReadOnlyList<SessionInfo>> GetSessionsAsync();
 }
 
+/// <summary>What a presence or call write did (presence writes are Done or UnknownUser).</summary>
 [GenerateSerializer, Alias("fcti.CallOutcome")]
 public enum CallOutcome
 {
@@ -88,7 +95,3 @@ public enum CallOutcome
     Conflict = 2,
     UnknownCall = 3,
 }
-
-/// <summary>What a call write did.</summary>
-[GenerateSerializer, Immutable, Alias("fcti.CallResult")]
-public sealed record CallResult(CallOutcome Outcome, UserSnapshot? User);

@@ -37,4 +37,16 @@ internal static partial class GrainsLog
 
     [LoggerMessage(1012, LogLevel.Information, "Import {OrgId}/{JobId} resumed at {Step} after its activation ended")]
     public static partial void ImportResumed(this ILogger logger, string orgId, string jobId, string step);
+
+    [LoggerMessage(1013, LogLevel.Warning, "User {OrgId}/{UserId}: view seq {Seq} was not acknowledged by groups {GroupIds}; pushing it again later")]
+    public static partial void GroupPushFailed(this ILogger logger, Exception exception, string orgId, string userId, long seq, string groupIds);
+
+    [LoggerMessage(1014, LogLevel.Information, "User {OrgId}/{UserId}: groups {GroupIds} now hold view seq {Seq} after a repair push")]
+    public static partial void GroupPushRepaired(this ILogger logger, string orgId, string userId, long seq, string groupIds);
+
+    [LoggerMessage(1015, LogLevel.Warning, "User {OrgId}/{UserId}: session timers could not be armed after a stored change; the next change retries")]
+    public static partial void SessionTimersFailed(this ILogger logger, Exception exception, string orgId, string userId);
+
+    [LoggerMessage(1016, LogLevel.Information, "Group {OrgId}/{GroupId}: member {UserId} moved from seq {HeldSeq} to {UserSeq}; the views between never arrived")]
+    public static partial void MemberSeqSkipped(this ILogger logger, string orgId, string groupId, string userId, long heldSeq, long userSeq);
 }

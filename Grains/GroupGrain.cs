@@ -171,6 +171,11 @@ public sealed class GroupGrain(
 
     public Task UpdateMemberAsync(GroupMember member)
     {
+        if (_state.SkippedSeqs(member) is > 0 and var skipped)
+        {
+            logger.MemberSeqSkipped(_orgId, _groupId, member.UserId, member.UserSeq - skipped - 1, member.UserSeq);
+            GrainsMetrics.MemberSeqsSkipped.Add(1);
+        }
         var (next, change) = _state.WithMemberUpdated(member, Now);
         // Not persisted: member presence is re-read from the users on activation.
         _state = next;

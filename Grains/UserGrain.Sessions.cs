@@ -16,8 +16,14 @@ public sealed partial class UserGrain : IRemindable
     private IGrainTimer? _deadlineTimer;
     private bool _reminderRegistered;
 
-    public Task<SessionResult> OpenSessionAsync(SessionOpen open, SessionPolicy policy) =>
-        ApplySessionAsync(open.SessionId, _state.WithSessionOpened(open, policy, Now), persist: true);
+    public async Task<SessionResult> OpenSessionAsync(SessionOpen open, SessionPolicy policy, WriteKey? key = null, CancellationToken cancellation = default)
+    {
+        if (_state.Exists && await ReplayAsync(key) is { } replay)
+        {
+            return Result(open.SessionId, (SessionOutcome)replay.Outcome, replay.Verdict);
+        }
+        return await ApplySessionAsync(open.SessionId, _state.WithSessionOpened(open, policy, Now), persist: true, key, cancellation);
+    }
 
     public Task<SessionResult> ReportSessionAsync(string sessionId, SessionReport report)
     {
@@ -25,8 +31,14 @@ public sealed partial class UserGrain : IRemindable
         return ApplySessionAsync(sessionId, (outcome, next), persist: MustPersist(next, sessionId));
     }
 
-    public Task<SessionResult> CloseSessionAsync(string sessionId, SessionEnd end) =>
-        ApplySessionAsync(sessionId, _state.WithSessionClosed(sessionId, end, Now), persist: true);
+    public async Task<SessionResult> CloseSessionAsync(string sessionId, SessionEnd end, WriteKey? key = null, CancellationToken cancellation = default)
+    {
+        if (_state.Exists && await ReplayAsync(key) is { } replay)
+        {
+            return Result(sessionId, (SessionOutcome)replay.Outcome, replay.Verdict);
+        }
+        return await ApplySessionAsync(sessionId, _state.WithSessionClosed(sessionId, end, Now), persist: true, key, cancellation);
+    }
 
     public Task<IReadOnlyList<SessionInfo>> GetSessionsAsync() => Task.FromResult(_state.SessionInfos(Now));
 
@@ -43,15 +55,23 @@ public sealed partial class UserGrain : IRemindable
         await SettleAsync();
     }
 
-    private async Task<SessionResult> ApplySessionAsync(string sessionId, (SessionOutcome Outcome, UserPresenceState State) transition, bool persist)
+    private async Task<SessionResult> ApplySessionAsync(
+        string sessionId, (SessionOutcome Outcome, UserPresenceState State) transition, bool persist, WriteKey? key = null, CancellationToken cancellation = default)
     {
         if (transition.Outcome == SessionOutcome.Done)
         {
-            await ApplyAsync(transition.State, persist);
+            await ApplyAsync(transition.State, persist, key, (int)transition.Outcome, cancellation);
         }
-        var session = _state.SessionInfos(Now).FirstOrDefault(s => s.SessionId == sessionId);
-        return new SessionResult(transition.Outcome, session, SnapshotOrNull());
+        else if (transition.Outcome != SessionOutcome.UnknownUser)
+        {
+            // A refusal changes nothing but is recorded under its key like any outcome (an unknown user has no record).
+            await ApplyAsync(_state, persist: true, key, (int)transition.Outcome, cancellation);
+        }
+        return Result(sessionId, transition.Outcome);
     }
+
+    private SessionResult Result(string sessionId, SessionOutcome outcome, KeyVerdict verdict = KeyVerdict.Fresh) =>
+        new(outcome, _state.SessionInfos(Now).FirstOrDefault(s => s.SessionId == sessionId), SnapshotOrNull(), verdict);
 
     /// <summary>
     /// Whether a heartbeat must reach storage. Renewals are the bulk of session traffic (every agent, every few

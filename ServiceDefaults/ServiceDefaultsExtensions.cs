@@ -17,9 +17,9 @@ namespace FreedomCti.Presence.ServiceDefaults;
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>Meters every host exports: ASP.NET Core, Kestrel, the .NET runtime and Orleans (silo or client).</summary>
+    /// <summary>Meters every host exports: ASP.NET Core, Kestrel, the .NET runtime, Orleans (silo or client) and the presence grains (silos, and gateways co-hosting one).</summary>
     private static readonly string[] Meters =
-        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime", "Microsoft.Orleans"];
+        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime", "Microsoft.Orleans", "FreedomCti.Presence.Grains"];
 
     /// <summary>
     /// Trace sources every host records. ASP.NET Core starts a request's span (honouring an incoming traceparent);

@@ -13,12 +13,7 @@ public sealed class ApiContext(IClusterClient grains, OrganisationCache organisa
     public IGroupGrain Group(string orgId, string groupId) => Grains.GetGrain<IGroupGrain>(PresenceIds.Key(orgId, groupId));
     public IDirectoryGrain Directory(string orgId) => Grains.GetGrain<IDirectoryGrain>(orgId);
 
-    /// <summary>Checks the ids' syntax and that the organisation exists; returns the answer to send when not.</summary>
-    public async Task<IResult?> CheckAsync(string orgId, string? userId = null, string? groupId = null)
-    {
-        if (ApiValidation.Id(orgId, "orgId") is { } orgError) return ApiProblems.Invalid("orgId", orgError);
-        if (userId is not null && ApiValidation.Id(userId, "userId") is { } userError) return ApiProblems.Invalid("userId", userError);
-        if (groupId is not null && ApiValidation.Id(groupId, "groupId") is { } groupError) return ApiProblems.Invalid("groupId", groupError);
-        return await Organisations.ExistsAsync(orgId) ? null : ApiProblems.OrganisationNotFound(orgId);
-    }
+    /// <summary>Checks that the organisation exists (ids were validated before the handler ran); returns the answer to send when not.</summary>
+    public async Task<IResult?> CheckAsync(string orgId) =>
+        await Organisations.ExistsAsync(orgId) ? null : ApiProblems.OrganisationNotFound(orgId);
 }

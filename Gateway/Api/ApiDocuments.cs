@@ -1,22 +1,18 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 
 namespace FreedomCti.Presence.Gateway.Api;
 
-// Response documents of the REST API, as types for the OpenAPI description. The user and group documents are
-// rendered by PresenceMessageWriter (the same bytes a subscriber gets as its snapshot), so these records only describe
-// them; Gateway.Tests checks real answers against the generated schemas so that the two cannot drift apart.
+// Response documents of the REST API: the handlers serialize these records (Api/ApiDocumentMapping.cs builds them),
+// and the OpenAPI document describes them. The user and group documents equal the snapshot frames a subscriber gets
+// (rendered by PresenceMessageWriter); Gateway.Tests compares the two, and checks real answers against the schemas.
 
 /// <summary>The six presence statuses, as they appear on the wire.</summary>
 public static class WireStatuses
 {
     public const string Available = "available", Busy = "busy", OnCall = "on_call", Away = "away", Dnd = "dnd", Offline = "offline";
 }
-
-/// <summary>A property holding one of the six statuses: the schema's enum (Hosting/ApiDocs.cs reads AllowedValues).</summary>
-[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter)]
-public sealed class WireStatusAttribute() : AllowedValuesAttribute(
-    WireStatuses.Available, WireStatuses.Busy, WireStatuses.OnCall, WireStatuses.Away, WireStatuses.Dnd, WireStatuses.Offline);
 
 [Description("A user's presence document: the envelope of a presence_update with \"snapshot\": true.")]
 public sealed record UserDocument(
@@ -74,8 +70,10 @@ public sealed record GroupMemberDocument(
     string DisplayName,
     [property: WireStatus] string Status,
     string? Extension,
-    [property: Description("Only for an on_call member with an active call: whole seconds since the call started.")] int? CallDuration = null,
-    [property: Description("Present, as true, only while the member's client has gone quiet (grace period).")] bool? Stale = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull),
+               Description("Only for an on_call member with an active call: whole seconds since the call started.")] int? CallDuration = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull),
+               Description("Present, as true, only while the member's client has gone quiet (grace period).")] bool? Stale = null);
 
 [Description("Member counts per status; they add up to totalMembers.")]
 public sealed record GroupSummaryDocument(int TotalMembers, int Available, int Busy, int OnCall, int Away, int Dnd, int Offline);

@@ -11,13 +11,13 @@ public static class QueueEndpoints
     {
         var queue = app.MapGroup("/organisation/{orgId}/user-group/{groupId}/queue/calls").RequireAuthorization(PresencePolicies.SameOrganisation)
             .ProducesRouteProblems();
-        queue.MapPost("", EnqueueAsync).RequireAccess(ApiAccess.CallsAndQueues)
+        queue.MapPost("", EnqueueAsync).RequireAccess(ApiAccess.CallsAndQueues).Write(takesKey: false)
             .Describe(ApiMetadata.Tags.Queue, "EnqueueCall", "Add a waiting call to a group's queue",
                 "Idempotent per callId while the call waits. Answers the metrics as of the request; subscribers get a " +
                 "group_presence_update at most about once a second per group. A call still waiting after the organisation's " +
                 "maxQueueWaitSeconds leaves by itself with reason expired.")
             .Produces<QueueDocument>().ProducesProblem(StatusCodes.Status404NotFound).ProducesBodyProblems();
-        queue.MapDelete("/{callId}", DequeueAsync).RequireAccess(ApiAccess.CallsAndQueues)
+        queue.MapDelete("/{callId}", DequeueAsync).RequireAccess(ApiAccess.CallsAndQueues).Write(takesKey: false)
             .Describe(ApiMetadata.Tags.Queue, "DequeueCall", "Remove a call from a group's queue",
                 "The call left the queue; `?reason=answered` or `abandoned` says why (left out: unspecified). All three count " +
                 "towards averageWaitTime. Idempotent per callId: a call that already left (also by expiring) answers its " +
@@ -26,19 +26,17 @@ public static class QueueEndpoints
         return app;
     }
 
-    private static async Task<IResult> EnqueueAsync(string orgId, string groupId, QueueCallRequest body, ApiContext api)
+    private static async Task<IResult> EnqueueAsync([PresenceId] string orgId, [PresenceId] string groupId, QueueCallRequest body, ApiContext api)
     {
-        if (await api.CheckAsync(orgId, groupId: groupId) is { } problem) return problem;
-        if (ApiValidation.Id(body.CallId, "callId") is { } error) return ApiProblems.Invalid("callId", error);
+        if (await api.CheckAsync(orgId) is { } problem) return problem;
         var maxWait = (await api.Organisations.GetAsync(orgId))?.Settings.QueueWaitLimit ?? OrganisationSettings.DefaultMaxQueueWait;
         var metrics = await api.Group(orgId, groupId).EnqueueCallAsync(body.CallId!, maxWait);
         return metrics is null ? ApiProblems.GroupNotFound(orgId, groupId) : Results.Ok(Render(metrics, api.Clock));
     }
 
-    private static async Task<IResult> DequeueAsync(string orgId, string groupId, string callId, [FromQuery] string? reason, ApiContext api)
+    private static async Task<IResult> DequeueAsync([PresenceId] string orgId, [PresenceId] string groupId, [PresenceId] string callId, [FromQuery] string? reason, ApiContext api)
     {
-        if (await api.CheckAsync(orgId, groupId: groupId) is { } problem) return problem;
-        if (ApiValidation.Id(callId, "callId") is { } error) return ApiProblems.Invalid("callId", error);
+        if (await api.CheckAsync(orgId) is { } problem) return problem;
         QueueExit? exit = reason switch
         {
             null => QueueExit.Unspecified,
@@ -69,8 +67,5 @@ public static class QueueEndpoints
 
     private static QueueDocument Render(QueueMetrics q, TimeProvider clock) => new(Metrics(q, clock));
 
-    private static QueueMetricsDocument Metrics(QueueMetrics q, TimeProvider clock) => new(
-        q.CallsWaiting,
-        q.AverageWaitSeconds,
-        q.OldestWaitingSince is { } oldest ? WireTime.SecondsSince(oldest, clock.GetUtcNow()) : 0);
+    private static QueueMetricsDocument Metrics(QueueMetrics q, TimeProvider clock) => q.Document(clock.GetUtcNow());
 }

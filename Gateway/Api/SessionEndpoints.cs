@@ -1,8 +1,4 @@
-using System.Buffers;
 using System.Security.Cryptography;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using FreedomCti.Presence.Gateway.Protocol;
 using FreedomCti.Presence.Gateway.Security;
 
 namespace FreedomCti.Presence.Gateway.Api;
@@ -23,22 +19,25 @@ public static class SessionEndpoints
             .Describe(ApiMetadata.Tags.Sessions, "ListSessions", "List a user's presence sessions",
                 "The user's live sessions (desktops, phones) with their leases.")
             .Produces<SessionListDocument>().ProducesProblem(StatusCodes.Status404NotFound);
-        sessions.MapPost("", OpenAsync)
+        sessions.MapPost("", OpenAsync).Write(takesKey: true)
             .Describe(ApiMetadata.Tags.Sessions, "OpenSession", "Open a presence session",
                 "The agent's client logs in: the session holds the chosen status while heartbeats keep its lease. Answers " +
                 "201 with the session and the user's resulting presence; Location is where to send heartbeats. 409 when the " +
-                "organisation does not use sessions or the user holds too many.")
+                "organisation does not use sessions or the user holds too many. Re-opening an existing sessionId renews it; " +
+                "without a sessionId, one is made (from the Idempotency-Key when one is sent, so a retry opens the same session).")
             .Produces<SessionAnswerDocument>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesBodyProblems();
-        sessions.MapPost("/{sessionId}/heartbeat", HeartbeatAsync)
+        sessions.MapPost("/{sessionId}/heartbeat", HeartbeatAsync).Write(takesKey: false)
             .Describe(ApiMetadata.Tags.Sessions, "SessionHeartbeat", "Renew a session (and report status or activity)",
                 "Renews the lease; an optional status changes the session's status, activity resets idle. 404 when the " +
-                "session is unknown or its lease ran out: open a new one.")
+                "session is unknown or its lease ran out: open a new one. Idempotent by its nature (a renewal), so it " +
+                "takes no Idempotency-Key.")
             .Produces<SessionAnswerDocument>().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesBodyProblems();
-        sessions.MapDelete("/{sessionId}", LogoutAsync)
+        sessions.MapDelete("/{sessionId}", LogoutAsync).Write(takesKey: true)
             .Describe(ApiMetadata.Tags.Sessions, "CloseSession", "Log a session out",
-                "Ends the session at once (no grace); the user's presence follows the remaining sessions, or goes offline.")
+                "Ends the session at once (no grace); the user's presence follows the remaining sessions, or goes offline. " +
+                "Without an Idempotency-Key a retry of a logout that was applied answers 404 (the session is gone either way).")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
@@ -46,6 +45,10 @@ public static class SessionEndpoints
 
     /// <summary>A new session id: unguessable, so one agent's client cannot renew or end another's session by accident.</summary>
     public static string NewSessionId() => "s-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
+
+    /// <summary>The session id a keyed open without an id gets: the same for every retry, and as hard to guess as the key.</summary>
+    public static string SessionIdFor(string userId, WriteKey key) =>
+        "s-" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{userId}\n{key.Key}")), 0, 10);
 
     /// <summary>Parses a wire status, defaulting to available; null with an error message when it is not one of the six.</summary>
     public static string? ParseStatus(string? wire, out PresenceStatus status)
@@ -55,62 +58,48 @@ public static class SessionEndpoints
         return PresenceStatusNames.TryParse(wire, out status) ? null : "status must be one of available, busy, on_call, away, dnd, offline.";
     }
 
-    private static async Task<IResult> ListAsync(string orgId, string userId, ApiContext api)
+    private static async Task<IResult> ListAsync([PresenceId] string orgId, [PresenceId] string userId, ApiContext api)
     {
-        if (await api.CheckAsync(orgId, userId: userId) is { } problem) return problem;
+        if (await api.CheckAsync(orgId) is { } problem) return problem;
         var sessions = await api.User(orgId, userId).GetSessionsAsync();
-        return new RawJson(Render(w =>
-        {
-            w.WriteString("orgId", orgId);
-            w.WriteString("userId", userId);
-            w.WriteStartArray("sessions");
-            foreach (var session in sessions) WriteSession(w, session);
-            w.WriteEndArray();
-        }), 200, null);
+        return Results.Ok(new SessionListDocument(orgId, userId, [.. sessions.Select(s => s.Document())]));
     }
 
-    private static async Task<IResult> OpenAsync(string orgId, string userId, SessionOpenRequest body, ApiContext api)
+    private static async Task<IResult> OpenAsync(
+        [PresenceId] string orgId, [PresenceId] string userId, SessionOpenRequest body, ApiContext api, WriteScope write)
     {
-        if (await api.CheckAsync(orgId, userId: userId) is { } problem) return problem;
-        var errors = new Dictionary<string, string[]>();
-        if (body.SessionId is not null) ApiValidation.Add(errors, "sessionId", ApiValidation.Id(body.SessionId, "sessionId"));
-        ApiValidation.Add(errors, "device", ApiValidation.Text(body.Device, "device", MaxDeviceLength, required: true));
-        ApiValidation.Add(errors, "status", ParseStatus(body.Status, out var status));
-        if (errors.Count > 0) return ApiProblems.Invalid(errors);
-
+        if (await api.CheckAsync(orgId) is { } problem) return problem;
+        ParseStatus(body.Status, out var status); // validated: one of the six, or left out
         var policy = await api.Organisations.SessionPolicyAsync(orgId);
-        var open = new SessionOpen(body.SessionId ?? NewSessionId(), body.Device!.Trim(), status);
-        var result = await api.User(orgId, userId).OpenSessionAsync(open, policy);
-        return Answer(orgId, userId, result, api, created: true);
+        var sessionId = body.SessionId ?? (write.Key is { } key ? SessionIdFor(userId, key) : NewSessionId());
+        var open = new SessionOpen(sessionId, body.Device!.Trim(), status);
+        var result = await api.User(orgId, userId).OpenSessionAsync(open, policy, write.Key, write.Deadline);
+        return write.Answer(result.Key, () => Answer(orgId, userId, result, api, created: true));
     }
 
-    private static async Task<IResult> HeartbeatAsync(string orgId, string userId, string sessionId, SessionHeartbeatRequest? body, ApiContext api)
+    private static async Task<IResult> HeartbeatAsync(
+        [PresenceId] string orgId, [PresenceId] string userId, [PresenceId] string sessionId, SessionHeartbeatRequest? body, ApiContext api)
     {
-        if (await api.CheckAsync(orgId, userId: userId) is { } problem) return problem;
-        if (ApiValidation.Id(sessionId, "sessionId") is { } idError) return ApiProblems.Invalid("sessionId", idError);
+        if (await api.CheckAsync(orgId) is { } problem) return problem;
         PresenceStatus? status = null;
-        if (body?.Status is not null)
-        {
-            if (ParseStatus(body.Status, out var parsed) is { } statusError) return ApiProblems.Invalid("status", statusError);
-            status = parsed;
-        }
+        if (body?.Status is not null && PresenceStatusNames.TryParse(body.Status, out var parsed)) status = parsed; // validated
         var result = await api.User(orgId, userId).ReportSessionAsync(sessionId, new SessionReport(status, body?.Activity ?? false));
         return Answer(orgId, userId, result, api, created: false);
     }
 
-    private static async Task<IResult> LogoutAsync(string orgId, string userId, string sessionId, ApiContext api)
+    private static async Task<IResult> LogoutAsync(
+        [PresenceId] string orgId, [PresenceId] string userId, [PresenceId] string sessionId, ApiContext api, WriteScope write)
     {
-        if (await api.CheckAsync(orgId, userId: userId) is { } problem) return problem;
-        if (ApiValidation.Id(sessionId, "sessionId") is { } idError) return ApiProblems.Invalid("sessionId", idError);
-        var result = await api.User(orgId, userId).CloseSessionAsync(sessionId, SessionEnd.Logout);
-        return result.Outcome == SessionOutcome.Done ? Results.NoContent() : Answer(orgId, userId, result, api, created: false);
+        if (await api.CheckAsync(orgId) is { } problem) return problem;
+        var result = await api.User(orgId, userId).CloseSessionAsync(sessionId, SessionEnd.Logout, write.Key, write.Deadline);
+        return write.Answer(result.Key, () => result.Outcome == SessionOutcome.Done ? Results.NoContent() : Answer(orgId, userId, result, api, created: false));
     }
 
     private static IResult Answer(string orgId, string userId, SessionResult result, ApiContext api, bool created) => result.Outcome switch
     {
-        SessionOutcome.Done when result.Session is { } session && result.User is { } user =>
-            new RawJson(Body(session, user, api.Clock.GetUtcNow()), created ? 201 : 200,
-                created ? $"/organisation/{orgId}/user/{userId}/sessions/{session.SessionId}/heartbeat" : null),
+        SessionOutcome.Done when result.Session is { } session && result.User is { } user => created
+            ? Results.Created($"/organisation/{orgId}/user/{userId}/sessions/{session.SessionId}/heartbeat", Body(session, user, api.Clock))
+            : Results.Ok(Body(session, user, api.Clock)),
         SessionOutcome.UnknownUser => ApiProblems.UserNotFound(orgId, userId),
         SessionOutcome.Disabled => ApiProblems.Conflict("Sessions are not enabled",
             $"Organisation '{orgId}' does not use presence sessions; enable them in its settings (settings.sessions.enabled)."),
@@ -120,51 +109,7 @@ public static class SessionEndpoints
             detail: "No such live session: its lease may have run out. Open a new session."),
     };
 
-    /// <summary>Pre-rendered JSON with a status code (201 Created carries where to send heartbeats).</summary>
-    private sealed class RawJson(byte[] utf8, int statusCode, string? location) : IResult
-    {
-        public Task ExecuteAsync(HttpContext context)
-        {
-            context.Response.StatusCode = statusCode;
-            context.Response.ContentType = "application/json";
-            if (location is not null) context.Response.Headers.Location = location;
-            return context.Response.Body.WriteAsync(utf8).AsTask();
-        }
-    }
-
     /// <summary>The session and the user's resulting presence (the same user document a snapshot holds).</summary>
-    private static byte[] Body(SessionInfo session, UserSnapshot user, DateTimeOffset now) => Render(w =>
-    {
-        w.WritePropertyName("session");
-        WriteSession(w, session);
-        w.WriteStartObject("user");
-        PresenceMessageWriter.WriteUser(w, user, now);
-        w.WriteEndObject();
-    });
-
-    private static void WriteSession(Utf8JsonWriter w, SessionInfo session)
-    {
-        w.WriteStartObject();
-        w.WriteString("sessionId", session.SessionId);
-        w.WriteString("device", session.Device);
-        w.WriteString("status", session.Status.ToWire());
-        w.WriteBoolean("idle", session.Idle);
-        w.WriteString("openedAt", session.OpenedAt.ToWire());
-        w.WriteString("lastActivityAt", session.LastActivityAt.ToWire());
-        w.WriteString("expiresAt", session.ExpiresAt.ToWire());
-        w.WriteEndObject();
-    }
-
-    /// <summary>One JSON object, escaped only where JSON requires it, like every other answer of the API.</summary>
-    private static byte[] Render(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
+    private static SessionAnswerDocument Body(SessionInfo session, UserSnapshot user, TimeProvider clock) =>
+        new(session.Document(), user.Presence(clock.GetUtcNow()));
 }

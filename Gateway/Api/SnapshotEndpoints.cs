@@ -1,4 +1,3 @@
-using FreedomCti.Presence.Gateway.Protocol;
 using FreedomCti.Presence.Gateway.Security;
 using FreedomCti.Presence.Gateway.Topics;
 
@@ -36,9 +35,7 @@ public static class SnapshotEndpoints
         return GroupDocument(group, clock);
     }
 
-    public static IResult UserDocument(UserSnapshot user, TimeProvider clock) =>
-        Results.Bytes(PresenceMessageWriter.UserUpdate(user, snapshot: true, clock.GetUtcNow()), "application/json");
+    public static IResult UserDocument(UserSnapshot user, TimeProvider clock) => Results.Ok(user.Document(clock.GetUtcNow()));
 
-    public static IResult GroupDocument(GroupSnapshot group, TimeProvider clock) =>
-        Results.Bytes(PresenceMessageWriter.GroupUpdate(group, snapshot: true, group.ChangedAt, clock.GetUtcNow()), "application/json");
+    public static IResult GroupDocument(GroupSnapshot group, TimeProvider clock) => Results.Ok(group.Document(clock.GetUtcNow()));
 }

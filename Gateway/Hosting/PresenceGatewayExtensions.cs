@@ -30,6 +30,7 @@ public static class PresenceGatewayExtensions
         services.Configure<HostOptions>(o => o.ShutdownTimeout = section.Get<GatewayOptions>()?.ShutdownTimeout ?? new GatewayOptions().ShutdownTimeout);
         services.AddProblemDetails();
         services.AddExceptionHandler<ClusterUnavailableHandler>();
+        services.AddPresenceApi(builder.Configuration); // validation, refusals, write deadlines (Api/ApiServices.cs)
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
         services.AddHealthChecks()
             .AddCheck<GatewayReadinessCheck>("gateway", tags: [HealthTags.Ready])

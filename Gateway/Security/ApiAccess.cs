@@ -26,6 +26,22 @@ public static class ApiAccessExtensions
         builder.AddEndpointFilter(async (context, next) => Check(context.HttpContext, access) ?? await next(context))
             .WithMetadata(new ApiAccessMetadata(access));
 
+    /// <summary>Why <paramref name="caller"/> may not call a route with this rule, naming the rule and what the token lacks.</summary>
+    public static string Refusal(ApiAccess access, PresenceCaller caller)
+    {
+        var roles = caller.Roles.Where(PresenceRoles.All.Contains).Order(StringComparer.Ordinal).ToList();
+        var has = roles.Count == 0 ? "This token has no role" : $"This token's roles are {string.Join(", ", roles)}";
+        return access switch
+        {
+            ApiAccess.Presence when caller.Is(PresenceRoles.Agent) =>
+                "Agents may set only their own presence (the token's sub must be the userId in the path); supervisors, admins and integrations may set anyone's.",
+            ApiAccess.Presence =>
+                $"{has}. Setting presence needs role 'agent' (for the token's own user) or 'supervisor', 'admin' or 'system'.",
+            ApiAccess.CallsAndQueues => $"{has}. Calls and queue events are reported by integrations (role 'system').",
+            _ => $"{has}. The directory is managed by admins of the organisation and integrations (role 'admin' or 'system').",
+        };
+    }
+
     /// <summary>The refusal to send, or null when the caller may go on.</summary>
     public static IResult? Check(HttpContext http, ApiAccess access)
     {
@@ -49,11 +65,6 @@ public static class ApiAccessExtensions
             ApiAccess.Directory => caller.CanEditDirectory,
             _ => false,
         };
-        return allowed ? null : Results.Problem(statusCode: 403, title: "Forbidden", detail: access switch
-        {
-            ApiAccess.Presence => "Agents may set only their own presence; supervisors and admins may set anyone's.",
-            ApiAccess.CallsAndQueues => "Calls and queue events are reported by integrations (role 'system').",
-            _ => "The directory is managed by admins of the organisation and integrations (role 'admin' or 'system').",
-        });
+        return allowed ? null : Results.Problem(statusCode: 403, title: "Forbidden", detail: Refusal(access, caller));
     }
 }

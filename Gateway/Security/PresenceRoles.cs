@@ -11,6 +11,9 @@ public static class PresenceRoles
     public const string Admin = "admin";
     /// <summary>Integrations (PBX, ACD, directory sync): calls, queues, directory, presence.</summary>
     public const string System = "system";
+
+    /// <summary>Every role this service knows; others in a token are ignored.</summary>
+    public static readonly IReadOnlySet<string> All = new HashSet<string>([Agent, Supervisor, Admin, System], StringComparer.Ordinal);
 }
 
 /// <summary>The claim names this service reads.</summary>

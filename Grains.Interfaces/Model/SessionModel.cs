@@ -82,6 +82,6 @@ public enum SessionOutcome
     TooMany = 4,
 }
 
-/// <summary>What a session call did, with the session and the user's state afterwards.</summary>
+/// <summary>What a session call did, with the session and the user's state afterwards (on a replay: the outcome first recorded, the state now).</summary>
 [GenerateSerializer, Immutable, Alias("fcti.SessionResult")]
-public sealed record SessionResult(SessionOutcome Outcome, SessionInfo? Session, UserSnapshot? User);
+public sealed record SessionResult(SessionOutcome Outcome, SessionInfo? Session, UserSnapshot? User, KeyVerdict Key = KeyVerdict.Fresh);

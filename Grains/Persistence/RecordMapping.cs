@@ -28,6 +28,18 @@ public static class RecordMapping
             : null,
     };
 
+    /// <summary>The user's recent idempotency keys as stored.</summary>
+    public static IdempotencyLedger ToLedger(this UserRecord r) => r.Ledger is { Count: > 0 } entries ? new([.. entries]) : IdempotencyLedger.Empty;
+
+    /// <summary>The user as stored, with the keys and pending pushes that must be stored in the same write.</summary>
+    public static UserRecord ToRecord(this UserPresenceState s, IdempotencyLedger ledger, GroupPushes pushes)
+    {
+        var record = s.ToRecord();
+        record.Ledger = ledger.Entries.IsEmpty ? null : [.. ledger.Entries];
+        record.UnpushedGroups = pushes.Pending.IsEmpty ? null : [.. pushes.Pending];
+        return record;
+    }
+
     public static UserRecord ToRecord(this UserPresenceState s) => new()
     {
         Exists = s.Exists,

@@ -20,6 +20,10 @@ public sealed class UserRecord
     [Id(13)] public DateTimeOffset? LastConfirmedAt { get; set; }
     /// <summary>Null while the user has no sessions; see <see cref="State.SessionBook"/>.</summary>
     [Id(14)] public SessionBookRecord? Sessions { get; set; }
+    /// <summary>Recent idempotency keys, stored with the change each guards; see <see cref="State.IdempotencyLedger"/>.</summary>
+    [Id(15)] public List<State.LedgerEntry>? Ledger { get; set; }
+    /// <summary>Groups that may not hold this record's view yet; see <see cref="State.GroupPushes"/>.</summary>
+    [Id(16)] public List<string>? UnpushedGroups { get; set; }
 }
 
 

@@ -44,6 +44,14 @@ public sealed record GroupState
         return (next, new MemberChange(member, held.Status));
     }
 
+    /// <summary>How many of a member's seqs lie between the view held and <paramref name="member"/>: views the group never got.</summary>
+    /// <remarks>
+    /// Every visible change of a user is pushed to its groups, so a skip means pushes were lost or reordered (or a join
+    /// raced a change). The newer view is whole and replaces them; the count is for logs and metrics.
+    /// </remarks>
+    public long SkippedSeqs(GroupMember member) =>
+        Exists && Members.TryGetValue(member.UserId, out var held) && member.UserSeq > held.UserSeq + 1 ? member.UserSeq - held.UserSeq - 1 : 0;
+
     /// <summary>Creates the group or replaces its name and members; for members already held the newer view wins.</summary>
     public GroupState WithDefinition(string groupName, IEnumerable<GroupMember> members, DateTimeOffset now)
     {

@@ -65,12 +65,49 @@ public sealed partial class OpenApiDocumentTests(GatewayHost host)
             var tags = operation["tags"]!.AsArray().Select(t => (string)t!).ToList();
             Assert.True(tags.Count == 1 && Tags.Contains(tags[0]), $"{where} is tagged {string.Join(",", tags)}");
             Assert.NotNull(operation["security"]?.AsArray().SingleOrDefault(s => s!["Bearer"] is not null));
-            foreach (var status in new[] { "400", "401", "403", "503" })
+            foreach (var status in CommonStatuses)
             {
                 Assert.True(operation["responses"]![status] is not null, $"{where} does not declare {status}");
             }
+            Assert.NotNull(operation["responses"]!["503"]!["headers"]?["Retry-After"]);
+            if (method != "GET")
+            {
+                // Every write is admitted per organisation (429) and bounded by the write deadline (503), both with Retry-After;
+                // those that take a key say so, with 422 and the replay header.
+                Assert.NotNull(operation["responses"]!["429"]?["headers"]?["Retry-After"]);
+                var takesKey = operation["parameters"]?.AsArray().Any(p => (string?)p!["name"] == "Idempotency-Key") == true;
+                Assert.Equal(takesKey, operation["responses"]!["422"] is not null);
+            }
         }
     }
+
+    /// <summary>What every route can answer besides its own outcomes; docs/protocol.md says so once, above its summary table.</summary>
+    private static readonly string[] CommonStatuses = ["400", "401", "403", "500", "503"];
+
+    /// <summary>
+    /// docs/protocol.md's summary table lists, per route, its success and every other status it can answer (beyond the
+    /// common ones); the OpenAPI document must declare exactly those, and the table must list every operation.
+    /// </summary>
+    [Fact]
+    public async Task StatusesPerRoute_InProtocolMd_AreExactlyThoseTheDocumentDeclares()
+    {
+        var document = await DocumentAsync();
+        var rows = File.ReadAllLines(AsyncApiDocument.PathInRepository("docs/protocol.md"))
+            .Where(l => Regex.IsMatch(l, @"^\| (GET|PUT|POST|DELETE) \| `/organisation"))
+            .Select(l => l.Split('|').Select(c => c.Trim()).ToArray())
+            .ToDictionary(c => $"{c[1]} {c[2].Trim('`')}", c => Statuses(c[4]).Concat(Statuses(c[6])).Concat(CommonStatuses).ToHashSet());
+        foreach (var (method, path, operation) in Operations(document))
+        {
+            var where = $"{method} {path}";
+            Assert.True(rows.TryGetValue(where, out var documented), $"{where} is not in protocol.md's summary table");
+            var declared = operation["responses"]!.AsObject().Select(r => r.Key).ToHashSet();
+            Assert.True(documented.SetEquals(declared),
+                $"{where}: protocol.md lists {string.Join(",", documented.Order())}, OpenAPI declares {string.Join(",", declared.Order())}");
+        }
+        Assert.Equal(Operations(document).Count(), rows.Count);
+    }
+
+    private static IEnumerable<string> Statuses(string cell) => Regex.Matches(cell, @"\b[1-5]\d\d\b").Select(m => m.Value);
 
     /// <summary>
     /// Real calls to every operation: anonymous (401), with a token of another organisation (403), and for an

@@ -23,6 +23,8 @@ public sealed class StartupValidationTests
     [InlineData("Gateway:SiloCheckInterval", "--Gateway:SiloCheckInterval=00:00:00")]
     [InlineData("Gateway:RewatchConcurrency", "--Gateway:RewatchConcurrency=0")]
     [InlineData("Gateway:ResumeRingSize", "--Gateway:ResumeRingSize=-1")]
+    [InlineData("Api:WriteTimeout", "--Api:WriteTimeout=00:00:00")]
+    [InlineData("Api:RetryAfterSeconds", "--Api:RetryAfterSeconds=-1")]
     [InlineData("Limits:ConnectionLeaseTime", "--Limits:ConnectionLeaseTime=00:00:00.500")]
     [InlineData("Limits:MaxConnectionsPerUser", "--Limits:MaxConnectionsPerUser=0")]
     [InlineData("Limits:MessagesPerSecond", "--Limits:MessagesPerSecond=0")]

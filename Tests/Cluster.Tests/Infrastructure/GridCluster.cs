@@ -69,6 +69,9 @@ public sealed class GridCluster(Azurite storage, ITestOutputHelper output) : IAs
             "--Cluster:Mode=Client",
             "--Cluster:GatewayListRefreshPeriod=00:00:01",
             "--Cluster:ResponseTimeout=00:00:05",
+            // Cold grains on Azurite on a loaded 2-core box can take over the production 3 s; as long as the response
+            // timeout, writes fail here no sooner than before the deadline existed. WriteOutcomeTests sets 3 s itself.
+            "--Api:WriteTimeout=00:00:05",
             "--Gateway:AuditInterval=00:00:01",
             "--Gateway:TopicLinger=00:00:00.300",
             "--Gateway:DrainDelay=00:00:02",

@@ -13,7 +13,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) => silo.AddPresenceGrid());
+        builder.ConfigureSilo((_, silo) => silo.AddPresenceGrid().AddIncomingGrainCallFilter<GroupPushFaults>());
         Cluster = builder.Build();
         await Cluster.DeployAsync().WaitAsync(TimeSpan.FromMinutes(1));
     }

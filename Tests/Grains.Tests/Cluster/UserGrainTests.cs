@@ -26,13 +26,13 @@ public class UserGrainTests(ClusterFixture fixture) : PresenceClusterTest(fixtur
     }
 
     [Fact]
-    public async Task SetPresence_UnknownUser_ReturnsNullAndCreatesNothing()
+    public async Task SetPresence_UnknownUser_ReturnsUnknownUserAndCreatesNothing()
     {
         var ghost = User("ghost");
 
-        var result = await ghost.SetPresenceAsync(new PresenceChange(PresenceStatus.Available, null)).WaitAsync(Bound);
+        var result = await ghost.SetPresenceAsync(new PresenceChange(PresenceStatus.Available, null), new WriteKey("k", "fp")).WaitAsync(Bound);
 
-        Assert.Null(result);
+        Assert.Equal(new UserWriteResult(CallOutcome.UnknownUser, null), result);
         Assert.Null(await ghost.GetSnapshotAsync().WaitAsync(Bound));
         Assert.Equal(CallOutcome.UnknownUser, (await ghost.EndCallAsync("c").WaitAsync(Bound)).Outcome);
     }

@@ -236,4 +236,15 @@ public class GroupStateTests
         Assert.Equal(s.Seq, snapshot.Seq);
         Assert.Equal(QueueMetrics.Empty, snapshot.Queue);
     }
+
+    [Fact]
+    public void SkippedSeqs_ViewThatJumpsOverSeqs_CountsTheMissingOnes()
+    {
+        var s = Defined(Member("a", PresenceStatus.Available, userSeq: 3));
+
+        Assert.Equal(0, s.SkippedSeqs(Member("a", PresenceStatus.Busy, userSeq: 4)));
+        Assert.Equal(2, s.SkippedSeqs(Member("a", PresenceStatus.Busy, userSeq: 6)));
+        Assert.Equal(0, s.SkippedSeqs(Member("a", PresenceStatus.Busy, userSeq: 2))); // older: ignored, not missing
+        Assert.Equal(0, s.SkippedSeqs(Member("zz", PresenceStatus.Busy, userSeq: 9))); // not a member
+    }
 }

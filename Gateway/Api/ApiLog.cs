@@ -1,0 +1,8 @@
+namespace FreedomCti.Presence.Gateway.Api;
+
+/// <summary>Source-generated log messages of the REST API (event ids 60-69).</summary>
+internal static partial class ApiLog
+{
+    [LoggerMessage(60, LogLevel.Warning, "{Method} {Path} answered 503, outcome unknown: {Reason}")]
+    public static partial void WriteUnconfirmed(ILogger logger, string method, string path, string reason);
+}
