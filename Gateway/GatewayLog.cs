@@ -47,6 +47,9 @@ internal static partial class GatewayLog
     [LoggerMessage(19, LogLevel.Warning, "A silo holding {Topics} of this gateway's topics was declared dead; watching them again")]
     public static partial void SiloLost(ILogger logger, int topics);
 
+    [LoggerMessage(41, LogLevel.Warning, "A silo was declared dead with {Writes} REST writes in flight; their attempts are given up (retried under their Idempotency-Key, else answered 503)")]
+    public static partial void WritesAbandoned(ILogger logger, int writes);
+
     [LoggerMessage(26, LogLevel.Debug, "Reading the cluster membership failed; retried at the next check")]
     public static partial void MembershipReadFailed(ILogger logger, Exception exception);
 

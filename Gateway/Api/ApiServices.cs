@@ -14,6 +14,7 @@ public static class ApiServices
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddScoped<WriteScope>();
         services.AddSingleton<WriteFilter>();
+        services.AddSingleton<StuckWrites>();
         services.AddValidation();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiRefusals>();
         services.AddExceptionHandler<ApiBadRequests>();

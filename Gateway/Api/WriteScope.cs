@@ -13,19 +13,38 @@ public sealed class WriteScope : IDisposable
     public const string ReplayedHeader = "Idempotent-Replayed";
 
     private CancellationTokenSource? _deadline;
+    private StuckWrites.Attempt? _attempt;
+    private StuckWrites.Attempt? _abandonedAttempt; // kept to the end of the request: its grain call may still hold its token
     private HttpContext? _http;
 
     /// <summary>The request's key and fingerprint; null when none was sent (or the route takes none).</summary>
     public WriteKey? Key { get; private set; }
 
-    /// <summary>Cancelled when the write's time is up (Api:WriteTimeout); grain calls take it, so one not yet stored is not applied.</summary>
-    public CancellationToken Deadline => _deadline?.Token ?? CancellationToken.None;
+    /// <summary>
+    /// Cancelled when the write's time is up (Api:WriteTimeout) or its attempt is given up on a dead silo
+    /// (<see cref="StuckWrites"/>); grain calls take it, so one not yet stored is not applied.
+    /// </summary>
+    public CancellationToken Deadline => _attempt?.Token ?? _deadline?.Token ?? CancellationToken.None;
+
+    /// <summary>The write's own deadline passed (as opposed to one attempt being given up).</summary>
+    internal bool TimedOut => _deadline?.IsCancellationRequested == true;
+
+    /// <summary>The current attempt was given up because a silo died while it was in flight.</summary>
+    internal bool Abandoned => _attempt?.WasAbandoned == true;
 
     internal void Start(HttpContext http, WriteKey? key, TimeSpan timeout, TimeProvider clock)
     {
         _http = http;
         Key = key;
         _deadline = timeout == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(timeout, clock);
+    }
+
+    /// <summary>Starts a (first or repeated) attempt of the write, registered with <paramref name="writes"/>.</summary>
+    internal void BeginAttempt(StuckWrites writes)
+    {
+        _abandonedAttempt?.Dispose();
+        _abandonedAttempt = _attempt;
+        _attempt = writes.Begin(_deadline!.Token);
     }
 
     /// <summary>The answer to send for a grain's verdict on the key: 422 when it was reused, the answer marked when replayed.</summary>
@@ -44,7 +63,12 @@ public sealed class WriteScope : IDisposable
         return answer();
     }
 
-    public void Dispose() => _deadline?.Dispose();
+    public void Dispose()
+    {
+        _attempt?.Dispose();
+        _abandonedAttempt?.Dispose();
+        _deadline?.Dispose();
+    }
 }
 
 /// <summary>What <see cref="WriteFilter"/> reads from a write endpoint: whether it takes an Idempotency-Key, and whether the write deadline bounds it.</summary>
@@ -55,8 +79,11 @@ public sealed record WriteMetadata(bool TakesKey, bool Bounded = true);
 /// time, or fail because a silo went away, answers 503 with Retry-After: its outcome is unknown to the gateway, and the
 /// retry with the same key (answered from the grain's record) tells applied from not applied.
 /// </summary>
-public sealed class WriteFilter(IOptions<ApiOptions> options, TimeProvider clock, ILogger<WriteFilter> logger) : IEndpointFilter
+public sealed class WriteFilter(IOptions<ApiOptions> options, StuckWrites stuck, TimeProvider clock, ILogger<WriteFilter> logger) : IEndpointFilter
 {
+    /// <summary>Tries of one keyed write when silos keep dying under it; within the write deadline in any case.</summary>
+    private const int MaxAttempts = 3;
+
     private static readonly JsonSerializerOptions Canonical = new(JsonSerializerDefaults.Web);
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -72,19 +99,35 @@ public sealed class WriteFilter(IOptions<ApiOptions> options, TimeProvider clock
         }
         var scope = http.RequestServices.GetRequiredService<WriteScope>();
         scope.Start(http, key, metadata.Bounded ? options.Value.WriteTimeout : Timeout.InfiniteTimeSpan, clock);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await next(context).AsTask().WaitAsync(scope.Deadline);
-        }
-        catch (OperationCanceledException) when (scope.Deadline.IsCancellationRequested)
-        {
-            ApiLog.WriteUnconfirmed(logger, http.Request.Method, http.Request.Path.Value ?? "", "deadline");
-            return Unconfirmed(http, key, $"The presence grid did not confirm the write within {options.Value.WriteTimeout.TotalSeconds:0.###} s (Api:WriteTimeout)");
-        }
-        catch (Exception ex) when (Hosting.ClusterUnavailableHandler.IsClusterUnavailable(ex) || ex is Orleans.Storage.InconsistentStateException)
-        {
-            ApiLog.WriteUnconfirmed(logger, http.Request.Method, http.Request.Path.Value ?? "", ex.GetType().Name);
-            return Unconfirmed(http, key, "A presence-grid call failed while the write was in flight (a silo went away, or its storage refused the write)");
+            scope.BeginAttempt(stuck);
+            try
+            {
+                return await next(context).AsTask().WaitAsync(scope.Deadline);
+            }
+            catch (Exception ex) when (scope.TimedOut && ex is OperationCanceledException or TaskCanceledException)
+            {
+                ApiLog.WriteUnconfirmed(logger, http.Request.Method, http.Request.Path.Value ?? "", "deadline");
+                return Unconfirmed(http, key, $"The presence grid did not confirm the write within {options.Value.WriteTimeout.TotalSeconds:0.###} s (Api:WriteTimeout)");
+            }
+            catch (Exception ex) when (scope.Abandoned && !scope.TimedOut)
+            {
+                // In flight when a silo was declared dead: with a key the retry is answered from the record if the first
+                // attempt was stored, so it is safe to repeat; without one only the caller can decide.
+                if (key is not null && attempt < MaxAttempts)
+                {
+                    ApiLog.WriteRetried(logger, http.Request.Method, http.Request.Path.Value ?? "", attempt);
+                    continue;
+                }
+                ApiLog.WriteUnconfirmed(logger, http.Request.Method, http.Request.Path.Value ?? "", $"silo declared dead ({ex.GetType().Name})");
+                return Unconfirmed(http, key, "The write was in flight when a silo of the presence grid was declared dead");
+            }
+            catch (Exception ex) when (Hosting.ClusterUnavailableHandler.IsClusterUnavailable(ex) || ex is Orleans.Storage.InconsistentStateException)
+            {
+                ApiLog.WriteUnconfirmed(logger, http.Request.Method, http.Request.Path.Value ?? "", ex.GetType().Name);
+                return Unconfirmed(http, key, "A presence-grid call failed while the write was in flight (a silo went away, or its storage refused the write)");
+            }
         }
     }
 

@@ -5,14 +5,16 @@ namespace FreedomCti.Presence.Gateway.Topics;
 /// <summary>
 /// Notices silos declared dead and has the topics whose grains lived there watched again at once, instead of at their
 /// next renewal: a watch lives in its activation's memory, and a killed silo says nothing (a graceful stop does:
-/// each grain tells its watchers it moved).
+/// each grain tells its watchers it moved). REST writes in flight at that moment are given up and retried
+/// (<see cref="Api.StuckWrites"/>) instead of waiting for the write deadline.
 /// </summary>
 /// <remarks>
 /// Reads the cluster's membership every <see cref="GatewayOptions.SiloCheckInterval"/>, and every quarter second for
 /// a while after this gateway lost a connection to a silo, so a kill is acted on as soon as the cluster declares it.
 /// Client mode only: an embedded gateway lives and dies with its one silo.
 /// </remarks>
-public sealed class SiloWatcher(IClusterClient cluster, TopicHub hub, IOptions<GatewayOptions> options, TimeProvider clock, ILogger<SiloWatcher> logger)
+public sealed class SiloWatcher(
+    IClusterClient cluster, TopicHub hub, Api.StuckWrites writes, IOptions<GatewayOptions> options, TimeProvider clock, ILogger<SiloWatcher> logger)
     : BackgroundService
 {
     private static readonly TimeSpan FastInterval = TimeSpan.FromMilliseconds(250);
@@ -21,6 +23,7 @@ public sealed class SiloWatcher(IClusterClient cluster, TopicHub hub, IOptions<G
 
     private readonly SemaphoreSlim _wake = new(0, 1);
     private long _fastUntil;
+    private HashSet<SiloAddress>? _dead; // null until the first read: silos dead before this gateway started are old news
 
     /// <summary>A connection to a silo dropped: it may be dead, so read the membership often for a while.</summary>
     public void CheckSoon()
@@ -46,6 +49,14 @@ public sealed class SiloWatcher(IClusterClient cluster, TopicHub hub, IOptions<G
             {
                 // Resolved per check: a client learns the grain types from the cluster only once it has connected.
                 var silos = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(options.Value.GrainCallTimeout, stoppingToken);
+                var dead = silos.Where(s => s.Value == SiloStatus.Dead).Select(s => s.Key).ToHashSet();
+                if (_dead is not null && dead.Any(s => !_dead.Contains(s)))
+                {
+                    // Writes in flight may be waiting on it for an answer that will never come: give them up now.
+                    var abandoned = writes.SiloDeclaredDead();
+                    if (abandoned > 0) GatewayLog.WritesAbandoned(logger, abandoned);
+                }
+                _dead = dead;
                 var rewatched = hub.RewatchHostedOn(host => !silos.TryGetValue(host, out var status) || status == SiloStatus.Dead);
                 if (rewatched > 0)
                 {

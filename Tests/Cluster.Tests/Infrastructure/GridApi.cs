@@ -18,11 +18,13 @@ public sealed class GridApi(IReadOnlyList<GridNode> gateways, string token, stri
     public string GroupPath(string groupId) => $"/organisation/{OrgId}/user-group/{groupId}";
 
     /// <summary>One request to one gateway: the status code and the body (null on a transport failure).</summary>
-    public async Task<(HttpStatusCode? Status, JsonObject? Body)> SendAsync(int gateway, HttpMethod method, string path, object? body = null, string? prefer = null)
+    public async Task<(HttpStatusCode? Status, JsonObject? Body)> SendAsync(int gateway, HttpMethod method, string path, object? body = null, string? prefer = null,
+        string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(Gateways[gateway].Http, path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         if (prefer is not null) request.Headers.Add("Prefer", prefer);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
         if (body is not null) request.Content = JsonContent.Create(body);
         try
         {

@@ -71,7 +71,8 @@ public sealed class PresenceTraffic(GridApi api, string[] users, int writers, De
             while (true)
             {
                 var (code, _) = api.Gateways[gateway].IsRunning
-                    ? await api.SendAsync(gateway, HttpMethod.Put, $"{api.UserPath(user)}/presence", new { status, statusMessage = message })
+                    ? await api.SendAsync(gateway, HttpMethod.Put, $"{api.UserPath(user)}/presence", new { status, statusMessage = message },
+                        idempotencyKey: message) // as a PBX connector should: its retries are applied once
                     : (null, null);
                 if (code == HttpStatusCode.OK)
                 {
