@@ -77,10 +77,12 @@ public sealed class GroupGrain(
         var budget = time.GetTimestamp();
         var views = new List<KeyValuePair<string, GroupMember?>>(held.Members.Count);
         var pending = new Queue<GroupMember>(held.Members.Values);
+        var unread = new List<GroupMember>();
         while (pending.Count > 0 && time.GetElapsedTime(budget) < ActivationReadBudget)
         {
-            views.AddRange(await _reader.ReadAsync(Take(pending, RefreshBatchSize), cancellationToken));
+            views.AddRange(await _reader.ReadForActivationAsync(Take(pending, RefreshBatchSize), unread, cancellationToken));
         }
+        foreach (var member in unread) pending.Enqueue(member); // read again by the background refresh
         var refreshed = held.WithMembersRefreshed(views, Now);
         await SaveAsync(refreshed, s => _store.SaveActivationAsync(s, _epoch, Now));
         var changed = !ReferenceEquals(refreshed, held);

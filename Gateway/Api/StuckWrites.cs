@@ -8,18 +8,36 @@ namespace FreedomCti.Presence.Gateway.Api;
 /// </summary>
 /// <remarks>
 /// An Orleans client is not told which silo a grain call went to, and a call to a silo killed mid-request gets no
-/// answer until the client's own timeout. So on a death notice every attempt that started before it is abandoned:
-/// one that was really waiting on the dead silo is retried under its Idempotency-Key (applied once, the retry answered
-/// from the user's record if the first attempt was stored) or answered 503 at once; one that was merely in flight
-/// elsewhere costs a retry. Attempts younger than <see cref="Grace"/> at the notice are left a second pass
-/// <see cref="Grace"/> later: a healthy write has finished by then, a stuck one has not.
+/// answer until the client's own timeout. Calls made in the first seconds after the death is declared can still be
+/// routed to it (a silo's routing and directory catch up with the membership a little later). So a death notice opens a
+/// <see cref="Window"/> in which every attempt that has been in flight for <see cref="Grace"/> is given up, checked
+/// every quarter of a second: a keyed one is retried under its Idempotency-Key (applied once, the retry answered from the
+/// user's record if the first attempt was stored), an unkeyed one is answered 503 at once. A healthy write finishes
+/// well within the grace, so one given up by mistake costs a retry, not a wrong answer.
 /// </remarks>
-public sealed class StuckWrites(TimeProvider clock)
+public sealed class StuckWrites(TimeProvider clock, TimeSpan window)
 {
-    /// <summary>How long a write attempt may be in flight at a silo's death notice before it is presumed stuck.</summary>
+    /// <summary>How long a write attempt may be in flight, after a silo's death notice, before it is presumed stuck.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long after a death notice attempts are watched.</summary>
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly ConcurrentDictionary<Attempt, byte> _inFlight = new();
+    private long _watchUntil;
+    private int _sweeping;
+
+    public StuckWrites(TimeProvider clock) : this(clock, DefaultWindow)
+    {
+    }
+
+    /// <summary>How long after a death notice attempts are watched.</summary>
+    public TimeSpan Window { get; } = window;
+
+    /// <summary>A death notice's window is open (its sweeps are running).</summary>
+    public bool Watching => Volatile.Read(ref _sweeping) == 1;
 
     /// <summary>Writes given up on a dead silo since start (retried or answered 503).</summary>
     public long Abandoned => Interlocked.Read(ref _abandoned);
@@ -28,27 +46,37 @@ public sealed class StuckWrites(TimeProvider clock)
     /// <summary>Registers one attempt; dispose it when the attempt ends. Its token is cancelled if it is abandoned.</summary>
     public Attempt Begin(CancellationToken deadline) => new(this, CancellationTokenSource.CreateLinkedTokenSource(deadline), clock.GetTimestamp());
 
-    /// <summary>A silo was declared dead: abandon the attempts that started before now (the young ones after <see cref="Grace"/>).</summary>
+    /// <summary>A silo was declared dead: give up the attempts in flight for the grace now, and watch the others for <see cref="Window"/>.</summary>
     public int SiloDeclaredDead()
     {
-        var notice = clock.GetTimestamp();
-        var abandoned = AbandonStartedBefore(notice, olderThan: Grace);
-        _ = SecondPassAsync(notice);
+        Interlocked.Exchange(ref _watchUntil, clock.GetTimestamp() + (long)(Window.TotalSeconds * clock.TimestampFrequency));
+        var abandoned = Sweep();
+        if (Interlocked.Exchange(ref _sweeping, 1) == 0) _ = SweepUntilWindowEndsAsync();
         return abandoned;
     }
 
-    private async Task SecondPassAsync(long notice)
+    private async Task SweepUntilWindowEndsAsync()
     {
-        await Task.Delay(Grace, clock);
-        AbandonStartedBefore(notice, olderThan: TimeSpan.Zero);
+        while (true)
+        {
+            while (clock.GetTimestamp() < Interlocked.Read(ref _watchUntil))
+            {
+                await Task.Delay(SweepInterval, clock);
+                Sweep();
+            }
+            Volatile.Write(ref _sweeping, 0);
+            // A notice that came while the loop was ending extends the window: go on unless another loop took over.
+            if (clock.GetTimestamp() >= Interlocked.Read(ref _watchUntil) || Interlocked.Exchange(ref _sweeping, 1) == 1) return;
+        }
     }
 
-    private int AbandonStartedBefore(long notice, TimeSpan olderThan)
+    private int Sweep()
     {
+        var now = clock.GetTimestamp();
         var count = 0;
         foreach (var attempt in _inFlight.Keys)
         {
-            if (attempt.Started < notice && clock.GetElapsedTime(attempt.Started, notice) >= olderThan && attempt.Abandon())
+            if (clock.GetElapsedTime(attempt.Started, now) >= Grace && attempt.Abandon())
             {
                 count++;
                 Interlocked.Increment(ref _abandoned);

@@ -82,7 +82,7 @@ public sealed record WriteMetadata(bool TakesKey, bool Bounded = true);
 public sealed class WriteFilter(IOptions<ApiOptions> options, StuckWrites stuck, TimeProvider clock, ILogger<WriteFilter> logger) : IEndpointFilter
 {
     /// <summary>Tries of one keyed write when silos keep dying under it; within the write deadline in any case.</summary>
-    private const int MaxAttempts = 3;
+    private const int MaxAttempts = 8;
 
     private static readonly JsonSerializerOptions Canonical = new(JsonSerializerDefaults.Web);
 
