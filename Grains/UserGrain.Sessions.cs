@@ -73,20 +73,8 @@ public sealed partial class UserGrain : IRemindable
     private SessionResult Result(string sessionId, SessionOutcome outcome, KeyVerdict verdict = KeyVerdict.Fresh) =>
         new(outcome, _state.SessionInfos(Now).FirstOrDefault(s => s.SessionId == sessionId), SnapshotOrNull(), verdict);
 
-    /// <summary>
-    /// Whether a heartbeat must reach storage. Renewals are the bulk of session traffic (every agent, every few
-    /// seconds); storing each would cost a write per heartbeat. Storage is refreshed when the stored lease has less
-    /// than half its length left, or when anything but the lease and activity changed; so after a silo dies the
-    /// stored lease is at most half a lease short, never longer than the truth.
-    /// </summary>
-    private bool MustPersist(UserPresenceState next, string sessionId)
-    {
-        if (next.Book is not { } book || _storedBook?.Find(sessionId) is not { } stored || book.Find(sessionId) is not { } current) return true;
-        if (stored.Status != current.Status || book.Pending != _storedBook.Pending || book.Manual != _storedBook.Manual) return true;
-        var now = Now;
-        return stored.ExpiresAt - now < book.Policy.Lease / 2
-            || current.LastActivityAt - stored.LastActivityAt > book.Policy.Idle / 4;
-    }
+    /// <summary>Whether a heartbeat must reach storage: not for a renewal alone (see <see cref="UserPresenceState.MustStoreReport"/>).</summary>
+    private bool MustPersist(UserPresenceState next, string sessionId) => UserPresenceState.MustStoreReport(_storedBook, next.Book, sessionId);
 
     /// <summary>Arms the timer for the next deadline, and holds the reminder exactly while the user has sessions.</summary>
     private async Task SyncSessionTimersAsync()

@@ -50,6 +50,8 @@ public sealed partial class UserGrain(
         (_orgId, _userId) = PresenceIds.Split(this.GetPrimaryKeyString());
         _state = storage.State.ToState();
         _storedBook = _state.Book;
+        // Renewals are not stored: a session still in the stored book was live, so it gets a full lease from now.
+        _state = _state.WithLeasesResumed(Now);
         _ledger = storage.State.ToLedger();
         // A recent view stored with groups pending may never have been pushed (the last activation died between the
         // write and the pushes): push it again from a timer, never from here (an activating group may be reading us).
