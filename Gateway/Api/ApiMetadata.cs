@@ -11,7 +11,7 @@ public static class ApiMetadata
     public static class Tags
     {
         public const string Directory = "Directory", Presence = "Presence", Calls = "Calls", Queue = "Queue",
-            Snapshots = "Snapshots", Organisations = "Organisations", Sessions = "Sessions";
+            Snapshots = "Snapshots", Organisations = "Organisations", Sessions = "Sessions", Displays = "Displays", Tickets = "Tickets";
     }
 
     /// <summary>

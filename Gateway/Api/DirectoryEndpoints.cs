@@ -85,7 +85,11 @@ public static class DirectoryEndpoints
         if (await api.CheckAsync(orgId) is { } problem) return problem;
         var groups = await api.Grains.GetGrain<IOrganisationGrain>(orgId).ListGroupsAsync();
         var caller = PresenceCaller.From(http.User)!;
-        if (!caller.SeesAllGroups)
+        if (caller.IsDisplay)
+        {
+            groups = [.. groups.Where(g => caller.ScopeAllows(g.GroupId))]; // a wall display lists the groups of its scope
+        }
+        else if (!caller.SeesAllGroups)
         {
             // Agents see the groups they could watch, the same rule as for group sockets.
             var own = (await api.User(orgId, caller.UserId).GetGroupsAsync()).ToHashSet(StringComparer.Ordinal);

@@ -28,7 +28,8 @@ public static class SnapshotEndpoints
         if (group is null) return ApiProblems.GroupNotFound(key.OrgId, key.Id);
         // The same rule as for sockets: agents read only the groups they are in.
         var caller = PresenceCaller.From(context.User)!;
-        if (!caller.SeesAllGroups && !group.Members.Any(m => m.UserId == caller.UserId))
+        // (A display's scope was checked with its route, ApiAccess.Read.)
+        if (caller.NeedsMembership && !group.Members.Any(m => m.UserId == caller.UserId))
         {
             return Results.Problem(statusCode: 403, title: "Forbidden", detail: "Only members, supervisors and admins may read this group.");
         }

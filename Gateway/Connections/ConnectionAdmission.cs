@@ -16,11 +16,11 @@ public static class ConnectionAdmission
     public static async Task<PresenceCaller?> AdmitAsync(HttpContext context, string orgId, TopicKey? path, PresenceConnection connection, ConnectionServices services)
     {
         // The socket keeps only the caller and the expiry, not the parsed token (see SocketCredentials).
-        var credentials = await SocketCredentials.AuthenticateAsync(context, services.Tokens);
+        var credentials = await SocketCredentials.AuthenticateAsync(context, services.Tokens, services.Tickets);
         if (credentials is not ({ } caller, var expiresAt))
         {
             return Refuse(connection, services, PresenceCloseCodes.Unauthorized,
-                "A valid bearer token is required: an Authorization header or an access_token query parameter.");
+                "A valid bearer token is required: an Authorization header, a ticket query parameter (POST /organisation/{orgId}/socket-tickets) or an access_token query parameter.");
         }
         if (!PresenceIds.IsValid(orgId))
         {

@@ -10,7 +10,7 @@ namespace FreedomCti.Presence.Gateway.Connections;
 public sealed class ConnectionServices(TopicHub hub, IOptions<GatewayOptions> options, TimeProvider clock,
     ILogger<PresenceConnection> logger, GatewayMetrics metrics, ConnectionRegistry registry,
     TokenValidator tokens, ConnectionQuota quota, IOptions<LimitsOptions> limits, Sessions.SocketSessions sessions,
-    OrganisationCache organisations)
+    OrganisationCache organisations, SocketTickets tickets)
 {
     public TopicHub Hub { get; } = hub;
     public GatewayOptions Options { get; } = options.Value;
@@ -23,4 +23,5 @@ public sealed class ConnectionServices(TopicHub hub, IOptions<GatewayOptions> op
     public LimitsOptions Limits { get; } = limits.Value;
     public Sessions.SocketSessions Sessions { get; } = sessions;
     public OrganisationCache Organisations { get; } = organisations;
+    public SocketTickets Tickets { get; } = tickets;
 }

@@ -53,10 +53,15 @@ public sealed class OrganisationSocketDispatcher : ConnectionDispatcher
     protected override async Task SubscribeAsync(ClientMessage message)
     {
         if (Target(message) is not { } key) return;
+        var caller = Connection.Credentials.Caller;
+        if (DisplayScope.Refusal(caller, key) is { } outside)
+        {
+            Connection.SendControl(TopicError(PresenceCloseCodes.GroupAccessDenied, outside, TopicReplies.IdsOf(key)));
+            return;
+        }
         if (Reserve(key) is not { } subscription) return;
         // Agents may watch only the groups they belong to; the topic checks membership against the state it holds.
-        var caller = Connection.Credentials.Caller;
-        var requiredMember = key.Kind == TopicKind.Group && caller is { SeesAllGroups: false } ? caller.UserId : null;
+        var requiredMember = key.Kind == TopicKind.Group && caller is { NeedsMembership: true } ? caller.UserId : null;
         var outcome = await Services.Hub.SubscribeAsync(key, subscription, requiredMember, message.LastSeq);
         if (outcome == SubscribeOutcome.Subscribed) return;
 

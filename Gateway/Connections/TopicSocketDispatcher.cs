@@ -28,7 +28,12 @@ public sealed class TopicSocketDispatcher(PresenceConnection connection, TopicKe
         }
         // Agents may watch only the groups they belong to; the topic checks membership against the state it holds.
         var caller = Connection.Credentials.Caller;
-        var requiredMember = path.Kind == TopicKind.Group && caller is { SeesAllGroups: false } ? caller.UserId : null;
+        if (DisplayScope.Refusal(caller, path) is { } outside)
+        {
+            Connection.Close(PresenceCloseCodes.GroupAccessDenied, outside);
+            return;
+        }
+        var requiredMember = path.Kind == TopicKind.Group && caller is { NeedsMembership: true } ? caller.UserId : null;
         var outcome = await Services.Hub.SubscribeAsync(path, _subscription, requiredMember, message.LastSeq);
         if (outcome == SubscribeOutcome.Subscribed)
         {
@@ -81,6 +86,18 @@ public sealed class TopicSocketDispatcher(PresenceConnection connection, TopicKe
         }
         return null;
     }
+}
+
+/// <summary>A wall display's token watches only the groups of its scope, and no user (docs/security.md, "Wall displays").</summary>
+public static class DisplayScope
+{
+    /// <summary>Why the caller may not watch the topic, or null when the display rule does not stop it (other callers: always null).</summary>
+    public static string? Refusal(Security.PresenceCaller? caller, TopicKey key) => caller switch
+    {
+        { IsDisplay: true } when key.Kind == TopicKind.User => "A wall display's token watches groups only, not users.",
+        { IsDisplay: true } when !caller.ScopeAllows(key.Id) => $"This wall display may watch only its groups: {string.Join(", ", caller.Groups.Order(StringComparer.Ordinal))}.",
+        _ => null,
+    };
 }
 
 /// <summary>The error each refused subscribe gets, on every endpoint.</summary>

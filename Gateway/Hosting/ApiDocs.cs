@@ -105,6 +105,8 @@ public static class ApiDocs
             new() { Name = ApiMetadata.Tags.Queue, Description = "Waiting calls reported by the ACD (role system)." },
             new() { Name = ApiMetadata.Tags.Organisations, Description = "Tenants and their settings." },
             new() { Name = ApiMetadata.Tags.Directory, Description = "Users, groups and members; the bulk import." },
+            new() { Name = ApiMetadata.Tags.Displays, Description = "Wall displays: credentials issued per board by admins, exchanged for short-lived read-only tokens (docs/security.md)." },
+            new() { Name = ApiMetadata.Tags.Tickets, Description = "Single-use socket tickets, so browsers never put a token in a socket URL." },
         };
         return Task.CompletedTask;
     }
@@ -134,6 +136,7 @@ public static class ApiDocs
         ["groupId"] = "The user group.",
         ["callId"] = "The call.",
         ["sessionId"] = "The session, as answered by OpenSession.",
+        ["displayId"] = "The wall display, as answered by IssueDisplay.",
     };
 
     private static string Who(ApiAccess access) => access switch
@@ -141,6 +144,7 @@ public static class ApiDocs
         ApiAccess.Read => "any user of the organisation (groups: their members, and supervisors, admins and integrations).",
         ApiAccess.Presence => "the user in the path (role agent), or a supervisor, admin or integration (system).",
         ApiAccess.CallsAndQueues => "integrations only (role system).",
+        ApiAccess.Displays => "admins of the organisation (role admin).",
         _ => "admins of the organisation and integrations (role admin or system).",
     };
 

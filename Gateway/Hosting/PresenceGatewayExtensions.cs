@@ -59,6 +59,7 @@ public static class PresenceGatewayExtensions
         app.MapPresenceApi();
         app.MapSessionApi();
         app.MapQueueApi();
+        app.MapDisplayApi();        // wall displays' credentials and tokens, socket tickets (Api/DisplayEndpoints.cs)
         app.ObserveGateway();
         app.MapPresenceDashboard(); // admins only, when Dashboard:Enabled (Hosting/PresenceDashboard.cs)
         app.MapWallboard();         // the supervisor wallboard and the JS client, static (Hosting/WallboardEndpoints.cs)

@@ -36,6 +36,13 @@ public static class LimitsExtensions
             {
                 var http = context.HttpContext;
                 http.Response.Headers.RetryAfter = Random.Shared.Next(1, 6).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (http.Request.Path == Api.DisplayEndpoints.TokenPath)
+                {
+                    await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests from this address",
+                        detail: "Display token requests share the handshake budget of their source address (Limits:HandshakesPerSecondPerAddress). Retry after Retry-After seconds.")
+                        .ExecuteAsync(http);
+                    return;
+                }
                 if (!TenantWriteLimiter.IsWrite(http.Request.Method)) return;
                 await Results.Problem(
                     statusCode: StatusCodes.Status429TooManyRequests,
@@ -52,7 +59,8 @@ public static class LimitsExtensions
 
     private static PartitionedRateLimiter<HttpContext> HandshakeLimiter(LimitsOptions limits) =>
             PartitionedRateLimiter.Create<HttpContext, IPAddress>(context =>
-                context.WebSockets.IsWebSocketRequest
+                // Anonymous display token exchanges share the handshake budget: both are unauthenticated work per address.
+                context.WebSockets.IsWebSocketRequest || context.Request.Path == Api.DisplayEndpoints.TokenPath
                     ? RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress ?? IPAddress.None, _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = limits.HandshakeBurstPerAddress,

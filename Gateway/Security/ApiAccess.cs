@@ -11,6 +11,8 @@ public enum ApiAccess
     CallsAndQueues,
     /// <summary>Admins of the organisation and integrations (directory sync).</summary>
     Directory,
+    /// <summary>Admins of the organisation: issuing, listing and revoking wall displays' credentials.</summary>
+    Displays,
 }
 
 /// <summary>
@@ -33,11 +35,14 @@ public static class ApiAccessExtensions
         var has = roles.Count == 0 ? "This token has no role" : $"This token's roles are {string.Join(", ", roles)}";
         return access switch
         {
+            _ when caller.IsDisplay =>
+                "This is a wall display's token: it reads only the groups of its scope (and the organisation), never a user, and never writes.",
             ApiAccess.Presence when caller.Is(PresenceRoles.Agent) =>
                 "Agents may set only their own presence (the token's sub must be the userId in the path); supervisors, admins and integrations may set anyone's.",
             ApiAccess.Presence =>
                 $"{has}. Setting presence needs role 'agent' (for the token's own user) or 'supervisor', 'admin' or 'system'.",
             ApiAccess.CallsAndQueues => $"{has}. Calls and queue events are reported by integrations (role 'system').",
+            ApiAccess.Displays => $"{has}. Wall displays are issued, listed and revoked by admins of the organisation (role 'admin').",
             _ => $"{has}. The directory is managed by admins of the organisation and integrations (role 'admin' or 'system').",
         };
     }
@@ -59,10 +64,13 @@ public static class ApiAccessExtensions
         }
         var allowed = access switch
         {
-            ApiAccess.Read => true,
+            // A display reads the organisation and the groups of its scope, never a user (its routes name a userId).
+            ApiAccess.Read => !caller.IsDisplay || (http.Request.RouteValues["userId"] is null &&
+                (http.Request.RouteValues["groupId"] is not string groupId || caller.ScopeAllows(groupId))),
             ApiAccess.Presence => caller.CanSetPresenceOf(http.Request.RouteValues["userId"] as string ?? ""),
             ApiAccess.CallsAndQueues => caller.CanReportCallsAndQueues,
             ApiAccess.Directory => caller.CanEditDirectory,
+            ApiAccess.Displays => caller.CanManageDisplays,
             _ => false,
         };
         return allowed ? null : Results.Problem(statusCode: 403, title: "Forbidden", detail: Refusal(access, caller));

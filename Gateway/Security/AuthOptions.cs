@@ -27,4 +27,13 @@ public sealed class AuthOptions
 
     /// <summary>Lifetime of the tokens the development run prints.</summary>
     public TimeSpan DevTokenLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// Lifetime of the read-only tokens a wall display gets for its display credential (POST /display/token). A revoked
+    /// display's open board keeps its token at most this long; the board renews at about half of it.
+    /// </summary>
+    public TimeSpan DisplayTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a socket ticket (POST /organisation/{orgId}/socket-tickets) may wait to be used, once.</summary>
+    public TimeSpan SocketTicketLifetime { get; set; } = TimeSpan.FromSeconds(30);
 }

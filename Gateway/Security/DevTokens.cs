@@ -6,16 +6,17 @@ namespace FreedomCti.Presence.Gateway.Security;
 
 /// <summary>
 /// Mints HS256 tokens with this service's claims: the one minting code, used by the development run's printed tokens,
-/// the <c>token</c> command (<see cref="TokenCommand"/>) and the tests.
+/// the <c>token</c> command (<see cref="TokenCommand"/>), wall displays' tokens (<see cref="DisplayTokens"/>) and the tests.
 /// </summary>
 public static class DevTokens
 {
     public static string Issue(SecurityKey key, string issuer, string audience, string userId, string orgId,
-        IEnumerable<string> roles, TimeSpan lifetime, DateTimeOffset? now = null)
+        IEnumerable<string> roles, TimeSpan lifetime, DateTimeOffset? now = null, IEnumerable<string>? groups = null)
     {
         var issuedAt = (now ?? DateTimeOffset.UtcNow).UtcDateTime;
         var claims = new List<Claim> { new(PresenceClaims.Subject, userId), new(PresenceClaims.Organisation, orgId) };
         claims.AddRange(roles.Select(r => new Claim(PresenceClaims.Role, r)));
+        claims.AddRange((groups ?? []).Select(g => new Claim(PresenceClaims.Groups, g)));
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,

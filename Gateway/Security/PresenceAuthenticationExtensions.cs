@@ -16,6 +16,8 @@ public static class PresenceAuthenticationExtensions
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton<TokenValidator>();
+        builder.Services.AddSingleton<DisplayTokens>();
+        builder.Services.AddSingleton<SocketTickets>();
         builder.Services.AddHostedService<DevTokenPrinter>();
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>

@@ -19,7 +19,7 @@ namespace FreedomCti.Presence.Tests;
 [Collection(GatewayCollection.Name)]
 public sealed partial class OpenApiDocumentTests(GatewayHost host)
 {
-    private static readonly string[] Tags = ["Directory", "Presence", "Sessions", "Calls", "Queue", "Snapshots", "Organisations"];
+    private static readonly string[] Tags = ["Directory", "Presence", "Sessions", "Calls", "Queue", "Snapshots", "Organisations", "Displays", "Tickets"];
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];
 
     private async Task<JsonObject> DocumentAsync()

@@ -2,7 +2,7 @@
 // every change. One 1 s timer ticks call durations and the longest wait locally between server updates.
 import { connect } from '/client/index.js';
 import { STATUSES, statusLabel, sortMembers, formatDuration, thresholdsFrom, levelOf, LEVEL_TEXT, failureMessage } from './format.js';
-import { takeToken, readToken, forgetToken, wireTokenForm, showTokenForm, rememberGroup } from './session.js';
+import { takeToken, readToken, forgetToken, wireTokenForm, showTokenForm, rememberGroup, takeDisplayCredential, displayTokenSource, showDisplayRefused } from './session.js';
 
 const $ = testId => document.querySelector(`[data-testid="${testId}"]`);
 
@@ -15,17 +15,22 @@ let subscription = null;
 // Longest wait as last reported, and when: it advances locally while calls wait.
 let queueBase = { key: '', longest: 0, at: 0, waiting: 0 };
 
+let displayRefused = false;
+
+/** `token`: a token string, or a wall display's token function (session.js). */
 function start(token) {
   $('error').hidden = true;
   $('link-state').dataset.state = 'connecting';
   $('link-state').textContent = 'Connecting…';
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-  client = connect({ url: `${scheme}//${window.location.host}`, token: async () => readToken() ?? token });
+  const source = typeof token === 'function' ? token : async () => readToken() ?? token;
+  client = connect({ url: `${scheme}//${window.location.host}`, token: source, tickets: true });
   subscription = client.subscribeGroup(orgId, groupId, state => render(state));
   subscription.on('status', onStatus);
 }
 
 function onStatus({ status, attempt, retryInMs, error }) {
+  if (displayRefused) return; // the display's own state stays
   const banner = $('reconnect-banner');
   const link = $('link-state');
   link.dataset.state = status;
@@ -184,7 +189,15 @@ if (!orgId || !groupId) {
   $('error').textContent = 'This address names no group. Open /wallboard to pick one.';
   $('error').hidden = false;
 } else {
-  const token = takeToken();
-  if (token) start(token);
+  const display = takeDisplayCredential();
+  const token = display ? null : takeToken();
+  if (display) {
+    start(displayTokenSource(display, refused => {
+      displayRefused = true;
+      void client?.close();
+      client = null;
+      showDisplayRefused(refused, { link: $('link-state'), failure: $('error'), board: $('board'), banner: $('reconnect-banner') });
+    }));
+  } else if (token) start(token);
   else showTokenForm($('token-form'), 'This wallboard needs a token to read the group.');
 }

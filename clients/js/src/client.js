@@ -90,6 +90,11 @@ function checkOptions(options) {
   if (typeof WebSocket !== 'function') {
     throw new TypeError('No WebSocket: pass one (connect({ WebSocket }) with the ws package), or on Node 20 run with --experimental-websocket');
   }
+  if (options.tickets !== undefined && typeof options.tickets !== 'boolean') {
+    throw new TypeError('tickets must be a boolean (true opens sockets with single-use tickets instead of access_token)');
+  }
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  if (options.tickets && typeof fetchFn !== 'function') throw new TypeError('tickets need fetch: pass one (connect({ fetch }))');
   const settings = { ...DEFAULTS };
   for (const key of Object.keys(DEFAULTS)) {
     if (options[key] === undefined) continue;
@@ -108,6 +113,8 @@ function checkOptions(options) {
     WebSocket,
     backoff: backoffOptions(options.backoff),
     multiplex: options.multiplex ?? true,
+    tickets: options.tickets ?? false,
+    fetch: (...args) => fetchFn(...args), // called unbound: a browser's fetch refuses another `this`
   });
 }
 

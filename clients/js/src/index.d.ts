@@ -30,6 +30,13 @@ export interface ConnectOptions {
   /** The gateway's base URL: ws://host:port or wss://host (http(s) is accepted and mapped), no path. */
   url: string;
   token: TokenSource;
+  /**
+   * true: open each socket with a single-use ticket (POST /organisation/{orgId}/socket-tickets with the token in the
+   * Authorization header, then ?ticket=), so the token never appears in a socket URL. Default false (?access_token=).
+   */
+  tickets?: boolean;
+  /** Used for tickets. Default: globalThis.fetch. */
+  fetch?: (url: string, init: { method: string; headers: Record<string, string> }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; headers?: { get(name: string): string | null } }>;
   /** Default: globalThis.WebSocket. */
   WebSocket?: WebSocketConstructor;
   /** Interval of {"type":"ping"}; 0 turns the heartbeat off. Default 30000. */

@@ -17,7 +17,7 @@ const ERROR_CLOSE_GRACE_MS = 500;
  * and the error frames of the socket itself.
  */
 export class SocketLink {
-  #options;        // { url, token, WebSocket, heartbeatMs, pongTimeoutMs, connectTimeoutMs, refreshMarginMs, backoff, maxAttempts }
+  #options;        // { url, token, tickets, fetch, WebSocket, heartbeatMs, pongTimeoutMs, connectTimeoutMs, refreshMarginMs, backoff, maxAttempts }
   #path;
   #onFinal;
   #members = new Map();    // key -> Set of members
@@ -117,9 +117,21 @@ export class SocketLink {
     }
     if (generation !== this.#generation || this.#isFinal()) return;
 
+    // With tickets, the URL carries a single-use ticket bought with the token (in a header), never the token itself.
+    let credential = `access_token=${encodeURIComponent(token)}`;
+    if (this.#options.tickets) {
+      const ticket = await this.#ticket(token);
+      if (generation !== this.#generation || this.#isFinal()) return;
+      if (ticket.error) {
+        this.#dropped(ticket.error, ticket.hintMs);
+        return;
+      }
+      credential = `ticket=${encodeURIComponent(ticket.ticket)}`;
+    }
+
     let socket;
     try {
-      socket = new this.#options.WebSocket(`${this.#options.url}${this.#path}?access_token=${encodeURIComponent(token)}`);
+      socket = new this.#options.WebSocket(`${this.#options.url}${this.#path}?${credential}`);
     } catch (error) {
       // The constructor throws only for a URL it cannot use: a configuration error, retrying cannot help.
       this.#fail({ code: null, message: 'INVALID_URL', description: String(error?.message ?? error) });
@@ -166,6 +178,36 @@ export class SocketLink {
         message: frame?.message ?? (event.reason || 'CONNECTION_CLOSED'),
         description: frame?.description ?? '',
       }, hintFrom(frame));
+    };
+  }
+
+  /**
+   * POST /organisation/{orgId}/socket-tickets with the token in the Authorization header: `{ ticket }`, or `{ error,
+   * hintMs }` as a close would give it (401/403 as 4003, so a token function gets its one more try; 404 as 4001).
+   */
+  async #ticket(token) {
+    const orgId = this.#path.split('/')[2];
+    const url = `${this.#options.url.replace(/^ws/i, 'http')}/organisation/${orgId}/socket-tickets`;
+    let response;
+    try {
+      response = await this.#options.fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    } catch (error) {
+      return { error: { code: 1006, message: 'TICKET_UNAVAILABLE', description: String(error?.message ?? error) }, hintMs: null };
+    }
+    let body = null;
+    try {
+      body = await response.json();
+    } catch {
+      // not JSON: the status says enough
+    }
+    if (response.ok && typeof body?.ticket === 'string') return { ticket: body.ticket };
+    const description = typeof body?.detail === 'string' ? body.detail : `The socket ticket was refused (HTTP ${response.status}).`;
+    if (response.status === 401 || response.status === 403) return { error: { code: 4003, message: 'UNAUTHORIZED', description }, hintMs: null };
+    if (response.status === 404) return { error: { code: 4001, message: 'INVALID_ORG_ID', description }, hintMs: null };
+    const retryAfter = Number(response.headers?.get?.('Retry-After'));
+    return {
+      error: { code: 1013, message: 'TICKET_UNAVAILABLE', description },
+      hintMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : null,
     };
   }
 
