@@ -3,7 +3,7 @@ namespace FreedomCti.Bench;
 /// <summary>What a bench run measures and how big; --smoke is the CI size (correctness of counts, not speed).</summary>
 public sealed record BenchOptions
 {
-    public IReadOnlyList<string> Scenarios { get; init; } = ["fanout", "writes", "groupsize", "storm", "stalled", "cluster"];
+    public IReadOnlyList<string> Scenarios { get; init; } = ["fanout", "writes", "writes-fanout", "groupsize", "storm", "stalled", "cluster"];
     public IReadOnlyList<string> Systems { get; init; } = ["gateway", "gateway-split", "kestrel-peer", "nchan"];
     public IReadOnlyList<int> Sizes { get; init; } = [5_000, 19_500];
     public int Repeats { get; init; } = 3;
@@ -16,6 +16,8 @@ public sealed record BenchOptions
     public int StormSupervisors { get; init; } = 200;
     public int ClusterSubscribers { get; init; } = 50_000;
     public int StalledHealthy { get; init; } = 2_000;
+    /// <summary>Sockets on each of the 32 groups of the writes-fanout scenario.</summary>
+    public int WriteSubscribersPerGroup { get; init; } = 4;
     public int Stalled { get; init; } = 100;
     public string? ReportPath { get; init; }
     /// <summary>Seconds to hold the subscribers idle after connecting (to attach dotnet-gcdump or dotnet-trace).</summary>
@@ -62,6 +64,7 @@ public sealed record BenchOptions
             ClosedLoopWrites = a.TryGetValue("closed-writes", out var cw) ? int.Parse(cw) : o.ClosedLoopWrites,
             WriteSeconds = a.TryGetValue("write-seconds", out var ws) ? Math.Min(300, int.Parse(ws)) : o.WriteSeconds,
             FixedRateWrites = a.TryGetValue("fixed-writes", out var fw) ? int.Parse(fw) : o.FixedRateWrites,
+            WriteSubscribersPerGroup = a.TryGetValue("write-subscribers", out var wsub) ? int.Parse(wsub) : o.WriteSubscribersPerGroup,
             ClusterSubscribers = a.TryGetValue("cluster-subscribers", out var cs) ? int.Parse(cs) : o.ClusterSubscribers,
             ReportPath = a.GetValueOrDefault("report"),
             HoldSeconds = a.TryGetValue("hold", out var h) ? Math.Min(600, int.Parse(h)) : 0,
@@ -77,7 +80,8 @@ public sealed record BenchOptions
     public static BenchOptions SmokeSize => new()
     {
         Systems = ["gateway", "kestrel-peer"],
-        Scenarios = ["fanout", "writes", "storm", "stalled"],
+        Scenarios = ["fanout", "writes", "writes-fanout", "storm", "stalled"],
+        WriteSubscribersPerGroup = 1,
         Sizes = [50],
         Repeats = 1,
         ClosedLoopWrites = 20,

@@ -45,6 +45,14 @@ public static class BenchRunner
         {
             await Guard(results, say, "writes", async () => results.Writes.AddRange(await new WritesScenario(env, say).RunAsync(options)));
         }
+        if (options.Scenarios.Contains("writes-fanout"))
+        {
+            // The grid against the Redis peer (skipped, and said, when redis-server is missing).
+            string[] pair = RedisPeerSystem.IsInstalled ? ["gateway", "redis-peer"] : ["gateway"];
+            if (!RedisPeerSystem.IsInstalled) results.Problems.Add("redis-server is not installed (bench/install-peers.sh); the Redis peer is missing");
+            await Guard(results, say, "writes with fan-out", async () =>
+                results.WritesFanOut.AddRange(await new WritesFanOutScenario(env, say).RunAsync(options, pair)));
+        }
         if (options.Scenarios.Contains("groupsize"))
         {
             await Guard(results, say, "group size", async () => results.GroupSize.AddRange(await new GroupSizeScenario(env, say).RunAsync(options)));
@@ -68,6 +76,7 @@ public static class BenchRunner
                 results.Memory.Add(memory);
             });
         }
+        results.SampleLoad();
         results.Problems.AddRange(CountProblems(results));
         return results;
     }
@@ -83,6 +92,7 @@ public static class BenchRunner
 
     private static async Task Guard(BenchResults results, Action<string> say, string what, Func<Task> run)
     {
+        results.SampleLoad();
         try
         {
             await run();
@@ -105,6 +115,12 @@ public static class BenchRunner
                 yield return $"{p.System} {p.Phase}: lost {p.Lost}, duplicated {p.Duplicated}, out of order {p.OutOfOrder}, wrong status {p.WrongStatus}";
             }
         }
+        foreach (var w in results.WritesFanOut)
+        {
+            if (w.Failed > 0) yield return $"writes-fanout {w.System}: {w.Failed} writes failed";
+            if (w.Delivered != w.ExpectedDeliveries) yield return $"writes-fanout {w.System}: delivered {w.Delivered} of {w.ExpectedDeliveries}";
+            if (w.StaleMembers > 0) yield return $"writes-fanout {w.System}: {w.StaleMembers} group members not at their last acknowledged status";
+        }
         foreach (var m in results.Memory.Where(m => m.Failed > 0)) yield return $"{m.System}: {m.Failed} subscribers failed to connect";
         if (results.Storm is { } s && s.Converged < s.Supervisors) yield return $"login storm: only {s.Converged}/{s.Supervisors} supervisors converged";
         if (results.Stalled is { } st && st.HealthyClosed > 0) yield return $"stalled: {st.HealthyClosed} healthy sockets were closed";
@@ -117,9 +133,18 @@ public sealed class BenchResults
     public List<PhaseResult> FanOut { get; } = [];
     public List<MemoryResult> Memory { get; } = [];
     public List<WritesResult> Writes { get; } = [];
+    public List<WritesFanOutResult> WritesFanOut { get; } = [];
     public List<PhaseResult> GroupSize { get; } = [];
     public List<PhaseResult> Cluster { get; } = [];
     public StormResult? Storm { get; set; }
     public StalledResult? Stalled { get; set; }
     public List<string> Problems { get; } = [];
+    /// <summary>The machine's 1-minute load average before each scenario and at the end (the noise the figures carry).</summary>
+    public List<double> LoadAverages { get; } = [];
+
+    public void SampleLoad()
+    {
+        var text = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg") : "";
+        if (double.TryParse(text.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var load)) LoadAverages.Add(load);
+    }
 }

@@ -6,12 +6,14 @@ using FreedomCti.Bench.Peer;
 //   run [options]        orchestrate: start the systems, connect subscribers, drive writes, report (BenchOptions.cs)
 //   subscribers ...      a child process holding a share of the subscribers (Load/SubscriberProcess.cs)
 //   peer --port P        the bare Kestrel broadcast peer (Peer/BroadcastPeer.cs)
+//   redis-peer --port P --redis R --signing-key K   the presence service over Redis (Peer/RedisPresencePeer.cs)
 var mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "run";
 var options = BenchOptions.ParsePairs(args.SkipWhile(a => !a.StartsWith("--", StringComparison.Ordinal)));
 return mode switch
 {
     "subscribers" => await SubscriberProcess.RunChildAsync(SubscriberProcessSpec.Parse(options)),
     "peer" => await BroadcastPeer.RunAsync(int.Parse(options["port"])),
+    "redis-peer" => await RedisPresencePeer.RunAsync(int.Parse(options["port"]), int.Parse(options["redis"]), options["signing-key"]),
     "run" => await BenchRunner.RunAsync(BenchOptions.From(options), Console.WriteLine),
     _ => Usage(),
 };

@@ -7,16 +7,33 @@ namespace FreedomCti.Bench.Load;
 public sealed record SubscriberProcessSpec(string Url, string? Subscribe, bool WaitForSnapshot, int Count, int FirstId,
     int AddressOffset, bool Stall, int Capacity)
 {
+    /// <summary>When set (comma-separated), socket i takes topic (FirstId + i) mod n in place of "{topic}" in the URL and subscribe message.</summary>
+    public string? Topics { get; init; }
+
+    /// <summary>Where and how socket <paramref name="index"/> of this spec connects.</summary>
+    public SubscriberPlan Plan()
+    {
+        var topics = Topics?.Split(',') ?? [""];
+        var subscribe = topics.Select(t => Subscribe is null ? null : Encoding.UTF8.GetBytes(Subscribe.Replace(TopicMark, t, StringComparison.Ordinal))).ToArray();
+        var urls = topics.Select(t => new Uri(Url.Replace(TopicMark, t, StringComparison.Ordinal))).ToArray();
+        return new SubscriberPlan(i => urls[(FirstId + i) % urls.Length], i => subscribe[(FirstId + i) % subscribe.Length], WaitForSnapshot);
+    }
+
+    public const string TopicMark = "{topic}";
+
     public IEnumerable<string> ToArguments() =>
     [
         "subscribers", "--url", Url, "--subscribe", Subscribe ?? "", "--snapshot", WaitForSnapshot.ToString(),
         "--count", Count.ToString(), "--first-id", FirstId.ToString(), "--address-offset", AddressOffset.ToString(),
-        "--stall", Stall.ToString(), "--capacity", Capacity.ToString(),
+        "--stall", Stall.ToString(), "--capacity", Capacity.ToString(), "--topics", Topics ?? "",
     ];
 
     public static SubscriberProcessSpec Parse(IReadOnlyDictionary<string, string> a) => new(
         a["url"], a["subscribe"] is "" ? null : a["subscribe"], bool.Parse(a["snapshot"]), int.Parse(a["count"]),
-        int.Parse(a["first-id"]), int.Parse(a["address-offset"]), bool.Parse(a["stall"]), int.Parse(a["capacity"]));
+        int.Parse(a["first-id"]), int.Parse(a["address-offset"]), bool.Parse(a["stall"]), int.Parse(a["capacity"]))
+    {
+        Topics = a.GetValueOrDefault("topics") is { Length: > 0 } topics ? topics : null,
+    };
 }
 
 /// <summary>
@@ -97,8 +114,7 @@ public sealed class SubscriberProcess : IAsyncDisposable
         var log = new ArrivalLog(spec.Capacity);
         using var sockets = new LoopbackSockets(spec.AddressOffset, receiveBufferBytes: spec.Stall ? 4096 : null);
         await using var set = new SubscriberSet(log, sockets, spec.FirstId);
-        var subscribe = spec.Subscribe is null ? null : Encoding.UTF8.GetBytes(spec.Subscribe);
-        var plan = new SubscriberPlan(_ => new Uri(spec.Url), _ => subscribe, spec.WaitForSnapshot);
+        var plan = spec.Plan();
         var (connected, failed) = await set.ConnectAsync(plan, spec.Count, spec.Stall, TimeSpan.FromMinutes(4));
         Console.WriteLine($"ready {connected} {failed}");
         while (await Console.In.ReadLineAsync() is { } command)

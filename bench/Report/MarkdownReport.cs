@@ -12,10 +12,12 @@ public static class MarkdownReport
         var s = new StringBuilder();
         s.AppendLine().AppendLine($"### Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{(options.Smoke ? " (smoke size)" : "")}").AppendLine();
         s.AppendLine($"Machine: {Environment.ProcessorCount} cores, {CpuModel()}, {MemoryGiB():F0} GiB; .NET {Environment.Version}; shared with other builds (noisy).  ");
-        s.AppendLine($"Command: `bench/run.sh {options.CommandLine}`; medians of {options.Repeats} repeat(s) per phase.").AppendLine();
+        s.AppendLine($"Command: `bench/run.sh {options.CommandLine}`; medians of {options.Repeats} repeat(s) per phase.  ");
+        s.AppendLine($"Load average (1 min) sampled before each scenario and at the end: {string.Join(", ", r.LoadAverages.Select(l => l.ToString("F2", CultureInfo.InvariantCulture)))}.").AppendLine();
 
         if (r.FanOut.Count > 0) FanOut(s, r);
         if (r.Writes.Count > 0) Writes(s, r);
+        if (r.WritesFanOut.Count > 0) WritesFanOut(s, r);
         if (r.GroupSize.Count > 0) GroupSize(s, r);
         if (r.Storm is { } storm) Storm(s, storm);
         if (r.Stalled is { } stalled) Stalled(s, stalled);
@@ -77,6 +79,29 @@ public static class MarkdownReport
         if (gw.Count > 0 && noop.Count > 0)
         {
             s.AppendLine().AppendLine($"Ratio gateway / no-work Kestrel endpoint, writes/s: **{Med(gw, w => w.PerSecond) / Med(noop, w => w.PerSecond):F2}** (target ≥ 0.5).");
+        }
+        s.AppendLine();
+    }
+
+    private static void WritesFanOut(StringBuilder s, BenchResults r)
+    {
+        var subscribers = r.WritesFanOut[0].Subscribers;
+        s.AppendLine($"#### REST presence writes with fan-out (32 writers, closed loop; 1,024 users in 32 groups of 64, each user in 2 groups; {subscribers} sockets, {subscribers / 32} per group)").AppendLine();
+        s.AppendLine("| system | writes/s (each repeat) | median | p50 ms | p99 ms | failed | server µs/write | delivered / expected | stale members |").AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var g in r.WritesFanOut.GroupBy(w => w.System))
+        {
+            s.AppendLine($"| {g.Key} | {string.Join(", ", g.Select(w => w.PerSecond.ToString("F0", CultureInfo.InvariantCulture)))} | {Med(g, w => w.PerSecond):F0} | {Med(g, w => w.P50Ms):F2} | {Med(g, w => w.P99Ms):F2} | " +
+                $"{g.Sum(w => w.Failed)} | {Med(g, w => w.ServerCpuMicrosPerWrite):F0} | {g.Sum(w => w.Delivered):N0} / {g.Sum(w => w.ExpectedDeliveries):N0} | {g.Sum(w => w.StaleMembers)} |");
+        }
+        var gw = r.WritesFanOut.Where(w => w.System == "gateway").ToList();
+        var peer = r.WritesFanOut.Where(w => w.System == "redis-peer").ToList();
+        if (gw.Count > 0 && peer.Count > 0)
+        {
+            // Repeat i of each system ran back to back: the per-repeat ratios show the spread, the worst is the lowest.
+            var pairs = gw.Zip(peer, (a, b) => a.PerSecond / b.PerSecond).ToList();
+            s.AppendLine().AppendLine($"Ratio gateway / Redis peer, writes/s: medians **{Med(gw, w => w.PerSecond) / Med(peer, w => w.PerSecond):F2}** " +
+                $"(per repeat {string.Join(", ", pairs.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))}; worst {pairs.Min():F2}); " +
+                $"server CPU per write **{Med(gw, w => w.ServerCpuMicrosPerWrite) / Med(peer, w => w.ServerCpuMicrosPerWrite):F2}** (target ≥ 1.0 writes/s).");
         }
         s.AppendLine();
     }

@@ -26,7 +26,7 @@ public sealed class SubscriberFleet : IAsyncDisposable
 
     /// <summary>Connects <paramref name="count"/> subscribers (one of them the probe unless <paramref name="stall"/>).</summary>
     public static async Task<SubscriberFleet> StartAsync(ISystemUnderTest system, string groupId, int count, bool stall,
-        int firstId, int framesPerSocket, bool withProbe = true)
+        int firstId, int framesPerSocket, bool withProbe = true, string? topics = null)
     {
         var fleet = new SubscriberFleet();
         var rest = count;
@@ -45,7 +45,7 @@ public sealed class SubscriberFleet : IAsyncDisposable
         for (var first = 0; first < rest; first += PerProcess, index++)
         {
             var n = Math.Min(PerProcess, rest - first);
-            var spec = system.Subscriber(groupId, index, n, firstId + fleet._probeCount + first, stall, capacity: Math.Max(1024, n * framesPerSocket + 1024));
+            var spec = system.Subscriber(groupId, index, n, firstId + fleet._probeCount + first, stall, capacity: Math.Max(1024, n * framesPerSocket + 1024)) with { Topics = topics };
             fleet._children.Add(SubscriberProcess.Start(spec));
         }
         foreach (var child in fleet._children)
