@@ -49,7 +49,9 @@ public static class BenchRunner
         {
             // The grid against the Redis peer (skipped, and said, when redis-server is missing).
             string[] pair = RedisPeerSystem.IsInstalled ? ["gateway", "redis-peer"] : ["gateway"];
-            if (!RedisPeerSystem.IsInstalled) results.Problems.Add("redis-server is not installed (bench/install-peers.sh); the Redis peer is missing");
+            // A measurement without its peer has no ratio: a problem. The CI smoke checks the grid's counting only, so there it is a note.
+            if (!RedisPeerSystem.IsInstalled && !options.Smoke) results.Problems.Add("redis-server is not installed (bench/install-peers.sh); the Redis peer is missing");
+            else if (!RedisPeerSystem.IsInstalled) say("redis-server is not installed: the smoke counts the grid's writes with fan-out without the Redis peer");
             await Guard(results, say, "writes with fan-out", async () =>
                 results.WritesFanOut.AddRange(await new WritesFanOutScenario(env, say).RunAsync(options, pair)));
         }

@@ -112,7 +112,11 @@ public sealed partial record UserPresenceState
         var (status, source) = SessionRules.Derive(book.Sessions, book.Manual, book.Policy, now)!.Value;
         if (status == state.Status)
         {
-            return book.Pending is null ? state : state with { Book = book with { Pending = null } };
+            var kept = book.Pending is null ? state : state with { Book = book with { Pending = null } };
+            if (source == state.Source) return kept;
+            // The status holds but something else now decides it (a manual write lost to a session, the session that
+            // decided closed): `source` says what decides the status, so it changes, and is published, at once.
+            return (kept.Seq == Seq ? kept.Bump(now) : kept) with { Source = source };
         }
         var debounced = !force && book.Policy.Debounce > TimeSpan.Zero && source is PresenceSource.Session or PresenceSource.Idle;
         if (debounced && !(book.Pending is { } pending && pending.Status == status && pending.DueAt <= now))
