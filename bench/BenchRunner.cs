@@ -49,7 +49,8 @@ public static class BenchRunner
         {
             // The grid against the Redis peer (skipped, and said, when redis-server is missing).
             string[] pair = RedisPeerSystem.IsInstalled ? ["gateway", "redis-peer"] : ["gateway"];
-            if (!RedisPeerSystem.IsInstalled) results.Problems.Add("redis-server is not installed (bench/install-peers.sh); the Redis peer is missing");
+            // The smoke run (CI) checks the gateway's counts even where bench/install-peers.sh has not run.
+            if (!RedisPeerSystem.IsInstalled && !options.Smoke) results.Problems.Add("redis-server is not installed (bench/install-peers.sh); the Redis peer is missing");
             await Guard(results, say, "writes with fan-out", async () =>
                 results.WritesFanOut.AddRange(await new WritesFanOutScenario(env, say).RunAsync(options, pair)));
         }
