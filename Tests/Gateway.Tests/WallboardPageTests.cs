@@ -20,8 +20,7 @@ public sealed class WallboardPageTests(GatewayHost host)
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("No wallboard here", body);
         Assert.Contains("href=\"/wallboard\"", body);
-        Assert.False(response.Headers.Contains("Content-Security-Policy") is false && response.Content.Headers.Contains("Content-Security-Policy") is false,
-            "the page carries the wallboard's security headers");
+        Assert.True(response.Headers.Contains("Content-Security-Policy"), "the page carries the wallboard's security headers");
     }
 
     [Fact]
