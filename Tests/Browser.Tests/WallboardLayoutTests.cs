@@ -72,6 +72,19 @@ public sealed class WallboardLayoutTests(BoardFixture fixture, ITestOutputHelper
         Assert.True(await board.Page.Locator(".board-footer").IsHiddenAsync());
     }
 
+    [Fact]
+    public async Task Rotate_OpensTheNextGroupOfTheList_AfterEverySeconds()
+    {
+        await EnsureBigTeamAsync();
+        await using var board = await fixture.Browser.NewPageAsync(1920, 1080);
+        await board.GotoAsync(Gateway.BoardUrl(Gateway.Supervisor, query: $"&kiosk=1&rotate={GatewayProcess.GroupId},{BigGroup}&every=5"));
+        await board.WaitUntilLiveAsync();
+        await board.Page.WaitForURLAsync($"**/wallboard/{GatewayProcess.OrgId}/{BigGroup}?*", new() { Timeout = 20_000 });
+        await board.WaitUntilLiveAsync(); // the token came along in sessionStorage
+        await Assertions.Expect(board.ByTestId("group-name")).ToHaveTextAsync("Big Floor");
+        Assert.Contains("kiosk=1", board.Page.Url);
+    }
+
     [Theory]
     [InlineData("/wallboard/org-12345/group-sales-team/extra")]
     [InlineData("/wallboard/nothing-here.js")]

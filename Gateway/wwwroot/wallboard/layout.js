@@ -118,7 +118,8 @@ export class MemberPager {
     const rowHeight = first ? Math.max(1, first.getBoundingClientRect().height) : 1;
     const footer = document.querySelector('.board-footer')?.getBoundingClientRect().height ?? 0;
     const available = window.innerHeight - body.getBoundingClientRect().top - footer - 8;
-    const perColumn = Math.max(3, Math.floor(available / rowHeight));
+    // A phone or laptop scrolls instead: paging is for walls, where nobody scrolls.
+    const perColumn = window.innerWidth < 1100 ? rows.length || 1 : Math.max(3, Math.floor(available / rowHeight));
     const perPage = perColumn * columns;
     const pages = Math.max(1, Math.ceil(rows.length / perPage));
     if (this.#page >= pages) this.#page = 0;
