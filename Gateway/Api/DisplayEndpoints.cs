@@ -45,7 +45,7 @@ public static class DisplayEndpoints
                 "the socket then lives until the token's expiry, which `refresh_token` moves as usual.")
             .Produces<SocketTicketDocument>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound);
 
-        app.MapPost(TokenPath, ExchangeAsync).AllowAnonymous()
+        app.MapPost(TokenPath, ExchangeAsync).AllowAnonymous().WithMetadata(AnonymousApiMetadata.Instance)
             .Describe(ApiMetadata.Tags.Displays, "ExchangeDisplayCredential", "Exchange a display credential for a token",
                 "No bearer token: the credential in the body is the proof (never put it in a URL). Answers a read-only access " +
                 "token for the display (role `display`, its groups in claim `grp`) that lives `Auth:DisplayTokenLifetime` " +

@@ -33,9 +33,10 @@ public static class ApiDocs
     public static IServiceCollection AddPresenceApiDocs(this IServiceCollection services) =>
         services.AddOpenApi(DocumentName, options =>
         {
-            // Only the public REST API: endpoints that declare their access rule (health, metrics, the dashboard are not it).
-            options.ShouldInclude = description =>
-                description.ActionDescriptor.EndpointMetadata.OfType<ApiAccessMetadata>().Any();
+            // Only the public REST API: endpoints that declare their access rule, or that they are anonymous on purpose
+            // (health, metrics, the dashboard are not it).
+            options.ShouldInclude = description => description.ActionDescriptor.EndpointMetadata
+                .Any(m => m is ApiAccessMetadata or AnonymousApiMetadata);
             options.AddDocumentTransformer(DescribeDocument);
             options.AddOperationTransformer(DescribeOperation);
             options.AddSchemaTransformer(DescribeAllowedValues);

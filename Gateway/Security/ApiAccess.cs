@@ -21,6 +21,16 @@ public enum ApiAccess
 /// </summary>
 public sealed record ApiAccessMetadata(ApiAccess Access);
 
+/// <summary>
+/// Endpoint metadata for the REST API's anonymous operations (POST /display/token, where the credential in the body is
+/// the proof): part of the public API and its OpenAPI description, with no bearer requirement.
+/// </summary>
+public sealed class AnonymousApiMetadata
+{
+    public static readonly AnonymousApiMetadata Instance = new();
+    private AnonymousApiMetadata() { }
+}
+
 /// <summary>Enforces <see cref="ApiAccess"/> on REST endpoints: 401 without a valid token, 403 for another org or role.</summary>
 public static class ApiAccessExtensions
 {

@@ -54,6 +54,21 @@ public sealed partial class OpenApiDocumentTests(GatewayHost host)
     }
 
     [Fact]
+    public async Task TheAnonymousDisplayTokenExchange_IsDescribed_WithoutTheBearerRequirement()
+    {
+        var document = await DocumentAsync();
+        var operation = document["paths"]?["/display/token"]?["post"]?.AsObject();
+        Assert.NotNull(operation); // failed before: the generator left out endpoints without an access rule
+        Assert.Equal("ExchangeDisplayCredential", (string?)operation!["operationId"]);
+        Assert.Null(operation["security"]); // the credential in the body is the proof, not a bearer token
+        foreach (var status in new[] { "200", "400", "401", "429", "501", "503" })
+        {
+            Assert.True(operation["responses"]![status] is not null, $"POST /display/token does not declare {status}");
+        }
+        Assert.NotNull(operation["requestBody"]);
+    }
+
+    [Fact]
     public async Task EveryOperation_HasANameSummaryTagAndTheBearerRequirement()
     {
         var document = await DocumentAsync();
