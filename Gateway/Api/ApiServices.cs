@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
+using FreedomCti.Presence.Gateway.Hosting;
 using Microsoft.AspNetCore.Routing;
 
 namespace FreedomCti.Presence.Gateway.Api;
@@ -14,7 +15,7 @@ public static class ApiServices
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddScoped<WriteScope>();
         services.AddSingleton<WriteFilter>();
-        services.AddSingleton<StuckWrites>();
+        services.AddSingleton<StuckCalls>(); // the REST writes' (the rewatch queue keeps its own)
         services.AddValidation();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiRefusals>();
         services.AddExceptionHandler<ApiBadRequests>();

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using FreedomCti.Presence.Gateway.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace FreedomCti.Presence.Gateway.Api;
@@ -13,8 +14,8 @@ public sealed class WriteScope : IDisposable
     public const string ReplayedHeader = "Idempotent-Replayed";
 
     private CancellationTokenSource? _deadline;
-    private StuckWrites.Attempt? _attempt;
-    private StuckWrites.Attempt? _abandonedAttempt; // kept to the end of the request: its grain call may still hold its token
+    private StuckCalls.Attempt? _attempt;
+    private StuckCalls.Attempt? _abandonedAttempt; // kept to the end of the request: its grain call may still hold its token
     private HttpContext? _http;
 
     /// <summary>The request's key and fingerprint; null when none was sent (or the route takes none).</summary>
@@ -22,7 +23,7 @@ public sealed class WriteScope : IDisposable
 
     /// <summary>
     /// Cancelled when the write's time is up (Api:WriteTimeout) or its attempt is given up on a dead silo
-    /// (<see cref="StuckWrites"/>); grain calls take it, so one not yet stored is not applied.
+    /// (<see cref="StuckCalls"/>); grain calls take it, so one not yet stored is not applied.
     /// </summary>
     public CancellationToken Deadline => _attempt?.Token ?? _deadline?.Token ?? CancellationToken.None;
 
@@ -40,7 +41,7 @@ public sealed class WriteScope : IDisposable
     }
 
     /// <summary>Starts a (first or repeated) attempt of the write, registered with <paramref name="writes"/>.</summary>
-    internal void BeginAttempt(StuckWrites writes)
+    internal void BeginAttempt(StuckCalls writes)
     {
         _abandonedAttempt?.Dispose();
         _abandonedAttempt = _attempt;
@@ -79,7 +80,7 @@ public sealed record WriteMetadata(bool TakesKey, bool Bounded = true);
 /// time, or fail because a silo went away, answers 503 with Retry-After: its outcome is unknown to the gateway, and the
 /// retry with the same key (answered from the grain's record) tells applied from not applied.
 /// </summary>
-public sealed class WriteFilter(IOptions<ApiOptions> options, StuckWrites stuck, TimeProvider clock, ILogger<WriteFilter> logger) : IEndpointFilter
+public sealed class WriteFilter(IOptions<ApiOptions> options, StuckCalls stuck, TimeProvider clock, ILogger<WriteFilter> logger) : IEndpointFilter
 {
     /// <summary>Tries of one keyed write when silos keep dying under it; within the write deadline in any case.</summary>
     private const int MaxAttempts = 8;

@@ -20,5 +20,6 @@ public interface ITopic
     Task RenewAsync();
 
     /// <summary>Watches the grain again after the watch was lost; false when the grain could not be reached yet.</summary>
-    Task<bool> TryRewatchAsync();
+    /// <param name="abandoned">Cancelled when the attempt is given up (it was in flight when a silo was declared dead).</param>
+    Task<bool> TryRewatchAsync(CancellationToken abandoned = default);
 }

@@ -6,7 +6,7 @@ namespace FreedomCti.Presence.Gateway.Topics;
 /// Notices silos declared dead and has the topics whose grains lived there watched again at once, instead of at their
 /// next renewal: a watch lives in its activation's memory, and a killed silo says nothing (a graceful stop does:
 /// each grain tells its watchers it moved). REST writes in flight at that moment are given up and retried
-/// (<see cref="Api.StuckWrites"/>) instead of waiting for the write deadline.
+/// (<see cref="Hosting.StuckCalls"/>) instead of waiting for the write deadline.
 /// </summary>
 /// <remarks>
 /// Reads the cluster's membership every <see cref="GatewayOptions.SiloCheckInterval"/>, and every quarter second for
@@ -14,7 +14,7 @@ namespace FreedomCti.Presence.Gateway.Topics;
 /// Client mode only: an embedded gateway lives and dies with its one silo.
 /// </remarks>
 public sealed class SiloWatcher(
-    IClusterClient cluster, TopicHub hub, Api.StuckWrites writes, IOptions<GatewayOptions> options, TimeProvider clock, ILogger<SiloWatcher> logger)
+    IClusterClient cluster, TopicHub hub, Hosting.StuckCalls writes, IOptions<GatewayOptions> options, TimeProvider clock, ILogger<SiloWatcher> logger)
     : BackgroundService
 {
     private static readonly TimeSpan FastInterval = TimeSpan.FromMilliseconds(250);
@@ -55,6 +55,8 @@ public sealed class SiloWatcher(
                     // Writes in flight may be waiting on it for an answer that will never come: give them up now.
                     var abandoned = writes.SiloDeclaredDead();
                     if (abandoned > 0) GatewayLog.WritesAbandoned(logger, abandoned);
+                    // Topics in a re-watch backoff, or stuck on the dead silo, are tried again now that their grains can move.
+                    hub.SiloDeclaredDead();
                 }
                 _dead = dead;
                 var rewatched = hub.RewatchHostedOn(host => !silos.TryGetValue(host, out var status) || status == SiloStatus.Dead);

@@ -453,7 +453,7 @@ public abstract class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
     /// </summary>
     /// <returns>False when the grain could not be reached (try again later); true when done or no longer needed.</returns>
     /// <remarks>A new activation has no watchers, so whatever it sent before this watch reached nobody.</remarks>
-    public async Task<bool> TryRewatchAsync()
+    public async Task<bool> TryRewatchAsync(CancellationToken abandoned = default)
     {
         lock (_gate)
         {
@@ -462,7 +462,7 @@ public abstract class Topic<TEvent, TSnapshot> : ITopic, ISnapshotSource
         WatchReceipt receipt;
         try
         {
-            receipt = await _link.WatchAsync().WaitAsync(_services.Options.GrainCallTimeout);
+            receipt = await _link.WatchAsync().WaitAsync(_services.Options.GrainCallTimeout, abandoned);
         }
         catch (Exception ex)
         {

@@ -66,6 +66,9 @@ public sealed class TopicHub
         if (_topics.TryGetValue(key, out var topic)) topic.Remove(subscriber);
     }
 
+    /// <summary>The cluster declared a silo dead: topics waiting to be watched again are tried now (see <see cref="RewatchQueue"/>).</summary>
+    public void SiloDeclaredDead() => _rewatch.SiloDeclaredDead();
+
     /// <summary>Watches again every topic whose grain lived on a silo that is gone; returns how many there were.</summary>
     public int RewatchHostedOn(Func<SiloAddress, bool> isLost)
     {

@@ -67,7 +67,7 @@ public sealed class WriteOutcomeTests(Azurite storage, ITestOutputHelper output)
                              $"{retried.Count(a => !a.Replayed)} had not (applied by the retry)");
 
             // The kill really caught writes in flight. Since the gateway gives up attempts stuck on a silo declared dead and
-            // retries the keyed ones itself (Gateway/Api/StuckWrites.cs), they mostly answer 200 rather than 503.
+            // retries the keyed ones itself (Gateway/Hosting/StuckCalls.cs), they mostly answer 200 rather than 503.
             var inFlightAtKill = all.Count(a => a.StartedAt <= killedAt && a.StartedAt + (long)(a.Took.TotalSeconds * Stopwatch.Frequency) > killedAt);
             output.WriteLine($"  {inFlightAtKill} attempts were in flight at the kill");
             Assert.True(inFlightAtKill > 0, "no write was in flight at the kill");

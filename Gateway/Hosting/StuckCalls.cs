@@ -1,23 +1,25 @@
 using System.Collections.Concurrent;
 
-namespace FreedomCti.Presence.Gateway.Api;
+namespace FreedomCti.Presence.Gateway.Hosting;
 
 /// <summary>
-/// The REST writes in flight on this gateway, so that when the cluster declares a silo dead the attempts that may be
-/// waiting on it are given up at once instead of at the write deadline (Api:WriteTimeout).
+/// Grain calls in flight on this gateway (REST writes; re-watches of topics), so that when the cluster declares a silo
+/// dead the attempts that may be waiting on it are given up at once instead of at their deadline (Api:WriteTimeout,
+/// Gateway:GrainCallTimeout).
 /// </summary>
 /// <remarks>
 /// An Orleans client is not told which silo a grain call went to, and a call to a silo killed mid-request gets no
 /// answer until the client's own timeout. Calls made in the first seconds after the death is declared can still be
 /// routed to it (a silo's routing and directory catch up with the membership a little later). So a death notice opens a
 /// <see cref="Window"/> in which every attempt that has been in flight for <see cref="Grace"/> is given up, checked
-/// every quarter of a second: a keyed one is retried under its Idempotency-Key (applied once, the retry answered from the
-/// user's record if the first attempt was stored), an unkeyed one is answered 503 at once. A healthy write finishes
-/// well within the grace, so one given up by mistake costs a retry, not a wrong answer.
+/// every quarter of a second. What a given-up attempt means is its owner's: a keyed write is retried under its
+/// Idempotency-Key (applied once, the retry answered from the user's record if the first attempt was stored), an
+/// unkeyed one is answered 503 at once, a re-watch is tried again at once. A healthy call finishes well within the
+/// grace, so one given up by mistake costs a retry, not a wrong answer. Each owner keeps its own instance.
 /// </remarks>
-public sealed class StuckWrites(TimeProvider clock, TimeSpan window)
+public sealed class StuckCalls(TimeProvider clock, TimeSpan window)
 {
-    /// <summary>How long a write attempt may be in flight, after a silo's death notice, before it is presumed stuck.</summary>
+    /// <summary>How long an attempt may be in flight, after a silo's death notice, before it is presumed stuck.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How long after a death notice attempts are watched.</summary>
@@ -29,7 +31,7 @@ public sealed class StuckWrites(TimeProvider clock, TimeSpan window)
     private long _watchUntil;
     private int _sweeping;
 
-    public StuckWrites(TimeProvider clock) : this(clock, DefaultWindow)
+    public StuckCalls(TimeProvider clock) : this(clock, DefaultWindow)
     {
     }
 
@@ -39,7 +41,7 @@ public sealed class StuckWrites(TimeProvider clock, TimeSpan window)
     /// <summary>A death notice's window is open (its sweeps are running).</summary>
     public bool Watching => Volatile.Read(ref _sweeping) == 1;
 
-    /// <summary>Writes given up on a dead silo since start (retried or answered 503).</summary>
+    /// <summary>Attempts given up on a dead silo since start.</summary>
     public long Abandoned => Interlocked.Read(ref _abandoned);
     private long _abandoned;
 
@@ -85,14 +87,14 @@ public sealed class StuckWrites(TimeProvider clock, TimeSpan window)
         return count;
     }
 
-    /// <summary>One try of one write: its cancellation (the write's deadline, or abandonment) and when it started.</summary>
+    /// <summary>One try of one call: its cancellation (the call's deadline, or abandonment) and when it started.</summary>
     public sealed class Attempt : IDisposable
     {
-        private readonly StuckWrites _owner;
+        private readonly StuckCalls _owner;
         private readonly CancellationTokenSource _cancel;
         private int _abandoned;
 
-        internal Attempt(StuckWrites owner, CancellationTokenSource cancel, long started)
+        internal Attempt(StuckCalls owner, CancellationTokenSource cancel, long started)
         {
             _owner = owner;
             _cancel = cancel;

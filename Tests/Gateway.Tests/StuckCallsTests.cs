@@ -1,4 +1,4 @@
-using FreedomCti.Presence.Gateway.Api;
+using FreedomCti.Presence.Gateway.Hosting;
 using FreedomCti.Presence.Tests;
 
 namespace FreedomCti.Presence.Gateway.Tests;
@@ -7,16 +7,16 @@ namespace FreedomCti.Presence.Gateway.Tests;
 /// Which REST write attempts a silo's death notice gives up: those in flight for the grace at once, the others once
 /// they have been in flight that long within the window after the notice, and none outside the window.
 /// </summary>
-public sealed class StuckWritesTests
+public sealed class StuckCallsTests
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(2);
 
     [Fact]
     public async Task DeathNotice_GivesUpOldAttemptsAtOnce_YoungOnesOnceStuckForTheGrace_NoneAfterTheWindow()
     {
-        var writes = new StuckWrites(TimeProvider.System, Window);
+        var writes = new StuckCalls(TimeProvider.System, Window);
         using var old = writes.Begin(CancellationToken.None);
-        await Task.Delay(StuckWrites.Grace + TimeSpan.FromMilliseconds(100)); // makes `old` older than the grace; not a wait for an outcome
+        await Task.Delay(StuckCalls.Grace + TimeSpan.FromMilliseconds(100)); // makes `old` older than the grace; not a wait for an outcome
         using var young = writes.Begin(CancellationToken.None);
 
         Assert.Equal(1, writes.SiloDeclaredDead());
@@ -31,7 +31,7 @@ public sealed class StuckWritesTests
 
         await Poll.UntilAsync(() => !writes.Watching, TimeSpan.FromSeconds(10), "the window closes");
         using var afterWindow = writes.Begin(CancellationToken.None);
-        await Task.Delay(StuckWrites.Grace * 2); // ages it past the grace: nothing may give it up now
+        await Task.Delay(StuckCalls.Grace * 2); // ages it past the grace: nothing may give it up now
         Assert.False(afterWindow.Token.IsCancellationRequested);
         Assert.Equal(3, writes.Abandoned);
     }
@@ -39,12 +39,12 @@ public sealed class StuckWritesTests
     [Fact]
     public async Task FinishedAttempts_AreNotTouched_AndTheDeadlineStillCancels()
     {
-        var writes = new StuckWrites(TimeProvider.System, Window);
+        var writes = new StuckCalls(TimeProvider.System, Window);
         var finished = writes.Begin(CancellationToken.None);
         finished.Dispose();
         using var deadline = new CancellationTokenSource();
         using var running = writes.Begin(deadline.Token);
-        await Task.Delay(StuckWrites.Grace + TimeSpan.FromMilliseconds(100));
+        await Task.Delay(StuckCalls.Grace + TimeSpan.FromMilliseconds(100));
 
         deadline.Cancel();
         Assert.True(running.Token.IsCancellationRequested);
