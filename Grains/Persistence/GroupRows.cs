@@ -58,12 +58,15 @@ public sealed class StoredMember
     [JsonPropertyName("c")] public DateTimeOffset? CallStartedAt { get; set; }
     [JsonPropertyName("q")] public long UserSeq { get; set; }
     [JsonPropertyName("t")] public bool Stale { get; set; }
+    // Only the status time: a fallback view without it would drop the member from longestIdle. The message and the
+    // session flag come back with the fresh view the activation reads.
+    [JsonPropertyName("ss")] public DateTimeOffset? StatusSince { get; set; }
 
     public static StoredMember From(GroupMember m) => new()
     {
         UserId = m.UserId, DisplayName = m.DisplayName, Extension = m.Extension, Status = m.Status,
-        CallStartedAt = m.CallStartedAt, UserSeq = m.UserSeq, Stale = m.Stale,
+        CallStartedAt = m.CallStartedAt, UserSeq = m.UserSeq, Stale = m.Stale, StatusSince = m.StatusSince,
     };
 
-    public GroupMember ToMember() => new(UserId, DisplayName, Extension, Status, CallStartedAt, UserSeq, Stale);
+    public GroupMember ToMember() => new(UserId, DisplayName, Extension, Status, CallStartedAt, UserSeq, Stale, StatusSince);
 }

@@ -21,6 +21,8 @@ public static class RecordMapping
         ChangedAt = r.ChangedAt,
         Source = r.Source,
         Stale = r.Stale,
+        // Earlier versions did not store it: the last change is the best bound there is (never later than the truth's day).
+        StatusSince = r.StatusSince ?? r.ChangedAt,
         LastConfirmedAt = r.LastConfirmedAt,
         Book = r.Sessions is { } b
             ? new SessionBook([.. b.Sessions ?? []], b.Policy ?? SessionPolicy.DefaultEnabled, b.Manual, b.GraceEndsAt, b.LastConfirmedAt,
@@ -55,6 +57,7 @@ public static class RecordMapping
         ChangedAt = s.ChangedAt,
         Source = s.Source,
         Stale = s.Stale,
+        StatusSince = s.StatusSince,
         LastConfirmedAt = s.LastConfirmedAt,
         Sessions = s.Book is { } b
             ? new SessionBookRecord
@@ -87,15 +90,7 @@ public static class RecordMapping
                 KeyValuePair.Create(w.CallId, new WaitingCall(w.EnqueuedAt, w.EnqueuedAt + OrganisationSettings.DefaultMaxQueueWait)))),
             Departures = [.. (r.Departures ?? []).Select(d => new QueueDeparture("", QueueExit.Unspecified, d.LeftAt, d.WaitSeconds))],
         };
-        return new GroupState
-        {
-            Exists = true,
-            GroupName = r.GroupName,
-            Members = members,
-            Summary = GroupSummaries.Compute(members.Values),
-            Queue = queue,
-            ChangedAt = r.ChangedAt,
-        };
+        return GroupState.Restored(r.GroupName, members, queue, r.ChangedAt);
     }
 
     public static GroupQueueRecord ToRecord(this QueueState q) => new()
