@@ -16,6 +16,9 @@ public static class WallboardEndpoints
         // One segment with a dot is a file of the page; two segments are a board (ids cannot hold '/').
         app.MapGet("/wallboard/{file}", (HttpContext context, string file) => Serve(context, assets, $"wallboard/{file}"));
         app.MapGet("/wallboard/{orgId}/{groupId}", (HttpContext context) => Serve(context, assets, "wallboard/board.html"));
+        // Anything else under /wallboard (a mistyped board address, three segments, a missing file): a page a person
+        // can read on the wall, not the API's JSON. A fallback ranks below every other route.
+        app.MapFallback("/wallboard/{**rest}", (HttpContext context) => NotFoundPage(context));
         app.MapGet("/client/{**path}", (HttpContext context, string path) => Serve(context, assets, $"client/{path}"));
         return app;
     }
@@ -23,12 +26,32 @@ public static class WallboardEndpoints
     private static IResult Serve(HttpContext context, WallboardAssets assets, string path)
     {
         AddSecurityHeaders(context);
-        if (assets.Find(path) is not { } asset) return Results.NotFound();
+        if (assets.Find(path) is not { } asset)
+            return path.StartsWith("wallboard/", StringComparison.Ordinal) ? NotFoundPage(context) : Results.NotFound();
         var headers = context.Response.Headers;
         headers.CacheControl = "no-cache"; // revalidate with the ETag: a redeployed gateway serves its own page at once
         headers.ETag = asset.ETag;
         if (context.Request.Headers.IfNoneMatch == asset.ETag) return Results.StatusCode(StatusCodes.Status304NotModified);
         return Results.Bytes(asset.Content, asset.ContentType);
+    }
+
+    private const string NotFoundHtml = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head><meta charset="utf-8"><title>Not found – Wallboard</title><link rel="stylesheet" href="/wallboard/wallboard.css"></head>
+        <body class="board picker">
+        <main><h1 data-testid="not-found">No wallboard here</h1>
+        <p>This address is not a wallboard. A board's address is <code>/wallboard/{organisation id}/{group id}</code>.</p>
+        <p><a href="/wallboard">Pick a group</a></p></main>
+        </body>
+        </html>
+        """;
+
+    private static IResult NotFoundPage(HttpContext context)
+    {
+        AddSecurityHeaders(context);
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Content(NotFoundHtml, "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
     }
 
     /// <summary>

@@ -76,14 +76,9 @@ public sealed partial record UserPresenceState
         {
             // With sessions the manual status is one contribution among the sessions' (SessionRules); never debounced.
             // Every write is published (it may change the message), but Seq grows by one only.
-            var written = (this with { StatusMessage = change.StatusMessage, LastActivity = now, Book = Book with { Manual = change.Status } })
+            // Evaluate sets `source` to what now decides, also when the status stayed (the manual choice or a session).
+            return (this with { StatusMessage = change.StatusMessage, LastActivity = now, Book = Book with { Manual = change.Status } })
                 .Evaluate(now, force: true).BumpedOnceFrom(this, now);
-            // The write is published anyway; if the manual choice is what now holds, say so even when the status stayed.
-            return written.Book is { } book && written.ActiveCall is null
-                && SessionRules.Derive(book.Sessions, book.Manual, book.Policy, now) is { Source: PresenceSource.Manual } decided
-                && decided.Status == written.Status
-                ? written with { Source = PresenceSource.Manual }
-                : written;
         }
         return Bump(now) with
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FreedomCti.Presence.Gateway.Api;
+using FreedomCti.Presence.Gateway.Security;
 using FreedomCti.Presence.Tests.Infrastructure;
 
 namespace FreedomCti.Presence.Tests;
@@ -102,5 +103,26 @@ public sealed class DisplayCredentialTests(GatewayHost host)
         }
         await using var again = await host.ConnectAnonymousAsync(path);
         await again.ExpectErrorAndCloseAsync(4003, "UNAUTHORIZED");
+    }
+    [Fact]
+    public async Task Ticket_NeverOutlivesItsToken_AndIsRefusedOnceExpired()
+    {
+        var tenant = await TestTenant.CreateAsync(host);
+        // A token that lives 2 s: its ticket's expiry is bounded by the token's, well before Auth:SocketTicketLifetime.
+        var token = DevTokens.Issue(GatewayHost.Key, GatewayHost.Issuer, GatewayHost.Audience, "tester", tenant.OrgId,
+            [PresenceRoles.Supervisor], TimeSpan.FromSeconds(2));
+        using var http = host.HttpWithToken(token);
+        using var response = await http.PostAsync($"/organisation/{tenant.OrgId}/socket-tickets", null);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await JsonAsync(response);
+        var expiresAt = body.GetProperty("expiresAt").GetDateTimeOffset();
+        Assert.True(expiresAt <= DateTimeOffset.UtcNow.AddSeconds(3), $"ticket expires {expiresAt:O}, after its token");
+
+        // Wait out the answered expiry (bounded: at most the token's 2 s), then the unused ticket opens nothing.
+        var wait = expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(250);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+        var path = $"/organisation/{tenant.OrgId}/user/u1?ticket={Uri.EscapeDataString(body.GetProperty("ticket").GetString()!)}";
+        await using var late = await host.ConnectAnonymousAsync(path);
+        await late.ExpectErrorAndCloseAsync(4003, "UNAUTHORIZED");
     }
 }

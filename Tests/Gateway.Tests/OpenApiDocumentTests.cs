@@ -31,6 +31,8 @@ public sealed partial class OpenApiDocumentTests(GatewayHost host)
 
     private static IEnumerable<(string Method, string Path, JsonObject Operation)> Operations(JsonObject document) =>
         from path in document["paths"]!.AsObject()
+        // The bearer-token REST API; the one anonymous operation (POST /display/token) is checked on its own.
+        where path.Key.StartsWith("/organisation", StringComparison.Ordinal)
         from method in path.Value!.AsObject()
         where Methods.Contains(method.Key)
         select (method.Key.ToUpperInvariant(), path.Key, method.Value!.AsObject());
@@ -48,6 +50,7 @@ public sealed partial class OpenApiDocumentTests(GatewayHost host)
 
         Assert.True(mapped.Count >= 16, $"only {mapped.Count} REST routes found");
         Assert.Equal(mapped.Order(), described.Order());
+
     }
 
     [Fact]

@@ -1,14 +1,20 @@
 // The board: one group subscription through the JavaScript client; the DOM is redrawn from the client's state on
 // every change. One 1 s timer ticks call durations and the longest wait locally between server updates.
 import { connect } from '/client/index.js';
-import { STATUSES, statusLabel, sortMembers, formatDuration, thresholdsFrom, levelOf, LEVEL_TEXT, failureMessage } from './format.js';
+import { layoutOptionsFrom, orderMembers, renderAttention, MemberPager, scheduleRotation, raiseAlarm } from './layout.js';
+import { STATUSES, statusLabel, formatDuration, thresholdsFrom, levelOf, LEVEL_TEXT, failureMessage } from './format.js';
+import { notLiveText, lastUpdateText, decorateMemberStatus, tickStatusTimes, renderExtraFigures } from './figures.js';
 import { takeToken, readToken, forgetToken, wireTokenForm, showTokenForm, rememberGroup, takeDisplayCredential, displayTokenSource, showDisplayRefused } from './session.js';
 
 const $ = testId => document.querySelector(`[data-testid="${testId}"]`);
 
 const [, , orgId, groupId] = window.location.pathname.split('/').map(decodeURIComponent);
 const { thresholds, problems } = thresholdsFrom(new URLSearchParams(window.location.search));
-if (problems.length > 0) $('notice').textContent = `Ignored: ${problems.join('; ')}. Defaults used.`;
+const layout = layoutOptionsFrom(new URLSearchParams(window.location.search));
+const ignored = [...problems, ...layout.problems];
+if (ignored.length > 0) $('notice').textContent = `Ignored: ${ignored.join('; ')}. Defaults used.`;
+if (layout.kiosk) document.body.classList.add('kiosk');
+const pager = new MemberPager($('members'), $('page-indicator'), layout.pageSeconds);
 
 let client = null;
 let subscription = null;
@@ -16,6 +22,9 @@ let subscription = null;
 let queueBase = { key: '', longest: 0, at: 0, waiting: 0 };
 
 let displayRefused = false;
+// Not live: figures dimmed and struck (CSS on body[data-live]), timers stopped, the banner says why and since when.
+let live = false;
+let lastUpdateAt = 0;
 
 /** `token`: a token string, or a wall display's token function (session.js). */
 function start(token) {
@@ -24,7 +33,8 @@ function start(token) {
   $('link-state').textContent = 'Connecting…';
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
   const source = typeof token === 'function' ? token : async () => readToken() ?? token;
-  client = connect({ url: `${scheme}//${window.location.host}`, token: source, tickets: true });
+  // Backoff capped at 2 s: a board is live again within seconds of its gateway coming back (server hints still win).
+  client = connect({ url: `${scheme}//${window.location.host}`, token: source, tickets: true, backoff: { initialMs: 500, maxMs: 2000 } });
   subscription = client.subscribeGroup(orgId, groupId, state => render(state));
   subscription.on('status', onStatus);
 }
@@ -34,14 +44,18 @@ function onStatus({ status, attempt, retryInMs, error }) {
   const banner = $('reconnect-banner');
   const link = $('link-state');
   link.dataset.state = status;
+  live = status === 'live';
+  document.body.dataset.live = String(live);
+  $('last-update').textContent = lastUpdateText(lastUpdateAt, live);
   if (status === 'live') {
     link.textContent = 'Live';
     rememberGroup(orgId, groupId);
+    scheduleRotation(layout, orgId, groupId);
     banner.textContent = '';
   } else if (status === 'reconnecting') {
     link.textContent = 'Reconnecting…';
-    const wait = Number.isFinite(retryInMs) ? ` Next try in ${Math.max(1, Math.round(retryInMs / 1000))} s.` : '';
-    banner.textContent = `Connection lost; reconnecting (attempt ${attempt ?? 1}).${wait} The figures below may be out of date.`;
+    banner.textContent = notLiveText({ attempt, retryInMs, error }, lastUpdateAt);
+    banner.dataset.code = String(error?.code ?? error?.closeCode ?? '');
   } else if (status === 'failed') {
     link.textContent = 'Stopped';
     banner.textContent = '';
@@ -68,11 +82,15 @@ function fail(error) {
 function render(state) {
   if (!state) return;
   $('board').hidden = false;
+  lastUpdateAt = Date.now();
+  $('last-update').textContent = lastUpdateText(lastUpdateAt, live);
   $('group-name').textContent = state.groupName || state.groupId;
   document.title = `${state.groupName || state.groupId} – Wallboard`;
   renderTiles(state.summary ?? {});
   renderQueue(state.queueMetrics ?? {});
   renderMembers(state.members ?? []);
+  renderExtraFigures($('queue-extra'), state.summary ?? {}, state.queueMetrics ?? {}, state.members ?? []);
+  if (live) tickStatusTimes(Date.now());
 }
 
 function renderTiles(summary) {
@@ -118,14 +136,17 @@ function tickQueue() {
 function setMetric(testId, value, threshold, text) {
   const metric = $(testId);
   const level = levelOf(value, threshold);
+  if (level === 'red' && metric.dataset.level !== 'red' && layout.alarm) raiseAlarm(layout.alarm, metric);
   metric.dataset.level = level;
   $(`${testId}-value`).textContent = text;
   metric.querySelector('.level-text').textContent = LEVEL_TEXT[level] ? `(${LEVEL_TEXT[level]})` : '';
 }
 
 function renderMembers(members) {
-  const rows = sortMembers(members).map(memberRow);
+  const rows = orderMembers(members, layout.order).map(memberRow);
   $('member-rows').replaceChildren(...rows);
+  renderAttention($('attention'), orderMembers(members, layout.order));
+  pager.layout();
   tickCalls();
 }
 
@@ -163,7 +184,9 @@ function memberRow(member) {
   duration.className = 'duration';
   duration.dataset.testid = 'call-duration';
   if (member.status === 'on_call' && Number.isFinite(member.callStartedAt)) duration.dataset.callStartedAt = String(member.callStartedAt);
-  row.append(name, status, extension, duration);
+  const inStatus = document.createElement('td');
+  decorateMemberStatus(member, status, inStatus);
+  row.append(name, status, extension, duration, inStatus);
   return row;
 }
 
@@ -175,8 +198,11 @@ function tickCalls() {
 }
 
 function tick() {
-  tickCalls();
-  tickQueue();
+  if (live) { // a board that is not live keeps its timers where they stopped
+    tickCalls();
+    tickQueue();
+    tickStatusTimes(Date.now());
+  }
   $('clock').textContent = new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 

@@ -80,11 +80,12 @@ export const LEVEL_TEXT = Object.freeze({ ok: '', amber: 'High', red: 'Critical'
 export function failureMessage(code, detail) {
   const messages = {
     4001: 'This organisation does not exist, or its id in the address is not valid.',
-        4003: 'Your token was refused (missing, expired or for another organisation). Paste a new token to continue.',
+    4003: 'Your token was refused (missing, expired or for another organisation). Paste a new token to continue.',
     4005: 'This group does not exist, or its id in the address is not valid. Pick another group.',
     4006: 'You may not watch this group: only its members, supervisors and admins may.',
-    4008: 'Too many connections for your user or organisation right now.',
+    4008: 'The gateway refused the connection: too many open connections for your user or organisation.',
   };
   const text = messages[code] ?? 'The wallboard cannot connect to this group.';
-  return detail && !messages[code] ? `${text} (${detail})` : text;
+  // The gateway's own reason ("User 'u' already has 20 open connections.") says more than our generic line.
+  return detail ? `${text} (${code ? `${code}: ` : ''}${detail})` : text;
 }

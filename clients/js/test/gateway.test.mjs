@@ -39,6 +39,18 @@ function recordStatuses(sub) {
   return statuses;
 }
 
+test('tickets: the socket opens with a single-use ticket bought with the token, never with the token in its URL', async () => {
+  const token = grid.token();
+  const { client, opened } = newClient({ token, tickets: true });
+  const sub = client.subscribeUser(DEMO_ORG, 'user-67890', () => {});
+  await poll(() => sub.status === 'live', 'the ticketed subscription to go live');
+  assert.match(opened[0], new RegExp(`^${gateway.ws}/organisation/org-12345\\?ticket=fct_`));
+  for (const url of opened) {
+    assert.doesNotMatch(url, /access_token/);
+    assert.ok(!url.includes(token), 'the token is in a socket URL');
+  }
+});
+
 test('user: the snapshot becomes the state, and a REST presence write arrives as the next seq', async () => {
   const { client, opened } = newClient();
   const changes = [];
