@@ -96,13 +96,31 @@ public static class RecordMapping
     public static GroupQueueRecord ToRecord(this QueueState q) => new()
     {
         Waiting = [.. q.Waiting.OrderBy(w => w.Value.EnqueuedAt).Select(w => new WaitingCallRow { CallId = w.Key, EnqueuedAt = w.Value.EnqueuedAt, ExpiresAt = w.Value.ExpiresAt })],
-        Departures = [.. q.Departures.Select(d => new DepartureRow { CallId = d.CallId, Reason = d.Reason, LeftAt = d.LeftAt, WaitSeconds = d.WaitSeconds })],
+        Departures = [.. q.Departures.Select(d => new DepartureRow { CallId = d.CallId, Reason = d.Reason, LeftAt = d.LeftAt, WaitSeconds = d.WaitSeconds, AnsweredBy = d.AnsweredBy })],
+        OutcomeMinutes = q.Outcomes.Minutes.Count == 0 ? null
+            : [.. q.Outcomes.Minutes.Select(m => new OutcomeMinuteRow { Minute = m.Key, Answered = m.Value.Answered, AnsweredWithinThreshold = m.Value.AnsweredWithinThreshold, Abandoned = m.Value.Abandoned })],
+        Day = q.Outcomes.Day,
+        Today = q.Outcomes.Day is null ? null
+            : new OutcomeCountsRow { Answered = q.Outcomes.Today.Answered, AnsweredWithinThreshold = q.Outcomes.Today.AnsweredWithinThreshold, Abandoned = q.Outcomes.Today.Abandoned },
+        TimeZone = q.Terms.TimeZone,
+        WindowMinutes = q.Terms.WindowMinutes,
+        ServiceLevelThresholdSeconds = q.ServiceLevelThresholdSeconds,
     };
 
     public static QueueState ToState(this GroupQueueRecord? r) => r is null ? QueueState.Empty : QueueState.Empty with
     {
         Waiting = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
             (r.Waiting ?? []).Select(w => KeyValuePair.Create(w.CallId, new WaitingCall(w.EnqueuedAt, w.ExpiresAt)))),
-        Departures = [.. (r.Departures ?? []).Select(d => new QueueDeparture(d.CallId, d.Reason, d.LeftAt, d.WaitSeconds))],
+        Departures = [.. (r.Departures ?? []).Select(d => new QueueDeparture(d.CallId, d.Reason, d.LeftAt, d.WaitSeconds, d.AnsweredBy))],
+        Outcomes = new QueueOutcomes
+        {
+            Minutes = ImmutableSortedDictionary.CreateRange((r.OutcomeMinutes ?? []).Select(m => KeyValuePair.Create(m.Minute, Counts(m)))),
+            Day = r.Day,
+            Today = r.Today is { } t ? Counts(t) : default,
+        },
+        Terms = new QueueTerms(r.TimeZone ?? QueueTerms.DefaultTimeZone, r.WindowMinutes ?? QueueTerms.DefaultWindowMinutes),
+        ServiceLevelThresholdSeconds = r.ServiceLevelThresholdSeconds ?? QueueTerms.DefaultServiceLevelThresholdSeconds,
     };
+
+    private static OutcomeCounts Counts(OutcomeCountsRow r) => new(r.Answered, r.AnsweredWithinThreshold, r.Abandoned);
 }

@@ -139,13 +139,27 @@ public sealed record GroupState
     }
 
     /// <summary>A call leaves the queue (see <see cref="QueueState.Leave"/>); null when the queue does not know it. No Seq bump.</summary>
-    public (GroupState State, QueueDeparture Departure, bool Repeated)? WithCallLeft(string callId, QueueExit reason, DateTimeOffset now)
+    public (GroupState State, QueueDeparture Departure, bool Repeated)? WithCallLeft(string callId, QueueExit reason, DateTimeOffset now, string? answeredBy = null)
     {
-        if (Queue.Leave(callId, reason, now) is not { } leave)
+        if (Queue.Leave(callId, reason, now, answeredBy) is not { } leave)
         {
             return null;
         }
         return (leave.Repeated ? this : this with { Queue = leave.Queue }, leave.Departure, leave.Repeated);
+    }
+
+    /// <summary>The organisation's queue terms (time zone, window); the same instance when unchanged. No Seq bump.</summary>
+    public GroupState WithQueueTerms(QueueTerms terms)
+    {
+        var queue = Queue.WithTerms(terms);
+        return ReferenceEquals(queue, Queue) ? this : this with { Queue = queue };
+    }
+
+    /// <summary>The group's service-level threshold; the same instance when unchanged. No Seq bump.</summary>
+    public GroupState WithServiceLevelThreshold(int seconds)
+    {
+        var queue = Queue.WithServiceLevelThreshold(seconds);
+        return ReferenceEquals(queue, Queue) ? this : this with { Queue = queue };
     }
 
     /// <summary>Calls waiting past their expiry leave as expired; the same instance when none is overdue. No Seq bump.</summary>
