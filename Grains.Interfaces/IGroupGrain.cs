@@ -75,4 +75,15 @@ public interface IGroupGrain : IGrainWithStringKey
     /// </summary>
     [Alias("LeaveQueue")]
     Task<QueueLeaveResult?> LeaveQueueAsync(string callId, QueueExit reason);
+
+    /// <summary>
+    /// A call left the queue, as <see cref="LeaveQueueAsync(string, QueueExit)"/>, with who answered it (reason Answered
+    /// only) and the organisation's queue terms, which the group keeps for its figures from now on (time zone, window).
+    /// </summary>
+    [Alias("LeaveQueueWithOutcome")]
+    Task<QueueLeaveResult?> LeaveQueueAsync(string callId, QueueExit reason, string? answeredBy, QueueTerms terms);
+
+    /// <summary>Sets the group's service-level threshold (answered within it counts); the queue's metrics after, null when the group does not exist.</summary>
+    [Alias("SetServiceLevelThreshold")]
+    Task<QueueMetrics?> SetServiceLevelThresholdAsync(int seconds);
 }

@@ -217,9 +217,18 @@ public sealed class GroupGrain(
 
     public async Task<QueueMetrics?> DequeueCallAsync(string callId) => (await LeaveQueueAsync(callId, QueueExit.Unspecified))?.Metrics;
 
-    public async Task<QueueLeaveResult?> LeaveQueueAsync(string callId, QueueExit reason)
+    public Task<QueueLeaveResult?> LeaveQueueAsync(string callId, QueueExit reason) => LeaveQueueAsync(callId, reason, null, _state.Queue.Terms);
+
+    public async Task<QueueLeaveResult?> LeaveQueueAsync(string callId, QueueExit reason, string? answeredBy, QueueTerms terms)
     {
-        if (!_state.Exists || _state.WithCallLeft(callId, reason, Now) is not { } left)
+        if (!_state.Exists)
+        {
+            return null;
+        }
+        // The terms count from this departure on; a change of them alone (the call unknown, or a repeat) is not stored:
+        // the next departure brings them again.
+        var termed = _state.WithQueueTerms(terms ?? QueueTerms.Default);
+        if (termed.WithCallLeft(callId, reason, Now, answeredBy) is not { } left)
         {
             return null;
         }
@@ -228,6 +237,20 @@ public sealed class GroupGrain(
             await SaveQueueAsync(left.State);
         }
         return new QueueLeaveResult(left.Departure, _state.Queue.ToMetrics(Now), left.Repeated);
+    }
+
+    public async Task<QueueMetrics?> SetServiceLevelThresholdAsync(int seconds)
+    {
+        if (!_state.Exists)
+        {
+            return null;
+        }
+        var next = _state.WithServiceLevelThreshold(seconds);
+        if (!ReferenceEquals(next, _state))
+        {
+            await SaveQueueAsync(next);
+        }
+        return _state.Queue.ToMetrics(Now);
     }
 
     /// <summary>

@@ -38,15 +38,21 @@ public static class ApiDocumentMapping
             group.GroupId,
             group.GroupName,
             group.OrgId,
-            new GroupSummaryDocument(group.Summary.TotalMembers, group.Summary.Available, group.Summary.Busy, group.Summary.OnCall,
-                group.Summary.Away, group.Summary.Dnd, group.Summary.Offline),
+            group.Summary.Document(),
             [.. group.Members.Select(m => new GroupMemberDocument(m.UserId, m.DisplayName, m.Status.ToWire(), m.Extension,
                 m.CallStartedAt is { } started && m.Status == PresenceStatus.OnCall ? WireTime.SecondsSince(started, now) : null,
-                m.Stale ? true : null))],
+                m.Stale ? true : null, m.StatusSince, m.StatusMessage))],
             group.Queue.Document(now)));
 
+    public static GroupSummaryDocument Document(this GroupSummary s) => new(
+        s.TotalMembers, s.Available, s.Busy, s.OnCall, s.Away, s.Dnd, s.Offline, s.LoggedIn,
+        s.LongestIdle is { } idle ? new LongestIdleDocument(idle.UserId, idle.Since) : null);
+
     public static QueueMetricsDocument Document(this QueueMetrics q, DateTimeOffset now) => new(
-        q.CallsWaiting, q.AverageWaitSeconds, q.OldestWaitingSince is { } oldest ? WireTime.SecondsSince(oldest, now) : 0);
+        q.CallsWaiting, q.AverageWaitSeconds, q.OldestWaitingSince is { } oldest ? WireTime.SecondsSince(oldest, now) : 0,
+        q.ServiceLevelThresholdSeconds,
+        q.Window is { } w ? new QueueWindowDocument(w.Minutes, w.Answered, w.Abandoned, w.AbandonRate, w.ServiceLevel) : null,
+        q.Today is { Since: { } since } t ? new QueueTodayDocument(since, t.Answered, t.Abandoned, t.AbandonRate, t.ServiceLevel) : null);
 
     public static SessionDocument Document(this SessionInfo s) =>
         new(s.SessionId, s.Device, s.Status.ToWire(), s.Idle, s.OpenedAt, s.LastActivityAt, s.ExpiresAt);

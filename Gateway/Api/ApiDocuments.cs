@@ -73,15 +73,43 @@ public sealed record GroupMemberDocument(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull),
                Description("Only for an on_call member with an active call: whole seconds since the call started.")] int? CallDuration = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull),
-               Description("Present, as true, only while the member's client has gone quiet (grace period).")] bool? Stale = null);
+               Description("Present, as true, only while the member's client has gone quiet (grace period).")] bool? Stale = null,
+    [property: Description("When the member entered its current status (time in status = now - statusSince); null when not known.")] DateTimeOffset? StatusSince = null,
+    [property: Description("The member's status message while away, dnd or busy (the reason); null otherwise.")] string? StatusMessage = null);
 
-[Description("Member counts per status; they add up to totalMembers.")]
-public sealed record GroupSummaryDocument(int TotalMembers, int Available, int Busy, int OnCall, int Away, int Dnd, int Offline);
+[Description("Member counts per status (they add up to totalMembers), who is logged in, and who has been available longest.")]
+public sealed record GroupSummaryDocument(
+    int TotalMembers, int Available, int Busy, int OnCall, int Away, int Dnd, int Offline,
+    [property: Description("Members holding a presence session or showing any status but offline.")] int LoggedIn,
+    [property: Description("The available member available longest (the next call's likely taker); null when nobody is available.")] LongestIdleDocument? LongestIdle);
+
+public sealed record LongestIdleDocument(
+    string UserId,
+    [property: Description("When the member became available; idle time = now - since.")] DateTimeOffset Since);
 
 public sealed record QueueMetricsDocument(
     [property: Description("Calls in the queue now.")] int CallsWaiting,
     [property: Description("Mean wait in seconds of calls that left the queue in the last 15 minutes; 0 when none.")] int AverageWaitTime,
-    [property: Description("Seconds the oldest waiting call has waited; 0 when the queue is empty.")] int LongestWaitTime);
+    [property: Description("Seconds the oldest waiting call has waited; 0 when the queue is empty.")] int LongestWaitTime,
+    [property: Description("The group's answer target in seconds: answered within it counts towards serviceLevel.")] int ServiceLevelThresholdSeconds,
+    [property: Description("Outcomes over the organisation's rolling window (queueWindowMinutes).")] QueueWindowDocument? Window,
+    [property: Description("Outcomes since midnight in the organisation's time zone.")] QueueTodayDocument? Today);
+
+[Description("How calls left the queue in the rolling window. Only answered and abandoned calls count (not expired or unspecified).")]
+public sealed record QueueWindowDocument(
+    [property: Description("The window's length in minutes.")] int Minutes,
+    int Answered,
+    int Abandoned,
+    [property: Description("abandoned / (answered + abandoned) in percent, one decimal; null when neither happened.")] double? AbandonRate,
+    [property: Description("answered within the threshold / (answered + abandoned) in percent, one decimal; null when neither happened.")] double? ServiceLevel);
+
+[Description("How calls left the queue since the organisation's local midnight; the same rules as the window.")]
+public sealed record QueueTodayDocument(
+    [property: Description("The local midnight the day started at, as a UTC time.")] DateTimeOffset Since,
+    int Answered,
+    int Abandoned,
+    double? AbandonRate,
+    double? ServiceLevel);
 
 [Description("The answer of the queue endpoints.")]
 public sealed record QueueDocument(QueueMetricsDocument QueueMetrics);
@@ -91,7 +119,9 @@ public sealed record OrganisationDocument(string OrgId, string Name, Organisatio
 public sealed record OrganisationSettingsDocument(
     [property: Description("The organisation's limit of open sockets across all gateways; 0 means the service default.")] int MaxConnections,
     SessionSettingsDocument Sessions,
-    [property: Description("The longest a call waits in a group's queue before it leaves as expired (a lost dequeue).")] int MaxQueueWaitSeconds);
+    [property: Description("The longest a call waits in a group's queue before it leaves as expired (a lost dequeue).")] int MaxQueueWaitSeconds,
+    [property: Description("IANA time zone id where the queue figures' day (queueMetrics.today) starts.")] string TimeZone,
+    [property: Description("The rolling window of the queue figures (queueMetrics.window), in minutes.")] int QueueWindowMinutes);
 
 [Description("The organisation's rules for agent presence sessions (docs/presence-sessions.md).")]
 public sealed record SessionSettingsDocument(bool Enabled, int LeaseSeconds, int GraceSeconds, int IdleSeconds, int DebounceMs);
@@ -145,7 +175,8 @@ public sealed record QueueDepartureDocument(
     [property: AllowedValues("answered", "abandoned", "expired", "unspecified"),
                Description("expired: it waited longer than the organisation's maxQueueWaitSeconds (its dequeue was lost).")] string Reason,
     [property: Description("Whole seconds the call waited.")] int WaitTime,
-    [property: Description("ISO-8601 UTC with milliseconds.")] string LeftAt);
+    [property: Description("ISO-8601 UTC with milliseconds.")] string LeftAt,
+    [property: Description("Who answered (reason answered, when the dequeue said); null otherwise.")] string? AnsweredBy = null);
 
 [Description("The organisation's groups, ordered by id.")]
 public sealed record GroupListDocument(string OrgId, IReadOnlyList<GroupListEntry> Groups);

@@ -16,7 +16,9 @@ public sealed record OrganisationRequest(
 public sealed record OrganisationSettingsRequest(
     [property: Between(0, int.MaxValue), Description("Open sockets allowed across all gateways; 0 means the service default. Left out: kept.")] int? MaxConnections = null,
     [property: Description("Agent presence sessions, replaced as a whole (its fields left out take their defaults). Left out: kept.")] SessionSettingsRequest? Sessions = null,
-    [property: Between(60, 86_400), Description("The longest a call may wait in a queue before it leaves as expired; default 3600. Applies to calls that enter a queue afterwards. Left out: kept.")] int? MaxQueueWaitSeconds = null);
+    [property: Between(60, 86_400), Description("The longest a call may wait in a queue before it leaves as expired; default 3600. Applies to calls that enter a queue afterwards. Left out: kept.")] int? MaxQueueWaitSeconds = null,
+    [property: IanaTimeZone, Description("IANA time zone id (e.g. Europe/London) where the queue figures' day starts; default UTC. Groups take it from their next call leaving the queue. Left out: kept.")] string? TimeZone = null,
+    [property: Between(QueueTerms.MinWindowMinutes, QueueTerms.MaxWindowMinutes), Description("The rolling window of the queue figures in minutes; default 15. Groups take it from their next call leaving the queue. Left out: kept.")] int? QueueWindowMinutes = null);
 
 /// <summary>Agent presence sessions for the organisation; omitted fields take the defaults (docs/presence-sessions.md).</summary>
 public sealed record SessionSettingsRequest(
@@ -61,6 +63,9 @@ public sealed record CallRequest(
 
 public sealed record QueueCallRequest(
     [property: RequiredField, PresenceId, Description("Idempotent per callId.")] string? CallId);
+
+public sealed record QueueSettingsRequest(
+    [property: RequiredField, Between(1, 3600), Description("The group's answer target: a call answered after waiting at most this long counts towards the service level. Default 20.")] int? ServiceLevelThresholdSeconds);
 
 public sealed record DirectoryUserRequest(
     [property: RequiredField, PresenceId] string? UserId,

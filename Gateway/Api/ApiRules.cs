@@ -45,6 +45,17 @@ public sealed class PresenceIdAttribute() : RegularExpressionAttribute(PresenceI
         $"{field} must be 1-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit.";
 }
 
+/// <summary>An IANA time zone id this host knows (where an organisation's day starts for its queue figures).</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter)]
+public sealed class IanaTimeZoneAttribute : ValidationAttribute
+{
+    // IANA form only ("Area/City" or UTC): .NET would also take Windows names here, which other clients cannot read back.
+    public override bool IsValid(object? value) =>
+        value is null || value is string id && (id == "UTC" || id.Contains('/', StringComparison.Ordinal)) && QueueTimeZones.TryFind(id) is not null;
+
+    public override string FormatErrorMessage(string name) => $"{WireName.Of(name)} must be an IANA time zone id such as Europe/London or UTC.";
+}
+
 /// <summary>A list of user ids, each one an id; duplicates are allowed (and dropped by the handler).</summary>
 public sealed class PresenceIdListAttribute : ValidationAttribute
 {

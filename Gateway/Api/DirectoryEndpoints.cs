@@ -106,7 +106,7 @@ public static class DirectoryEndpoints
 
     private static OrganisationDocument Organisation(OrganisationInfo info) =>
         new(info.OrgId, info.Name, new OrganisationSettingsDocument(info.Settings.MaxConnections, SessionSettings.Document(info.Settings.SessionPolicy),
-            (int)info.Settings.QueueWaitLimit.TotalSeconds));
+            (int)info.Settings.QueueWaitLimit.TotalSeconds, info.Settings.QueueTerms.TimeZone, info.Settings.QueueTerms.WindowMinutes));
 
     private static async Task<IResult> PutUserAsync([PresenceId] string orgId, [PresenceId] string userId, UserRequest body, ApiContext api)
     {

@@ -19,10 +19,18 @@ public static class QueueEndpoints
             .Produces<QueueDocument>().ProducesProblem(StatusCodes.Status404NotFound).ProducesBodyProblems();
         queue.MapDelete("/{callId}", DequeueAsync).RequireAccess(ApiAccess.CallsAndQueues).Write(takesKey: false)
             .Describe(ApiMetadata.Tags.Queue, "DequeueCall", "Remove a call from a group's queue",
-                "The call left the queue; `?reason=answered` or `abandoned` says why (left out: unspecified). All three count " +
-                "towards averageWaitTime. Idempotent per callId: a call that already left (also by expiring) answers its " +
+                "The call left the queue; `?reason=answered` or `abandoned` says why (left out: unspecified), and with answered " +
+                "`&answeredBy={userId}` who took it. All three count towards averageWaitTime; answered and abandoned make " +
+                "queueMetrics' window and today figures (abandon rate, service level). Idempotent per callId: a call that already left (also by expiring) answers its " +
                 "original departure with `repeated: true` for 15 minutes. 404 for an unknown group or a call it never had.")
             .Produces<QueueLeaveDocument>().ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapPut("/organisation/{orgId}/user-group/{groupId}/queue/settings", PutSettingsAsync)
+            .RequireAuthorization(PresencePolicies.SameOrganisation).ProducesRouteProblems()
+            .RequireAccess(ApiAccess.CallsAndQueues).Write(takesKey: false)
+            .Describe(ApiMetadata.Tags.Queue, "SetQueueSettings", "Set a group's service-level threshold",
+                "serviceLevelThresholdSeconds (default 20): a call answered after waiting at most this long counts towards " +
+                "queueMetrics' serviceLevel. Applies to calls answered afterwards; calls already counted keep how they counted.")
+            .Produces<QueueDocument>().ProducesProblem(StatusCodes.Status404NotFound).ProducesBodyProblems();
         return app;
     }
 
@@ -34,7 +42,8 @@ public static class QueueEndpoints
         return metrics is null ? ApiProblems.GroupNotFound(orgId, groupId) : Results.Ok(Render(metrics, api.Clock));
     }
 
-    private static async Task<IResult> DequeueAsync([PresenceId] string orgId, [PresenceId] string groupId, [PresenceId] string callId, [FromQuery] string? reason, ApiContext api)
+    private static async Task<IResult> DequeueAsync([PresenceId] string orgId, [PresenceId] string groupId, [PresenceId] string callId,
+        [FromQuery] string? reason, [FromQuery] string? answeredBy, ApiContext api)
     {
         if (await api.CheckAsync(orgId) is { } problem) return problem;
         QueueExit? exit = reason switch
@@ -45,16 +54,30 @@ public static class QueueEndpoints
             _ => null,
         };
         if (exit is null) return ApiProblems.Invalid("reason", "reason must be answered or abandoned (or left out).");
+        if (answeredBy is not null)
+        {
+            if (!PresenceIds.IsValid(answeredBy)) return ApiProblems.Invalid("answeredBy", PresenceIdAttribute.Message("answeredBy"));
+            if (exit != QueueExit.Answered) return ApiProblems.Invalid("answeredBy", "answeredBy goes with reason=answered only.");
+        }
+        // The organisation's time zone and window travel with each departure: the group computes its figures under them.
+        var terms = (await api.Organisations.GetAsync(orgId))?.Settings.QueueTerms ?? QueueTerms.Default;
         var group = api.Group(orgId, groupId);
-        if (await group.LeaveQueueAsync(callId, exit.Value) is { } left)
+        if (await group.LeaveQueueAsync(callId, exit.Value, answeredBy, terms) is { } left)
         {
             var d = left.Departure;
             return Results.Ok(new QueueLeaveDocument(Metrics(left.Metrics, api.Clock),
-                new QueueDepartureDocument(d.CallId, ReasonName(d.Reason), (int)Math.Floor(d.WaitSeconds), d.LeftAt.ToWire()), left.Repeated));
+                new QueueDepartureDocument(d.CallId, ReasonName(d.Reason), (int)Math.Floor(d.WaitSeconds), d.LeftAt.ToWire(), d.AnsweredBy), left.Repeated));
         }
         return await group.GetSeqAsync() == 0
             ? ApiProblems.GroupNotFound(orgId, groupId)
             : Results.Problem(statusCode: 404, title: "Call not found", detail: $"Call '{callId}' is not waiting in this queue, nor did it leave it recently.");
+    }
+
+    private static async Task<IResult> PutSettingsAsync([PresenceId] string orgId, [PresenceId] string groupId, QueueSettingsRequest body, ApiContext api)
+    {
+        if (await api.CheckAsync(orgId) is { } problem) return problem;
+        var metrics = await api.Group(orgId, groupId).SetServiceLevelThresholdAsync(body.ServiceLevelThresholdSeconds!.Value);
+        return metrics is null ? ApiProblems.GroupNotFound(orgId, groupId) : Results.Ok(Render(metrics, api.Clock));
     }
 
     private static string ReasonName(QueueExit reason) => reason switch

@@ -17,6 +17,8 @@ public static class SessionSettings
             MaxConnections = request.MaxConnections ?? current.MaxConnections,
             Sessions = request.Sessions is { } sessions ? Policy(sessions) : current.Sessions,
             MaxQueueWait = request.MaxQueueWaitSeconds is { } wait ? TimeSpan.FromSeconds(wait) : current.MaxQueueWait,
+            TimeZone = request.TimeZone ?? current.TimeZone,
+            QueueWindowMinutes = request.QueueWindowMinutes ?? current.QueueWindowMinutes,
         };
     }
 

@@ -93,6 +93,7 @@ public static class PresenceMessageWriter
             w.WriteNumber("callDuration", WireTime.SecondsSince(started, now));
         }
         if (m.Stale) w.WriteBoolean("stale", true);
+        WriteFigures(w, m);
         WriteSummary(w, "updatedSummary", summary);
         w.WriteEndObject();
     });
@@ -192,6 +193,15 @@ public static class PresenceMessageWriter
         }
         // Only while true: a wallboard flags the row; the common case costs no bytes.
         if (member.Stale) w.WriteBoolean("stale", true);
+        WriteFigures(w, member);
+    }
+
+    /// <summary>Time in status and the reason beside it (issue 13): null when not known, or not away/dnd/busy.</summary>
+    private static void WriteFigures(Utf8JsonWriter w, GroupMember member)
+    {
+        if (member.StatusSince is { } since) w.WriteString("statusSince", since.ToWire());
+        else w.WriteNull("statusSince");
+        w.WriteString("statusMessage", member.StatusMessage);
     }
 
     private static void WriteSummary(Utf8JsonWriter w, string name, GroupSummary s)
@@ -204,6 +214,18 @@ public static class PresenceMessageWriter
         w.WriteNumber("away", s.Away);
         w.WriteNumber("dnd", s.Dnd);
         w.WriteNumber("offline", s.Offline);
+        w.WriteNumber("loggedIn", s.LoggedIn);
+        if (s.LongestIdle is { } idle)
+        {
+            w.WriteStartObject("longestIdle");
+            w.WriteString("userId", idle.UserId);
+            w.WriteString("since", idle.Since.ToWire());
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("longestIdle");
+        }
         w.WriteEndObject();
     }
 
@@ -213,7 +235,40 @@ public static class PresenceMessageWriter
         w.WriteNumber("callsWaiting", q.CallsWaiting);
         w.WriteNumber("averageWaitTime", q.AverageWaitSeconds);
         w.WriteNumber("longestWaitTime", q.OldestWaitingSince is { } oldest ? WireTime.SecondsSince(oldest, now) : 0);
+        w.WriteNumber("serviceLevelThresholdSeconds", q.ServiceLevelThresholdSeconds);
+        if (q.Window is { } window)
+        {
+            w.WriteStartObject("window");
+            w.WriteNumber("minutes", window.Minutes);
+            WriteOutcomes(w, window);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("window");
+        }
+        if (q.Today is { Since: { } since } today)
+        {
+            w.WriteStartObject("today");
+            w.WriteString("since", since.ToWire());
+            WriteOutcomes(w, today);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("today");
+        }
         w.WriteEndObject();
+    }
+
+    private static void WriteOutcomes(Utf8JsonWriter w, QueuePeriod p)
+    {
+        w.WriteNumber("answered", p.Answered);
+        w.WriteNumber("abandoned", p.Abandoned);
+        if (p.AbandonRate is { } rate) w.WriteNumber("abandonRate", rate);
+        else w.WriteNull("abandonRate");
+        if (p.ServiceLevel is { } level) w.WriteNumber("serviceLevel", level);
+        else w.WriteNull("serviceLevel");
     }
 
     private static void Header(Utf8JsonWriter w, string type, DateTimeOffset timestamp, long seq, bool? snapshot)

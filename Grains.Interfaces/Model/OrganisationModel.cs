@@ -4,8 +4,15 @@ namespace FreedomCti.Presence;
 /// <param name="MaxConnections">Concurrent WebSocket connections allowed for the organisation; 0 means the service default.</param>
 /// <param name="Sessions">Agent presence sessions (leases, grace, idle, debounce); null means disabled.</param>
 /// <param name="MaxQueueWait">The longest a call may wait in a group's queue before it leaves as expired; null means <see cref="DefaultMaxQueueWait"/>.</param>
+/// <param name="TimeZone">IANA id of the organisation's time zone (where a queue's "today" starts); null means UTC.</param>
+/// <param name="QueueWindowMinutes">The rolling window of the queue figures; null means <see cref="QueueTerms.DefaultWindowMinutes"/>.</param>
 [GenerateSerializer, Immutable, Alias("fcti.OrganisationSettings")]
-public sealed record OrganisationSettings(int MaxConnections, SessionPolicy? Sessions = null, TimeSpan? MaxQueueWait = null)
+public sealed record OrganisationSettings(
+    int MaxConnections,
+    SessionPolicy? Sessions = null,
+    TimeSpan? MaxQueueWait = null,
+    string? TimeZone = null,
+    int? QueueWindowMinutes = null)
 {
     public static readonly OrganisationSettings Default = new(0);
 
@@ -17,6 +24,10 @@ public sealed record OrganisationSettings(int MaxConnections, SessionPolicy? Ses
 
     [System.Text.Json.Serialization.JsonIgnore]
     public TimeSpan QueueWaitLimit => MaxQueueWait ?? DefaultMaxQueueWait;
+
+    /// <summary>What the organisation's queue figures are computed under; a dequeue hands it to the group.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public QueueTerms QueueTerms => new(TimeZone ?? QueueTerms.DefaultTimeZone, QueueWindowMinutes ?? QueueTerms.DefaultWindowMinutes);
 }
 
 /// <summary>An organisation (tenant) as stored.</summary>

@@ -33,6 +33,8 @@ public sealed record PresenceChange(PresenceStatus Status, string? StatusMessage
 /// <param name="Stale">The user's last session ended or expired and the grace period is running: the status may no longer be true.</param>
 /// <param name="LastConfirmedAt">While stale: when a client last confirmed the user's presence; otherwise null.</param>
 /// <param name="Source">What decided the current status.</param>
+/// <param name="StatusSince">When the user entered the current status (a change of message, profile or call keeps it).</param>
+/// <param name="InSession">The user holds at least one presence session.</param>
 [GenerateSerializer, Immutable, Alias("fcti.UserSnapshot")]
 public sealed record UserSnapshot(
     string OrgId,
@@ -47,4 +49,6 @@ public sealed record UserSnapshot(
     DateTimeOffset ChangedAt,
     bool Stale = false,
     DateTimeOffset? LastConfirmedAt = null,
-    PresenceSource Source = PresenceSource.None);
+    PresenceSource Source = PresenceSource.None,
+    DateTimeOffset? StatusSince = null,
+    bool InSession = false);

@@ -72,16 +72,8 @@ internal sealed class GroupStore
         {
             _logger.MemberChunksDamaged(_orgId, _groupId, layout.Generation, string.Join(",", damaged));
         }
-        var map = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, members.Select(m => KeyValuePair.Create(m.UserId, m.ToMember())));
-        return new GroupState
-        {
-            Exists = true,
-            GroupName = header.Name,
-            Members = map,
-            Summary = GroupSummaries.Compute(map.Values),
-            Queue = queue,
-            ChangedAt = changedAt > header.ChangedAt ? changedAt : header.ChangedAt,
-        };
+        return GroupState.Restored(header.Name, members.Select(m => KeyValuePair.Create(m.UserId, m.ToMember())), queue,
+            changedAt > header.ChangedAt ? changedAt : header.ChangedAt);
     }
 
     /// <summary>An activation starts a new epoch (stored before anything is published); members the refresh dropped are written out.</summary>

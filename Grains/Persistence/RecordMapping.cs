@@ -21,6 +21,8 @@ public static class RecordMapping
         ChangedAt = r.ChangedAt,
         Source = r.Source,
         Stale = r.Stale,
+        // Earlier versions did not store it: the last change is the best bound there is (never later than the truth's day).
+        StatusSince = r.StatusSince ?? r.ChangedAt,
         LastConfirmedAt = r.LastConfirmedAt,
         Book = r.Sessions is { } b
             ? new SessionBook([.. b.Sessions ?? []], b.Policy ?? SessionPolicy.DefaultEnabled, b.Manual, b.GraceEndsAt, b.LastConfirmedAt,
@@ -55,6 +57,7 @@ public static class RecordMapping
         ChangedAt = s.ChangedAt,
         Source = s.Source,
         Stale = s.Stale,
+        StatusSince = s.StatusSince,
         LastConfirmedAt = s.LastConfirmedAt,
         Sessions = s.Book is { } b
             ? new SessionBookRecord
@@ -87,27 +90,37 @@ public static class RecordMapping
                 KeyValuePair.Create(w.CallId, new WaitingCall(w.EnqueuedAt, w.EnqueuedAt + OrganisationSettings.DefaultMaxQueueWait)))),
             Departures = [.. (r.Departures ?? []).Select(d => new QueueDeparture("", QueueExit.Unspecified, d.LeftAt, d.WaitSeconds))],
         };
-        return new GroupState
-        {
-            Exists = true,
-            GroupName = r.GroupName,
-            Members = members,
-            Summary = GroupSummaries.Compute(members.Values),
-            Queue = queue,
-            ChangedAt = r.ChangedAt,
-        };
+        return GroupState.Restored(r.GroupName, members, queue, r.ChangedAt);
     }
 
     public static GroupQueueRecord ToRecord(this QueueState q) => new()
     {
         Waiting = [.. q.Waiting.OrderBy(w => w.Value.EnqueuedAt).Select(w => new WaitingCallRow { CallId = w.Key, EnqueuedAt = w.Value.EnqueuedAt, ExpiresAt = w.Value.ExpiresAt })],
-        Departures = [.. q.Departures.Select(d => new DepartureRow { CallId = d.CallId, Reason = d.Reason, LeftAt = d.LeftAt, WaitSeconds = d.WaitSeconds })],
+        Departures = [.. q.Departures.Select(d => new DepartureRow { CallId = d.CallId, Reason = d.Reason, LeftAt = d.LeftAt, WaitSeconds = d.WaitSeconds, AnsweredBy = d.AnsweredBy })],
+        OutcomeMinutes = q.Outcomes.Minutes.Count == 0 ? null
+            : [.. q.Outcomes.Minutes.Select(m => new OutcomeMinuteRow { Minute = m.Key, Answered = m.Value.Answered, AnsweredWithinThreshold = m.Value.AnsweredWithinThreshold, Abandoned = m.Value.Abandoned })],
+        Day = q.Outcomes.Day,
+        Today = q.Outcomes.Day is null ? null
+            : new OutcomeCountsRow { Answered = q.Outcomes.Today.Answered, AnsweredWithinThreshold = q.Outcomes.Today.AnsweredWithinThreshold, Abandoned = q.Outcomes.Today.Abandoned },
+        TimeZone = q.Terms.TimeZone,
+        WindowMinutes = q.Terms.WindowMinutes,
+        ServiceLevelThresholdSeconds = q.ServiceLevelThresholdSeconds,
     };
 
     public static QueueState ToState(this GroupQueueRecord? r) => r is null ? QueueState.Empty : QueueState.Empty with
     {
         Waiting = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
             (r.Waiting ?? []).Select(w => KeyValuePair.Create(w.CallId, new WaitingCall(w.EnqueuedAt, w.ExpiresAt)))),
-        Departures = [.. (r.Departures ?? []).Select(d => new QueueDeparture(d.CallId, d.Reason, d.LeftAt, d.WaitSeconds))],
+        Departures = [.. (r.Departures ?? []).Select(d => new QueueDeparture(d.CallId, d.Reason, d.LeftAt, d.WaitSeconds, d.AnsweredBy))],
+        Outcomes = new QueueOutcomes
+        {
+            Minutes = ImmutableSortedDictionary.CreateRange((r.OutcomeMinutes ?? []).Select(m => KeyValuePair.Create(m.Minute, Counts(m)))),
+            Day = r.Day,
+            Today = r.Today is { } t ? Counts(t) : default,
+        },
+        Terms = new QueueTerms(r.TimeZone ?? QueueTerms.DefaultTimeZone, r.WindowMinutes ?? QueueTerms.DefaultWindowMinutes),
+        ServiceLevelThresholdSeconds = r.ServiceLevelThresholdSeconds ?? QueueTerms.DefaultServiceLevelThresholdSeconds,
     };
+
+    private static OutcomeCounts Counts(OutcomeCountsRow r) => new(r.Answered, r.AnsweredWithinThreshold, r.Abandoned);
 }

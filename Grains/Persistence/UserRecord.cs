@@ -24,6 +24,8 @@ public sealed class UserRecord
     [Id(15)] public List<State.LedgerEntry>? Ledger { get; set; }
     /// <summary>Groups that may not hold this record's view yet; see <see cref="State.GroupPushes"/>.</summary>
     [Id(16)] public List<string>? UnpushedGroups { get; set; }
+    /// <summary>When the user entered its status; null in records of earlier versions (read as <see cref="ChangedAt"/>).</summary>
+    [Id(17)] public DateTimeOffset? StatusSince { get; set; }
 }
 
 

@@ -19,6 +19,9 @@ public sealed record GroupState
         ImmutableSortedDictionary.Create<string, GroupMember>(StringComparer.Ordinal);
 
     public GroupSummary Summary { get; init; } = GroupSummary.Empty;
+
+    /// <summary>Available members, longest available first: where the summary's longestIdle comes from (<see cref="GroupSummaries"/>).</summary>
+    public ImmutableSortedSet<IdleEntry> Idle { get; init; } = GroupSummaries.NoIdle;
     public QueueState Queue { get; init; } = QueueState.Empty;
     public long Seq { get; init; }
     public DateTimeOffset ChangedAt { get; init; }
@@ -40,7 +43,8 @@ public sealed record GroupState
         {
             return (this with { Members = members }, null);
         }
-        var next = Bump(now) with { Members = members, Summary = Summary.Move(held.Status, member.Status) };
+        var idle = Idle.Reindex(held, member);
+        var next = Bump(now) with { Members = members, Idle = idle, Summary = Summary.Move(held, member).WithIdle(idle) };
         return (next, new MemberChange(member, held.Status));
     }
 
@@ -63,7 +67,7 @@ public sealed record GroupState
             builder[m.UserId] = Newer(Newer(m, builder.GetValueOrDefault(m.UserId)), Exists ? Members.GetValueOrDefault(m.UserId) : null);
         }
         var map = builder.ToImmutable();
-        return Bump(now) with { Exists = true, GroupName = groupName, Members = map, Summary = GroupSummaries.Compute(map.Values) };
+        return (Bump(now) with { Exists = true, GroupName = groupName, Members = map }).Recounted();
     }
 
     /// <summary>Replaces members' views with fresh ones read on activation; a null view drops the member (the user is gone).</summary>
@@ -89,7 +93,7 @@ public sealed record GroupState
         }
         return ReferenceEquals(members, Members)
             ? this
-            : Bump(now) with { Members = members, Summary = GroupSummaries.Compute(members.Values) };
+            : (Bump(now) with { Members = members }).Recounted();
     }
 
     /// <summary>Adds members not held yet (members already held keep their view); the same instance when all were members.</summary>
@@ -102,13 +106,15 @@ public sealed record GroupState
         }
         var map = Members;
         var summary = Summary;
+        var idle = Idle;
         foreach (var m in members)
         {
             if (map.ContainsKey(m.UserId)) continue;
             map = map.Add(m.UserId, m);
-            summary = summary.AddMember(m.Status);
+            summary = summary.AddMember(m);
+            idle = idle.Reindex(null, m);
         }
-        return ReferenceEquals(map, Members) ? this : Bump(now) with { Members = map, Summary = summary };
+        return ReferenceEquals(map, Members) ? this : Bump(now) with { Members = map, Idle = idle, Summary = summary.WithIdle(idle) };
     }
 
     /// <summary>Takes one member out; the same instance when it was not a member.</summary>
@@ -118,7 +124,8 @@ public sealed record GroupState
         {
             return this;
         }
-        return Bump(now) with { Members = Members.Remove(userId), Summary = Summary.RemoveMember(held.Status) };
+        var idle = Idle.Reindex(held, null);
+        return Bump(now) with { Members = Members.Remove(userId), Idle = idle, Summary = Summary.RemoveMember(held).WithIdle(idle) };
     }
 
     /// <summary>The tombstone after deletion; keeps Seq so a re-created group continues above it.</summary>
@@ -132,13 +139,27 @@ public sealed record GroupState
     }
 
     /// <summary>A call leaves the queue (see <see cref="QueueState.Leave"/>); null when the queue does not know it. No Seq bump.</summary>
-    public (GroupState State, QueueDeparture Departure, bool Repeated)? WithCallLeft(string callId, QueueExit reason, DateTimeOffset now)
+    public (GroupState State, QueueDeparture Departure, bool Repeated)? WithCallLeft(string callId, QueueExit reason, DateTimeOffset now, string? answeredBy = null)
     {
-        if (Queue.Leave(callId, reason, now) is not { } leave)
+        if (Queue.Leave(callId, reason, now, answeredBy) is not { } leave)
         {
             return null;
         }
         return (leave.Repeated ? this : this with { Queue = leave.Queue }, leave.Departure, leave.Repeated);
+    }
+
+    /// <summary>The organisation's queue terms (time zone, window); the same instance when unchanged. No Seq bump.</summary>
+    public GroupState WithQueueTerms(QueueTerms terms)
+    {
+        var queue = Queue.WithTerms(terms);
+        return ReferenceEquals(queue, Queue) ? this : this with { Queue = queue };
+    }
+
+    /// <summary>The group's service-level threshold; the same instance when unchanged. No Seq bump.</summary>
+    public GroupState WithServiceLevelThreshold(int seconds)
+    {
+        var queue = Queue.WithServiceLevelThreshold(seconds);
+        return ReferenceEquals(queue, Queue) ? this : this with { Queue = queue };
     }
 
     /// <summary>Calls waiting past their expiry leave as expired; the same instance when none is overdue. No Seq bump.</summary>
@@ -156,6 +177,19 @@ public sealed record GroupState
 
     public GroupSnapshot ToSnapshot(string orgId, string groupId, DateTimeOffset now) =>
         new(orgId, groupId, Seq, GroupName, [.. Members.Values], Summary, Queue.ToMetrics(now), ChangedAt);
+
+    /// <summary>A group read from storage: the summary and idle index counted from its members.</summary>
+    public static GroupState Restored(string groupName, IEnumerable<KeyValuePair<string, GroupMember>> members, QueueState queue, DateTimeOffset changedAt) =>
+        new GroupState
+        {
+            Exists = true,
+            GroupName = groupName,
+            Members = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, members),
+            Queue = queue,
+            ChangedAt = changedAt,
+        }.Recounted();
+
+    private GroupState Recounted() => this with { Summary = GroupSummaries.Compute(Members.Values, out var idle), Idle = idle };
 
     private GroupState Bump(DateTimeOffset now) => this with { Seq = Seq + 1, ChangedAt = now };
 

@@ -14,6 +14,9 @@ public sealed record QueueLeave(QueueState Queue, QueueDeparture Departure, bool
 /// state stays bounded; they also answer a repeated dequeue with its original outcome. A call that is never dequeued
 /// (the PBX's dequeue was lost) leaves by itself at its <see cref="WaitingCall.ExpiresAt"/> with reason Expired; such a
 /// wait is not a real one, so it is not averaged.
+/// Outcomes (answered, abandoned) are counted apart from the departures in <see cref="Outcomes"/>, bounded per minute
+/// and per day, under the organisation's <see cref="Terms"/> (handed over by each dequeue) and the group's
+/// <see cref="ServiceLevelThresholdSeconds"/>; all of it is stored with the queue, so queue writes stay one row.
 /// </remarks>
 public sealed record QueueState
 {
@@ -26,6 +29,15 @@ public sealed record QueueState
         ImmutableDictionary.Create<string, WaitingCall>(StringComparer.Ordinal);
 
     public ImmutableList<QueueDeparture> Departures { get; init; } = [];
+
+    /// <summary>Answered and abandoned calls per minute and since the organisation's local midnight.</summary>
+    public QueueOutcomes Outcomes { get; init; } = QueueOutcomes.Empty;
+
+    /// <summary>The organisation's time zone and window, as the last dequeue handed them over.</summary>
+    public QueueTerms Terms { get; init; } = QueueTerms.Default;
+
+    /// <summary>The group's answer target: an answered call that waited no longer counts towards the service level.</summary>
+    public int ServiceLevelThresholdSeconds { get; init; } = QueueTerms.DefaultServiceLevelThresholdSeconds;
 
     /// <summary>The earliest time a waiting call expires; null when nothing waits.</summary>
     public DateTimeOffset? NextExpiry
@@ -56,14 +68,18 @@ public sealed record QueueState
     /// A call leaves. A waiting call departs now with <paramref name="reason"/>; one that already left answers its latest
     /// departure (Repeated, the queue unchanged); null for a call this queue does not know (never waited, or forgotten).
     /// </summary>
-    public QueueLeave? Leave(string callId, QueueExit reason, DateTimeOffset now)
+    /// <param name="answeredBy">Who answered; kept only with reason Answered (an abandoned call was answered by nobody).</param>
+    public QueueLeave? Leave(string callId, QueueExit reason, DateTimeOffset now, string? answeredBy = null)
     {
         ArgumentNullException.ThrowIfNull(callId);
         if (Waiting.TryGetValue(callId, out var call))
         {
-            var departure = Departed(callId, call, reason, now);
+            var departure = Departed(callId, call, reason, now) with { AnsweredBy = reason == QueueExit.Answered ? answeredBy : null };
+            var outcomes = Outcomes.WithDeparture(reason, departure.WaitSeconds, now,
+                TimeSpan.FromSeconds(ServiceLevelThresholdSeconds), QueueTimeZones.Find(Terms.TimeZone));
             return new QueueLeave(
-                this with { Waiting = Waiting.Remove(callId), Departures = Prune(Departures.Add(departure), now) }, departure, Repeated: false);
+                this with { Waiting = Waiting.Remove(callId), Departures = Prune(Departures.Add(departure), now), Outcomes = outcomes },
+                departure, Repeated: false);
         }
         for (var i = Departures.Count - 1; i >= 0; i--)
         {
@@ -82,6 +98,23 @@ public sealed record QueueState
         }
         var departures = Departures.AddRange(overdue.Select(w => Departed(w.Key, w.Value, QueueExit.Expired, now)));
         return this with { Waiting = Waiting.RemoveRange(overdue.Select(w => w.Key)), Departures = Prune(departures, now) };
+    }
+
+    /// <summary>The organisation's terms from now on; the same instance when they did not change.</summary>
+    /// <remarks>Counts already made stay as they are: a new window or zone shapes what is read, a new day resets today.</remarks>
+    public QueueState WithTerms(QueueTerms terms)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        var window = Math.Clamp(terms.WindowMinutes, 1, QueueOutcomes.MaxWindowMinutes);
+        var next = terms with { WindowMinutes = window };
+        return next == Terms ? this : this with { Terms = next };
+    }
+
+    /// <summary>The group's answer target from now on (calls already answered keep how they counted); the same instance when unchanged.</summary>
+    public QueueState WithServiceLevelThreshold(int seconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(seconds);
+        return seconds == ServiceLevelThresholdSeconds ? this : this with { ServiceLevelThresholdSeconds = seconds };
     }
 
     public QueueMetrics ToMetrics(DateTimeOffset now)
@@ -107,8 +140,21 @@ public sealed record QueueState
             }
         }
         var average = count == 0 ? 0 : (int)Math.Round(sum / count, MidpointRounding.AwayFromZero);
-        return new QueueMetrics(Waiting.Count, oldest, average);
+        return new QueueMetrics(Waiting.Count, oldest, average, ServiceLevelThresholdSeconds, WindowPeriod(now), TodayPeriod(now));
     }
+
+    /// <summary>Outcomes over the organisation's rolling window up to <paramref name="now"/>.</summary>
+    public QueuePeriod WindowPeriod(DateTimeOffset now) => Period(Terms.WindowMinutes, null, Outcomes.InWindow(now, Terms.WindowMinutes));
+
+    /// <summary>Outcomes since the organisation's local midnight (zero once a new day began without any).</summary>
+    public QueuePeriod TodayPeriod(DateTimeOffset now)
+    {
+        var zone = QueueTimeZones.Find(Terms.TimeZone);
+        return Period(0, QueueOutcomes.LocalMidnight(now, zone), Outcomes.OnDay(now, zone));
+    }
+
+    private static QueuePeriod Period(int minutes, DateTimeOffset? since, OutcomeCounts c) =>
+        new(minutes, since, c.Answered, c.Abandoned, c.AbandonRate, c.ServiceLevel);
 
     private static QueueDeparture Departed(string callId, WaitingCall call, QueueExit reason, DateTimeOffset now) =>
         new(callId, reason, now, Math.Max(0, (now - call.EnqueuedAt).TotalSeconds));

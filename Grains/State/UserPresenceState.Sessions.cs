@@ -27,7 +27,7 @@ public sealed partial record UserPresenceState
         sessions = held is null ? sessions.Add(session) : sessions.Replace(held, session);
         // Books are replaced, not patched: a grace period or an expired session seen earlier is settled by Evaluate.
         var next = this with { Book = book with { Sessions = sessions, Policy = policy, GraceEndsAt = null, LastConfirmedAt = now } };
-        return (SessionOutcome.Done, next.Evaluate(now));
+        return (SessionOutcome.Done, next.Evaluate(now).StampedFrom(this, now));
     }
 
     /// <summary>A heartbeat: renews the lease, and may change the session's status or record user activity.</summary>
@@ -47,7 +47,7 @@ public sealed partial record UserPresenceState
             ExpiresAt = now + Book.Policy.Lease,
         };
         var next = this with { Book = Book with { Sessions = Book.Sessions.Replace(held, session), LastConfirmedAt = now } };
-        return (SessionOutcome.Done, next.Evaluate(now));
+        return (SessionOutcome.Done, next.Evaluate(now).StampedFrom(this, now));
     }
 
     /// <summary>Ends a session: a logout of the last session means offline now; a dropped connection starts the grace period.</summary>
@@ -59,19 +59,21 @@ public sealed partial record UserPresenceState
         if (end == SessionEnd.Disconnected)
         {
             var expired = held with { ExpiresAt = now < held.ExpiresAt ? now : held.ExpiresAt };
-            return (SessionOutcome.Done, (this with { Book = Book with { Sessions = Book.Sessions.Replace(held, expired) } }).Evaluate(now));
+            return (SessionOutcome.Done, (this with { Book = Book with { Sessions = Book.Sessions.Replace(held, expired) } }).Evaluate(now).StampedFrom(this, now));
         }
         var rest = Book.Sessions.Remove(held);
         if (rest.Any(s => s.IsLive(now)))
         {
-            return (SessionOutcome.Done, (this with { Book = Book with { Sessions = rest } }).Evaluate(now));
+            return (SessionOutcome.Done, (this with { Book = Book with { Sessions = rest } }).Evaluate(now).StampedFrom(this, now));
         }
-        return (SessionOutcome.Done, GoOffline(PresenceSource.Logout, now));
+        return (SessionOutcome.Done, GoOffline(PresenceSource.Logout, now).StampedFrom(this, now));
     }
 
     /// <summary>Settles leases, grace, idle and debounce as of <paramref name="now"/>; the same instance when nothing changed.</summary>
     /// <param name="force">Publish a changed status at once, without the debounce (manual writes and call ends).</param>
-    public UserPresenceState Evaluate(DateTimeOffset now, bool force = false)
+    public UserPresenceState Evaluate(DateTimeOffset now, bool force = false) => Evaluated(now, force).StampedFrom(this, now);
+
+    private UserPresenceState Evaluated(DateTimeOffset now, bool force)
     {
         if (Book is not { } book) return this;
         var state = this;

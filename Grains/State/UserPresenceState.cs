@@ -30,6 +30,9 @@ public sealed partial record UserPresenceState
     /// <summary>When the last visible change happened.</summary>
     public DateTimeOffset ChangedAt { get; init; }
 
+    /// <summary>When the user entered <see cref="Status"/>: set by every transition that changes the status, kept by all others.</summary>
+    public DateTimeOffset StatusSince { get; init; }
+
     /// <summary>What decided <see cref="Status"/>.</summary>
     public PresenceSource Source { get; init; }
 
@@ -51,7 +54,7 @@ public sealed partial record UserPresenceState
             return profile == Profile ? this : Bump(now) with { Profile = profile };
         }
         // A re-created user starts afresh but keeps counting from its old seq (see Seq).
-        return Empty with { Exists = true, Profile = profile, Seq = Seq + 1, ChangedAt = now, LastActivity = now };
+        return Empty with { Exists = true, Profile = profile, Seq = Seq + 1, ChangedAt = now, LastActivity = now, StatusSince = now };
     }
 
     /// <summary>Applies a chosen status; during a call it only sets the status to resume afterwards.</summary>
@@ -59,6 +62,11 @@ public sealed partial record UserPresenceState
     {
         ArgumentNullException.ThrowIfNull(change);
         RequireExists();
+        return Presence(change, now).StampedFrom(this, now);
+    }
+
+    private UserPresenceState Presence(PresenceChange change, DateTimeOffset now)
+    {
         if (ActiveCall is not null)
         {
             var during = Bump(now) with { ReturnStatus = ResumableStatus(change.Status), StatusMessage = change.StatusMessage, LastActivity = now };
@@ -104,11 +112,14 @@ public sealed partial record UserPresenceState
             Source = PresenceSource.Call,
             Book = Book is null ? null : Book with { Pending = null },
         };
-        return new(CallOutcome.Done, next);
+        return new(CallOutcome.Done, next.StampedFrom(this, now));
     }
 
     /// <summary>Ends the active call and resumes the return status.</summary>
-    public CallTransition WithCallEnded(string callId, DateTimeOffset now)
+    public CallTransition WithCallEnded(string callId, DateTimeOffset now) =>
+        CallEnded(callId, now) is { Outcome: CallOutcome.Done } done ? done with { State = done.State.StampedFrom(this, now) } : CallEnded(callId, now);
+
+    private CallTransition CallEnded(string callId, DateTimeOffset now)
     {
         if (!Exists)
         {
@@ -157,14 +168,25 @@ public sealed partial record UserPresenceState
     {
         RequireExists();
         return new UserSnapshot(orgId, userId, Seq, Profile!, Status, PreviousStatus, StatusMessage, LastActivity, ActiveCall, ChangedAt,
-            Stale, Stale ? LastConfirmedAt : null, Source);
+            Stale, Stale ? LastConfirmedAt : null, Source, StatusSince, InSession);
     }
 
     public GroupMember ToMember(string userId)
     {
         RequireExists();
-        return new GroupMember(userId, Profile!.DisplayName, Profile.Extension, Status, ActiveCall?.StartedAt, Seq, Stale);
+        return new GroupMember(userId, Profile!.DisplayName, Profile.Extension, Status, ActiveCall?.StartedAt, Seq, Stale,
+            StatusSince, MemberViews.ReasonShown(Status, StatusMessage), InSession);
     }
+
+    /// <summary>Holds at least one presence session (a live or grace-period book counts: the client may come back).</summary>
+    public bool InSession => Book is { Sessions.IsEmpty: false };
+
+    /// <summary>
+    /// Stamps <see cref="StatusSince"/> when this state's status differs from <paramref name="before"/>'s; every public
+    /// transition ends here, so a change of message, profile, call or session that keeps the status keeps the time.
+    /// </summary>
+    private UserPresenceState StampedFrom(UserPresenceState before, DateTimeOffset now) =>
+        Exists && (Status != before.Status || !before.Exists) && StatusSince != now ? this with { StatusSince = now } : this;
 
     // Returning to on_call after a call would leave the user stuck on a call that no longer exists.
     private static PresenceStatus ResumableStatus(PresenceStatus status) =>

@@ -60,7 +60,8 @@ export function tickStatusTimes(now) {
   }
 }
 
-const pct = value => (Number.isFinite(value) ? `${Math.round(value)}%` : '–');
+// As sent (one decimal): the board shows the same figure as the REST snapshot and a supervisor's report.
+const pct = value => (Number.isFinite(value) ? `${value}%` : '–');
 
 /** Extra figures, each line only when its wire field is there. */
 export function renderExtraFigures(list, summary, queue, members) {

@@ -78,7 +78,7 @@ public class DirectoryGrainTests(ClusterFixture fixture) : PresenceClusterTest(f
 
         var snapshot = await Group("g").GetSnapshotAsync().WaitAsync(Bound);
         Assert.Equal([ids[1], ids[2]], snapshot!.Members.Select(m => m.UserId));
-        Assert.Equal(new GroupSummary(2, 1, 0, 0, 0, 0, 1), snapshot.Summary);
+        Assert.Equal(new GroupSummary(2, 1, 0, 0, 0, 0, 1), snapshot.Summary.StatusCounts());
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class DirectoryGrainTests(ClusterFixture fixture) : PresenceClusterTest(f
         Assert.Equal(DirectoryOutcome.Done, result.Outcome);
         Assert.Equal(3, result.Value!.Summary.TotalMembers);
         var snapshot = await Group("g").GetSnapshotAsync().WaitAsync(Bound);
-        Assert.Equal(new GroupSummary(3, 0, 0, 0, 1, 0, 2), snapshot!.Summary);
+        Assert.Equal(new GroupSummary(3, 0, 0, 0, 1, 0, 2), snapshot!.Summary.StatusCounts());
     }
 
     [Fact]

@@ -62,8 +62,8 @@ public class UserGrainTests(ClusterFixture fixture) : PresenceClusterTest(fixtur
         // No polling: the user awaits its groups before acknowledging.
         var g1 = await Group("g1").GetSnapshotAsync().WaitAsync(Bound);
         var g2 = await Group("g2").GetSnapshotAsync().WaitAsync(Bound);
-        Assert.Equal(new GroupSummary(3, 0, 0, 0, 0, 1, 2), g1!.Summary);
-        Assert.Equal(new GroupSummary(1, 0, 0, 0, 0, 1, 0), g2!.Summary);
+        Assert.Equal(new GroupSummary(3, 0, 0, 0, 0, 1, 2), g1!.Summary.StatusCounts());
+        Assert.Equal(new GroupSummary(1, 0, 0, 0, 0, 1, 0), g2!.Summary.StatusCounts());
         Assert.Equal(PresenceStatus.Dnd, g1.Members.Single(m => m.UserId == ids[0]).Status);
     }
 

@@ -61,6 +61,45 @@ public class GroupStoreTests
     }
 
     [Fact]
+    public async Task QueueOutcomes_TermsAndThreshold_RoundTripInTheQueueRowAlone()
+    {
+        var store = Store();
+        var state = Defined(3);
+        await store.SaveDefinitionAsync(state, 1, T0);
+        var queue = state.Queue.WithTerms(new QueueTerms("Europe/Berlin", 30)).WithServiceLevelThreshold(10)
+            .Enqueue("a", T0, TimeSpan.FromHours(1)).Enqueue("b", T0, TimeSpan.FromHours(1)).Enqueue("c", T0, TimeSpan.FromHours(1));
+        queue = queue.Leave("a", QueueExit.Answered, T0.AddSeconds(8), "user-1")!.Queue;
+        queue = queue.Leave("b", QueueExit.Answered, T0.AddMinutes(2), "user-2")!.Queue;
+
+        _rows.ResetCounts();
+        await store.SaveQueueAsync(queue);
+        var loaded = (await Store().LoadAsync(T0)).Queue;
+
+        Assert.Equal(["queue"], _rows.Written);
+        Assert.Equal(queue.Terms, loaded.Terms);
+        Assert.Equal(10, loaded.ServiceLevelThresholdSeconds);
+        Assert.Equal(queue.Outcomes.Minutes, loaded.Outcomes.Minutes);
+        Assert.Equal((queue.Outcomes.Day, queue.Outcomes.Today), (loaded.Outcomes.Day, loaded.Outcomes.Today));
+        Assert.Equal("user-2", loaded.Departures[^1].AnsweredBy);
+        Assert.Equal(queue.ToMetrics(T0.AddMinutes(3)), loaded.ToMetrics(T0.AddMinutes(3)));
+    }
+
+    [Fact]
+    public async Task QueueRowOfAnEarlierVersion_ReadsAsNoOutcomesAndTheDefaults()
+    {
+        var earlier = System.Text.Json.JsonSerializer.Deserialize<GroupQueueRecord>(
+            """{"w":[{"c":"c1","at":"2026-01-15T10:00:00+00:00","exp":"2026-01-15T11:00:00+00:00"}],"d":[]}""")!;
+
+        var read = earlier.ToState();
+        await Task.CompletedTask;
+
+        Assert.Equal(QueueTerms.Default, read.Terms);
+        Assert.Equal(20, read.ServiceLevelThresholdSeconds);
+        Assert.Empty(read.Outcomes.Minutes);
+        Assert.Null(read.Outcomes.Day);
+    }
+
+    [Fact]
     public async Task SameDefinitionAgain_WritesNothing()
     {
         var store = Store();

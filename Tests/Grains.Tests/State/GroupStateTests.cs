@@ -22,7 +22,7 @@ public class GroupStateTests
         Assert.True(s.Exists);
         Assert.Equal("Sales", s.GroupName);
         Assert.Equal(GroupSeq.Start(1) + 1, s.Seq);
-        Assert.Equal(new GroupSummary(3, 2, 0, 1, 0, 0, 0), s.Summary);
+        Assert.Equal(new GroupSummary(3, 2, 0, 1, 0, 0, 0), s.Summary.StatusCounts());
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public class GroupStateTests
         var redefined = s.WithDefinition("Renamed", [Member("a", PresenceStatus.Available, userSeq: 3), Member("b", PresenceStatus.Away)], T0);
 
         Assert.Equal(PresenceStatus.Busy, redefined.Members["a"].Status);
-        Assert.Equal(new GroupSummary(2, 0, 1, 0, 1, 0, 0), redefined.Summary);
+        Assert.Equal(new GroupSummary(2, 0, 1, 0, 1, 0, 0), redefined.Summary.StatusCounts());
         Assert.Equal(s.Seq + 1, redefined.Seq);
     }
 
@@ -48,7 +48,7 @@ public class GroupStateTests
         Assert.NotNull(change);
         Assert.Equal(PresenceStatus.Available, change.PreviousStatus);
         Assert.Equal(PresenceStatus.OnCall, change.Member.Status);
-        Assert.Equal(new GroupSummary(2, 1, 0, 1, 0, 0, 0), next.Summary);
+        Assert.Equal(new GroupSummary(2, 1, 0, 1, 0, 0, 0), next.Summary.StatusCounts());
         Assert.Equal(s.Seq + 1, next.Seq);
     }
 
@@ -128,7 +128,7 @@ public class GroupStateTests
 
         var next = s.WithMemberRemoved("b", T0);
 
-        Assert.Equal(new GroupSummary(1, 1, 0, 0, 0, 0, 0), next.Summary);
+        Assert.Equal(new GroupSummary(1, 1, 0, 0, 0, 0, 0), next.Summary.StatusCounts());
         Assert.Equal(s.Seq + 1, next.Seq);
         Assert.Same(next, next.WithMemberRemoved("b", T0));
     }
@@ -160,7 +160,7 @@ public class GroupStateTests
             T0);
 
         Assert.Equal(["b", "c"], next.Members.Keys);
-        Assert.Equal(new GroupSummary(2, 0, 0, 1, 1, 0, 0), next.Summary);
+        Assert.Equal(new GroupSummary(2, 0, 0, 1, 1, 0, 0), next.Summary.StatusCounts());
         Assert.Equal(s.Seq + 1, next.Seq);
     }
 
@@ -220,7 +220,7 @@ public class GroupStateTests
 
         Assert.Equal(["a", "b"], next.Members.Keys);
         Assert.Equal(PresenceStatus.Available, next.Members["a"].Status);
-        Assert.Equal(new GroupSummary(2, 1, 0, 0, 0, 1, 0), next.Summary);
+        Assert.Equal(new GroupSummary(2, 1, 0, 0, 0, 1, 0), next.Summary.StatusCounts());
         Assert.Equal(s.Seq + 1, next.Seq);
         Assert.Same(next, next.WithMembersAdded([Member("b", PresenceStatus.Dnd)], T0));
     }
@@ -234,7 +234,7 @@ public class GroupStateTests
 
         Assert.Equal(["B", "a", "b"], snapshot.Members.Select(m => m.UserId));
         Assert.Equal(s.Seq, snapshot.Seq);
-        Assert.Equal(QueueMetrics.Empty, snapshot.Queue);
+        Assert.Equal((0, 0), (snapshot.Queue.CallsWaiting, snapshot.Queue.AverageWaitSeconds));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public class QueueStateTests
         var q = QueueState.Empty.Enqueue("c1", T0, Hour);
 
         Assert.Same(q, q.Enqueue("c1", T0.AddSeconds(5), Hour));
-        Assert.Equal(new QueueMetrics(1, T0, 0), q.ToMetrics(T0));
+        Assert.Equal((1, (DateTimeOffset?)T0, 0), (q.ToMetrics(T0).CallsWaiting, q.ToMetrics(T0).OldestWaitingSince, q.ToMetrics(T0).AverageWaitSeconds));
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public class QueueStateTests
 
         var m = q.ToMetrics(T0.AddSeconds(30));
 
-        Assert.Equal(new QueueMetrics(0, null, 16), m);
+        Assert.Equal((0, (DateTimeOffset?)null, 16), (m.CallsWaiting, m.OldestWaitingSince, m.AverageWaitSeconds));
     }
 
     [Fact]

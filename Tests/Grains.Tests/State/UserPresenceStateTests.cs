@@ -199,7 +199,7 @@ public class UserPresenceStateTests
         var m = s.ToMember("u1");
         var snap = s.ToSnapshot("o1", "u1");
 
-        Assert.Equal(new GroupMember("u1", "Alice", "1001", PresenceStatus.OnCall, started, s.Seq), m);
+        Assert.Equal(new GroupMember("u1", "Alice", "1001", PresenceStatus.OnCall, started, s.Seq, StatusSince: started), m);
         Assert.Equal(s.Seq, snap.Seq);
         Assert.Equal(m, snap.ToMember());
     }

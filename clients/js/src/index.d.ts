@@ -105,8 +105,13 @@ export interface GroupMember {
   readonly callStartedAt?: number;
   /** Present (true) only while the member's client has gone quiet. */
   readonly stale?: true;
+  /** When the member entered its status (ISO-8601); absent from gateways before issue 13, and when not known. */
+  readonly statusSince?: string;
+  /** The reason while away, dnd or busy; absent otherwise. */
+  readonly statusMessage?: string;
 }
 
+/** Counts per status; loggedIn and longestIdle come from gateways since issue 13 (absent before). */
 export interface GroupSummary {
   totalMembers: number;
   available: number;
@@ -115,12 +120,26 @@ export interface GroupSummary {
   away: number;
   dnd: number;
   offline: number;
+  loggedIn?: number;
+  longestIdle?: { userId: string; since: string } | null;
 }
 
+/** How calls left a queue over a period; rates are percentages with one decimal, null when no call counted. */
+export interface QueueOutcomes {
+  answered: number;
+  abandoned: number;
+  abandonRate: number | null;
+  serviceLevel: number | null;
+}
+
+/** callsWaiting, averageWaitTime, longestWaitTime always; the rest from gateways since issue 13 (absent before). */
 export interface QueueMetrics {
   callsWaiting: number;
   averageWaitTime: number;
   longestWaitTime: number;
+  serviceLevelThresholdSeconds?: number;
+  window?: (QueueOutcomes & { minutes: number }) | null;
+  today?: (QueueOutcomes & { since: string }) | null;
 }
 
 export interface GroupState {

@@ -185,6 +185,9 @@ function member(m, renderedAtMs) {
   const entry = { userId: m.userId, displayName: m.displayName ?? null, status: m.status, extension: m.extension ?? null };
   if (Number.isFinite(m.callDuration)) entry.callStartedAt = renderedAtMs - m.callDuration * 1000;
   if (m.stale === true) entry.stale = true;
+  // Time in status and the reason (issue 13): kept as sent, only when sent, so older gateways' members look as before.
+  if (typeof m.statusSince === 'string') entry.statusSince = m.statusSince;
+  if (typeof m.statusMessage === 'string') entry.statusMessage = m.statusMessage;
   return freeze(entry);
 }
 

@@ -184,3 +184,20 @@ test('resumed from another seq than ours, or with inconsistent counts, is treate
   assert.equal(applyFrame(live, resumed({ userId: 'u2' }), NOW).resync, undefined, 'another topic: ignored');
   assert.equal(applyFrame(live, resumed({}), NOW).change.type, 'resumed');
 });
+
+test('group: statusSince and statusMessage are kept from snapshots and member deltas, and absent when not sent', () => {
+  const since = '2026-11-26T13:30:00.000Z';
+  const members = [
+    { userId: 'u1', displayName: 'Ann', status: 'away', extension: null, statusSince: since, statusMessage: 'Lunch' },
+    { userId: 'u2', displayName: 'Bob', status: 'available', extension: null },
+  ];
+  const { topic } = run(createTopic('group', ORG, 'g1'), [
+    groupFrame(1, true, members),
+    memberFrame(2, { userId: 'u2', displayName: 'Bob', status: 'dnd', extension: null, statusSince: since, statusMessage: null }, summaryOf(members)),
+  ]);
+
+  assert.equal(topic.state.members[0].statusSince, since);
+  assert.equal(topic.state.members[0].statusMessage, 'Lunch');
+  assert.equal(topic.state.members[1].statusSince, since);
+  assert.equal('statusMessage' in topic.state.members[1], false);
+});
