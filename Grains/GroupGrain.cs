@@ -48,6 +48,9 @@ public sealed class GroupGrain(
     private DateTimeOffset _lastQueuePublish = DateTimeOffset.MinValue;
     private IGrainTimer? _queueTimer;
     private IGrainTimer? _expiryTimer;
+    // The queue figures last handed to watchers, and the timer that publishes them again when time alone changes them.
+    private QueueMetrics? _figuresShown;
+    private IGrainTimer? _figuresTimer;
     // Members not read yet since activation (a large group), and the timer reading them a batch at a time.
     private Queue<string> _toRefresh = new();
     private IGrainTimer? _refreshTimer;
@@ -73,6 +76,8 @@ public sealed class GroupGrain(
         {
             return;
         }
+        // What a watcher of this activation is first shown (its snapshot); the figures timer compares against it.
+        _figuresShown = _state.Queue.ToMetrics(Now);
         var held = _state;
         var budget = time.GetTimestamp();
         var views = new List<KeyValuePair<string, GroupMember?>>(held.Members.Count);
@@ -99,6 +104,7 @@ public sealed class GroupGrain(
         }
         // Calls whose time ran out while no activation was there to expire them (a silo died, the grain idled out).
         await ExpireCallsAsync();
+        ArmFigures();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -163,6 +169,8 @@ public sealed class GroupGrain(
         _queueTimer = null;
         _expiryTimer?.Dispose();
         _expiryTimer = null;
+        _figuresTimer?.Dispose();
+        _figuresTimer = null;
         _refreshTimer?.Dispose();
         _refreshTimer = null;
         _toRefresh.Clear();
@@ -307,6 +315,7 @@ public sealed class GroupGrain(
         await SaveAsync(next, s => _store.SaveQueueAsync(s.Queue));
         QueueChanged();
         ArmExpiry();
+        ArmFigures();
     }
 
     /// <summary>Calls past their maxQueueWait leave as expired, so a lost dequeue does not leave a call waiting forever.</summary>
@@ -345,6 +354,50 @@ public sealed class GroupGrain(
         {
             _expiryTimer.Change(due, Timeout.InfiniteTimeSpan);
         }
+    }
+
+    /// <summary>
+    /// One timer at the next moment the queue figures change by time alone (an outcome leaves the rolling window, the
+    /// local day ends, a wait stops being averaged: <see cref="QueueState.NextFiguresChange"/>), so a wallboard on a quiet
+    /// queue sees them decay; none while nothing is counted.
+    /// </summary>
+    /// <remarks>
+    /// It does not keep the activation alive: the next activation's snapshot is read at its own time. Clamped to what a
+    /// grain timer takes; an early tick publishes nothing and re-arms.
+    /// </remarks>
+    private void ArmFigures()
+    {
+        var now = Now;
+        if (!_state.Exists || _state.Queue.NextFiguresChange(now) is not { } next)
+        {
+            _figuresTimer?.Dispose();
+            _figuresTimer = null;
+            return;
+        }
+        var due = next - now;
+        if (due < TimeSpan.Zero) due = TimeSpan.Zero;
+        if (due > TimeSpan.FromDays(1)) due = TimeSpan.FromDays(1);
+        if (_figuresTimer is null)
+        {
+            _figuresTimer = this.RegisterGrainTimer(
+                OnFiguresTimerAsync,
+                new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan });
+        }
+        else
+        {
+            _figuresTimer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>A QueueChanged (coalesced and sequenced like any other) when the figures differ from those last shown; then re-arms.</summary>
+    private Task OnFiguresTimerAsync(CancellationToken cancellationToken)
+    {
+        if (_state.Exists && _state.Queue.ToMetrics(Now) != _figuresShown)
+        {
+            QueueChanged();
+        }
+        ArmFigures();
+        return Task.CompletedTask;
     }
 
     /// <summary>Publishes now if the last queue event is a second old, else makes sure one timer will publish the latest state.</summary>
@@ -387,15 +440,17 @@ public sealed class GroupGrain(
     private void Publish(GroupEventKind kind, MemberChange? member = null, bool withSnapshot = false)
     {
         var now = Now;
+        var figures = _state.Queue.ToMetrics(now);
         var evt = new GroupEvent(
             _state.Seq,
             kind,
             _state.ChangedAt,
             _state.Summary,
-            _state.Queue.ToMetrics(now),
+            figures,
             member,
             withSnapshot ? _state.ToSnapshot(_orgId, _groupId, now) : null,
             Activity.Current?.Id);
+        _figuresShown = figures;
         if (kind == GroupEventKind.Removed) _recent.Clear(); // a removal cannot be replayed
         else _recent.Add(evt.Seq, new GroupChangeRecord(evt, kind == GroupEventKind.QueueChanged ? _state : null), now);
         _watchers.Notify(o => o.OnEventAsync(evt));

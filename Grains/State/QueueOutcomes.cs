@@ -104,6 +104,34 @@ public sealed record QueueOutcomes
         return sum;
     }
 
+    /// <summary>
+    /// When the oldest bucket counted in the window up to <paramref name="now"/> leaves it, so that
+    /// <see cref="InWindow"/> reads less by time alone; null when the window holds nothing. Always after <paramref name="now"/>.
+    /// </summary>
+    public DateTimeOffset? WindowDecaysAt(DateTimeOffset now, int windowMinutes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(windowMinutes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(windowMinutes, MaxWindowMinutes);
+        var from = MinuteOf(now) - windowMinutes;
+        foreach (var minute in Minutes.Keys)
+        {
+            // Oldest first: the first bucket in the window is the first to leave it, at the start of minute + window.
+            if (minute > from) return DateTimeOffset.FromUnixTimeSeconds((minute + windowMinutes) * 60);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The local midnight after <paramref name="now"/>, when <see cref="OnDay"/> starts over; null when today counts
+    /// nothing (a new day changes no figure then). Always after <paramref name="now"/>.
+    /// </summary>
+    public DateTimeOffset? DayEndsAt(DateTimeOffset now, TimeZoneInfo zone) =>
+        OnDay(now, zone).Decided == 0 ? null : NextLocalMidnight(now, zone);
+
+    /// <summary>The first local midnight after <paramref name="now"/> in <paramref name="zone"/> (a local day lasts 23 to 25 hours).</summary>
+    public static DateTimeOffset NextLocalMidnight(DateTimeOffset now, TimeZoneInfo zone) =>
+        LocalMidnight(LocalMidnight(now, zone).AddHours(26), zone);
+
     /// <summary>The outcomes since the local midnight of <paramref name="now"/>'s day; zero when the counter is from an earlier day.</summary>
     public OutcomeCounts OnDay(DateTimeOffset now, TimeZoneInfo zone) =>
         Day is { } day && day >= LocalDate(now, zone) ? Today : default;

@@ -143,6 +143,32 @@ public sealed record QueueState
         return new QueueMetrics(Waiting.Count, oldest, average, ServiceLevelThresholdSeconds, WindowPeriod(now), TodayPeriod(now));
     }
 
+    /// <summary>
+    /// The next moment after <paramref name="now"/> at which the figures would read differently with no call arriving or
+    /// leaving: the oldest outcome in the window leaves it (window counts and rates), the local midnight ends a day that
+    /// counted outcomes (today), or the oldest averaged departure leaves <see cref="Window"/> (average wait). Null when
+    /// none of them holds anything, so a quiet queue with nothing counted needs no timer.
+    /// </summary>
+    public DateTimeOffset? NextFiguresChange(DateTimeOffset now)
+    {
+        var next = Outcomes.WindowDecaysAt(now, Terms.WindowMinutes);
+        next = Earliest(next, Outcomes.DayEndsAt(now, QueueTimeZones.Find(Terms.TimeZone)));
+        var cutoff = now - Window;
+        foreach (var d in Departures)
+        {
+            // Averaged while LeftAt >= now - Window (see ToMetrics): it stops being averaged one tick past LeftAt + Window.
+            // All of them, not the first: a clock that went back can leave them out of order.
+            if (d.LeftAt >= cutoff && d.Reason != QueueExit.Expired)
+            {
+                next = Earliest(next, d.LeftAt + Window + TimeSpan.FromTicks(1));
+            }
+        }
+        return next;
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a < b ? a : b;
+
     /// <summary>Outcomes over the organisation's rolling window up to <paramref name="now"/>.</summary>
     public QueuePeriod WindowPeriod(DateTimeOffset now) => Period(Terms.WindowMinutes, null, Outcomes.InWindow(now, Terms.WindowMinutes));
 

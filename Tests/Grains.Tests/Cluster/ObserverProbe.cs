@@ -7,6 +7,7 @@ public sealed class ObserverProbe<T> : IUserObserver, IGroupObserver, IAsyncDisp
     private readonly IClusterClient _client;
     private readonly Func<ObserverProbe<T>, Task> _unwatch;
     private int _moved;
+    private Func<Task<WatchReceipt>>? _renew;
 
     private ObserverProbe(IClusterClient client, Func<ObserverProbe<T>, Task> unwatch)
     {
@@ -37,9 +38,14 @@ public sealed class ObserverProbe<T> : IUserObserver, IGroupObserver, IAsyncDisp
         IGroupObserver? reference = null;
         var probe = new ObserverProbe<GroupEvent>(client, _ => reference is null ? Task.CompletedTask : grain.UnwatchAsync(reference));
         reference = client.CreateObjectReference<IGroupObserver>(probe);
-        probe.Receipt = await grain.WatchAsync(reference, TimeSpan.FromMinutes(2)).WaitAsync(Poll.Timeout);
+        probe._renew = () => grain.WatchAsync(reference, TimeSpan.FromMinutes(2));
+        probe.Receipt = await probe.RenewAsync();
         return probe;
     }
+
+    /// <summary>Watches again, as a gateway renews its lease (a test on a fake clock renews before moving time past it).</summary>
+    public async Task<WatchReceipt> RenewAsync() =>
+        await (_renew ?? throw new InvalidOperationException("only group probes renew"))().WaitAsync(Poll.Timeout);
 
     /// <summary>Waits until the recorded items satisfy the condition; fails with what did arrive.</summary>
     public async Task<IReadOnlyList<T>> WaitForAsync(Func<IReadOnlyList<T>, bool> condition, TimeSpan? timeout = null)
