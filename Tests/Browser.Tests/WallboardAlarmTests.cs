@@ -12,8 +12,8 @@ namespace FreedomCti.Presence.Browser.Tests;
 [Collection(BoardCollection.Name)]
 public sealed class WallboardAlarmTests(BoardFixture fixture)
 {
-    // Calls waiting is red from 2 (amber from 1); the longest wait stays out of the way.
-    private const string Thresholds = "&waitingAmber=1&waitingRed=2&longestAmber=3600&longestRed=7200";
+    // Calls waiting is red from 2 (amber from 1); the longest wait and the service level (abandoned calls) stay out of the way.
+    private const string Thresholds = "&waitingAmber=1&waitingRed=2&longestAmber=3600&longestRed=7200&serviceLevelAmber=0&serviceLevelRed=0";
 
     /// <summary>
     /// Counts, per data-testid, how often the page adds the alarm-flash class, and how many tones it starts; installed
@@ -83,6 +83,50 @@ public sealed class WallboardAlarmTests(BoardFixture fixture)
 
         Assert.Equal(new Dictionary<string, int> { ["queue-waiting"] = 2 }, await board.Page.EvaluateAsync<Dictionary<string, int>>("() => window.__flashes"));
         Assert.DoesNotContain("[pageerror]", board.Console);
+    }
+
+    [Fact]
+    public async Task ServiceLevel_BelowItsTargets_TurnsAmberThenRed_InWords_AndFlashesOnce()
+    {
+        const string group = "group-alarm-service";
+        await CreateGroupAsync(group);
+        await using var board = await fixture.Browser.NewPageAsync(1600, 900);
+        await board.Page.AddInitScriptAsync(Instrument);
+        // Calls waiting never alarms here; the service level is amber below 80 %, red below 40 %.
+        await board.GotoAsync(Gateway.BoardUrl(Gateway.Supervisor, group,
+            "&waitingAmber=50&waitingRed=60&longestAmber=3600&longestRed=7200&serviceLevelAmber=80&serviceLevelRed=40&alarm=flash"));
+        await board.WaitUntilLiveAsync();
+        var metric = board.ByTestId("queue-service-level");
+
+        await EnqueueAsync(group, "a1");
+        await SendOkAsync(HttpMethod.Delete, $"/organisation/{GatewayProcess.OrgId}/user-group/{group}/queue/calls/a1?reason=answered");
+        await ExpectServiceLevelAsync(board, group, "ok");
+        await Assertions.Expect(board.ByTestId("queue-service-level-scope")).ToContainTextAsync("last 15 min, answered ≤ 20 s");
+
+        await EnqueueAsync(group, "a2");
+        await DequeueAsync(group, "a2"); // abandoned: 1 of 2 answered in time, 50 %
+        await ExpectServiceLevelAsync(board, group, "amber");
+        await Assertions.Expect(metric.Locator(".level-text")).ToHaveTextAsync("(High)");
+        Assert.Equal(0, await FlashesAsync(board));
+
+        await EnqueueAsync(group, "a3");
+        await DequeueAsync(group, "a3"); // 1 of 3: red
+        await ExpectServiceLevelAsync(board, group, "red");
+        await Assertions.Expect(metric.Locator(".level-text")).ToHaveTextAsync("(Critical)");
+        Assert.Contains("⚠", await metric.Locator(".level-text").EvaluateAsync<string>("e => getComputedStyle(e, '::before').content"));
+        Assert.Equal(new Dictionary<string, int> { ["queue-service-level"] = 1 }, await board.Page.EvaluateAsync<Dictionary<string, int>>("() => window.__flashes"));
+        Assert.DoesNotContain("[pageerror]", board.Console);
+    }
+
+    /// <summary>The headline service level shows the REST snapshot's window figure, at the expected level.</summary>
+    private async Task ExpectServiceLevelAsync(WallboardPage board, string group, string level)
+    {
+        using var response = await Gateway.Admin.GetAsync($"/organisation/{GatewayProcess.OrgId}/user-group/{group}");
+        Assert.True(response.IsSuccessStatusCode, $"GET group: {(int)response.StatusCode}");
+        var rest = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
+        var percent = rest.GetProperty("queueMetrics").GetProperty("window").GetProperty("serviceLevel").GetDouble();
+        await Assertions.Expect(board.ByTestId("queue-service-level-value")).ToHaveTextAsync($"{percent}%", new() { Timeout = 10_000 });
+        await Assertions.Expect(board.ByTestId("queue-service-level")).ToHaveAttributeAsync("data-level", level);
     }
 
     [Fact]

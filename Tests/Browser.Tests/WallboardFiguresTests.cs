@@ -46,7 +46,7 @@ public sealed class WallboardFiguresTests(BoardFixture fixture)
         // Service level: the window's is the headline; today's with the counts; the threshold beside them.
         var window = queue.GetProperty("window");
         var today = queue.GetProperty("today");
-        await Assertions.Expect(board.ByTestId("service-level-value")).ToHaveTextAsync($"{window.GetProperty("serviceLevel").GetDouble()}%");
+        await Assertions.Expect(board.ByTestId("queue-service-level-value")).ToHaveTextAsync($"{window.GetProperty("serviceLevel").GetDouble()}%");
         await Assertions.Expect(board.ByTestId("figure-window")).ToContainTextAsync(
             $"last {window.GetProperty("minutes").GetInt32()} min (answered ≤ {queue.GetProperty("serviceLevelThresholdSeconds").GetInt32()} s)");
         await Assertions.Expect(board.ByTestId("figure-window")).ToContainTextAsync(

@@ -2,7 +2,7 @@
 // every change. One 1 s timer ticks call durations and the longest wait locally between server updates.
 import { connect } from '/client/index.js';
 import { layoutOptionsFrom, orderMembers, renderAttention, MemberPager, scheduleRotation, raiseAlarm } from './layout.js';
-import { STATUSES, statusLabel, formatDuration, thresholdsFrom, levelOf, LEVEL_TEXT, failureMessage } from './format.js';
+import { STATUSES, statusLabel, formatDuration, thresholdsFrom, levelOf, serviceLevelTargetsFrom, serviceLevelOf, LEVEL_TEXT, failureMessage } from './format.js';
 import { notLiveText, lastUpdateText, decorateMemberStatus, tickStatusTimes, renderExtraFigures } from './figures.js';
 import { takeToken, readToken, forgetToken, wireTokenForm, showTokenForm, rememberGroup, takeDisplayCredential, displayTokenSource, showDisplayRefused } from './session.js';
 
@@ -10,8 +10,9 @@ const $ = testId => document.querySelector(`[data-testid="${testId}"]`);
 
 const [, , orgId, groupId] = window.location.pathname.split('/').map(decodeURIComponent);
 const { thresholds, problems } = thresholdsFrom(new URLSearchParams(window.location.search));
+const serviceLevel = serviceLevelTargetsFrom(new URLSearchParams(window.location.search));
 const layout = layoutOptionsFrom(new URLSearchParams(window.location.search));
-const ignored = [...problems, ...layout.problems];
+const ignored = [...problems, ...serviceLevel.problems, ...layout.problems];
 if (ignored.length > 0) $('notice').textContent = `Ignored: ${ignored.join('; ')}. Defaults used.`;
 if (layout.kiosk) document.body.classList.add('kiosk');
 const pager = new MemberPager($('members'), $('page-indicator'), layout.pageSeconds);
@@ -123,19 +124,32 @@ function renderQueue(queue) {
   if (key !== queueBase.key) {
     queueBase = { key, longest: queue.longestWaitTime ?? 0, at: Date.now(), waiting: queue.callsWaiting ?? 0 };
   }
-  setMetric('queue-waiting', queue.callsWaiting ?? 0, thresholds.waiting, String(queue.callsWaiting ?? 0));
-  setMetric('queue-average', queue.averageWaitTime ?? 0, thresholds.average, formatDuration(queue.averageWaitTime ?? 0));
+  setMetric('queue-waiting', levelOf(queue.callsWaiting ?? 0, thresholds.waiting), String(queue.callsWaiting ?? 0));
+  setMetric('queue-average', levelOf(queue.averageWaitTime ?? 0, thresholds.average), formatDuration(queue.averageWaitTime ?? 0));
+  renderServiceLevel(queue);
   tickQueue();
+}
+
+/** The rolling window's service level, a headline figure; hidden for a gateway that sends no window figures. */
+function renderServiceLevel(queue) {
+  const win = queue.window;
+  const metric = $('queue-service-level');
+  metric.hidden = !win || typeof win !== 'object';
+  if (metric.hidden) return;
+  const minutes = Number.isFinite(win.minutes) ? `last ${win.minutes} min` : 'recent';
+  const within = Number.isFinite(queue.serviceLevelThresholdSeconds) ? `, answered ≤ ${queue.serviceLevelThresholdSeconds} s` : '';
+  $('queue-service-level-scope').textContent = `(${minutes}${within})`;
+  const value = win.serviceLevel;
+  setMetric('queue-service-level', serviceLevelOf(value, serviceLevel.targets), Number.isFinite(value) ? `${value}%` : '–');
 }
 
 function tickQueue() {
   const longest = queueBase.waiting > 0 ? queueBase.longest + Math.floor((Date.now() - queueBase.at) / 1000) : 0;
-  setMetric('queue-longest', longest, thresholds.longest, formatDuration(longest));
+  setMetric('queue-longest', levelOf(longest, thresholds.longest), formatDuration(longest));
 }
 
-function setMetric(testId, value, threshold, text) {
+function setMetric(testId, level, text) {
   const metric = $(testId);
-  const level = levelOf(value, threshold);
   if (level === 'red' && metric.dataset.level !== 'red' && layout.alarm) raiseAlarm(layout.alarm, metric);
   metric.dataset.level = level;
   $(`${testId}-value`).textContent = text;

@@ -80,14 +80,15 @@ export function renderExtraFigures(list, summary, queue, members) {
   if (win && typeof win === 'object') {
     const minutes = Number.isFinite(win.minutes) ? `last ${win.minutes} min` : 'recent';
     lines.push(['window', `Service level, ${minutes}${threshold}`,
-      `${win.answered ?? '–'} answered · ${win.abandoned ?? '–'} abandoned (${pct(win.abandonRate)})`, undefined, pct(win.serviceLevel)]);
+      `${win.answered ?? '–'} answered · ${win.abandoned ?? '–'} abandoned (${pct(win.abandonRate)})`]);
   }
   const today = queue.today;
   if (today && typeof today === 'object') {
     lines.push(['today', `Service level, today${threshold}`,
       `${pct(today.serviceLevel)} · ${today.answered ?? '–'} answered · ${today.abandoned ?? '–'} abandoned (${pct(today.abandonRate)})`]);
   }
-  const items = lines.map(([id, label, text, since, headline]) => {
+  // The window's service level itself is a headline metric of the queue panel (board.js); here its counts.
+  const items = lines.map(([id, label, text, since]) => {
     const item = document.createElement('div');
     item.className = 'extra';
     item.dataset.testid = `figure-${id}`;
@@ -95,13 +96,6 @@ export function renderExtraFigures(list, summary, queue, members) {
     dt.textContent = label;
     const dd = document.createElement('dd');
     dd.textContent = text;
-    if (headline !== undefined) { // the window's service level is a headline figure, as large as calls waiting
-      const big = document.createElement('span');
-      big.className = 'headline';
-      big.dataset.testid = 'service-level-value';
-      big.textContent = headline;
-      dd.prepend(big, document.createElement('br'));
-    }
     if (since !== undefined) {
       const timer = document.createElement('span');
       timer.className = 'duration';

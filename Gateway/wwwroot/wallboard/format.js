@@ -40,6 +40,40 @@ export const DEFAULT_THRESHOLDS = Object.freeze({
 });
 
 /**
+ * Service level (% answered within the group's threshold) is better high: below `amber` it is amber, below `red` red.
+ * 80/70 by default: the common 80/20 target, with ten points of warning.
+ */
+export const DEFAULT_SERVICE_LEVEL_TARGETS = Object.freeze({ amber: 80, red: 70 });
+
+/** ?serviceLevelAmber=80&serviceLevelRed=70 (percent, 0-100, red at most amber); bad values reported in `problems`. */
+export function serviceLevelTargetsFrom(searchParams) {
+  const problems = [];
+  const pick = (name, fallback) => {
+    const raw = searchParams.get(name);
+    if (raw === null) return fallback;
+    const value = Number(raw);
+    if (Number.isFinite(value) && value >= 0 && value <= 100) return value;
+    problems.push(`${name}=${raw} is not a percentage from 0 to 100`);
+    return fallback;
+  };
+  const amber = pick('serviceLevelAmber', DEFAULT_SERVICE_LEVEL_TARGETS.amber);
+  const red = pick('serviceLevelRed', DEFAULT_SERVICE_LEVEL_TARGETS.red);
+  if (red > amber) {
+    problems.push(`serviceLevelRed (${red}) is above serviceLevelAmber (${amber})`);
+    return { targets: { ...DEFAULT_SERVICE_LEVEL_TARGETS }, problems };
+  }
+  return { targets: { amber, red }, problems };
+}
+
+/** The level of a service level against its targets; no figure yet (nothing answered or abandoned) is not an alarm. */
+export function serviceLevelOf(value, { amber, red }) {
+  if (!Number.isFinite(value)) return 'ok';
+  if (value < red) return 'red';
+  if (value < amber) return 'amber';
+  return 'ok';
+}
+
+/**
  * Thresholds from the query string (?waitingAmber=3&waitingRed=6&longestAmber=60&longestRed=120&averageAmber=…).
  * A value that is not a whole number >= 0, or a red below its amber, is ignored and reported in `problems`.
  */
