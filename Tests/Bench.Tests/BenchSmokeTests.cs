@@ -33,5 +33,16 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         Assert.NotNull(results.Stalled);
         Assert.Equal(0, results.Stalled.HealthyClosed);
         Assert.Equal(results.Stalled.With.Expected, results.Stalled.With.Delivered);
+        // Multiplex: both variants, every socket open (agents 3 per topic + supervisors, or one a person), every change
+        // delivered once to every (socket, topic) watching the agent.
+        Assert.Equal(["multiplexed", "per-topic"], results.Multiplex.Select(x => x.Variant).Order());
+        Assert.All(results.Multiplex, x =>
+        {
+            var groups = Math.Min(10, x.Agents / 20);
+            Assert.Equal(x.Variant == "multiplexed" ? x.People : 3 * x.Agents + groups * x.Supervisors, x.Sockets);
+            Assert.True(x.Expected > 0 && x.Expected == x.Delivered, $"{x.Variant}: delivered {x.Delivered} of {x.Expected}");
+            Assert.Equal(0, x.Unexpected + x.OutOfOrder + x.WrongStatus + x.WritesFailed + x.SocketsClosed);
+        });
+        Assert.Equal(results.Multiplex[0].Expected, results.Multiplex[1].Expected);
     }
 }
