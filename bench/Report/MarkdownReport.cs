@@ -180,6 +180,13 @@ public static class MarkdownReport
                 $"{F(Med(g, x => x.P99Ms), g.Max(x => x.P99Ms), "F1")} | {F(Med(g, x => x.MaxMs), g.Max(x => x.MaxMs), "F1")} | " +
                 $"{g.Sum(x => x.Delivered):N0} / {g.Sum(x => x.Expected):N0} | {g.Sum(x => x.Lost)} | {g.Sum(x => x.SocketsClosed)} |");
         }
+        s.AppendLine().AppendLine("Each repeat (in the order run; load average = the machine's 1-minute load when the writes started):").AppendLine();
+        s.AppendLine("| repeat | variant | load avg | gateway RSS MiB | idle cores | server µs/delivery | p99 ms | max ms | delivered / expected |");
+        s.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var x in r.Multiplex)
+        {
+            s.AppendLine($"| {x.Repeat} | {x.Variant} | {x.LoadAverage:F1} | {x.RssConnectedBytes / 1048576} | {x.IdleServerCores:F3} | {x.ServerCpuMicrosPerDelivery:F1} | {x.P99Ms:F1} | {x.MaxMs:F1} | {x.Delivered:N0} / {x.Expected:N0} |");
+        }
         var mux = r.Multiplex.Where(x => x.Variant == MultiplexScenario.Multiplexed).ToList();
         var topic = r.Multiplex.Where(x => x.Variant == MultiplexScenario.PerTopic).ToList();
         if (mux.Count > 0 && topic.Count > 0)

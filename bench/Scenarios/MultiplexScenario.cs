@@ -32,6 +32,9 @@ public sealed record MultiplexResult
     public double MaxMs { get; init; }
     public double ServerCpuMicrosPerDelivery { get; init; }
     public double ServerCpuMicrosPerWrite { get; init; }
+    public int Repeat { get; init; }
+    /// <summary>The machine's 1-minute load average when the measured writes started (the noise this repeat carries).</summary>
+    public double LoadAverage { get; init; }
     public int People => Agents + Supervisors;
     public double RssKiBPerPerson => RssConnectedBytes / 1024.0 / People;
     public double NetRssKiBPerPerson => (RssConnectedBytes - RssBaselineBytes) / 1024.0 / People;
@@ -64,7 +67,7 @@ public sealed class MultiplexScenario(BenchEnvironment env, Action<string> say)
         {
             // Alternate which goes first, so neither always runs on the machine the other just warmed or loaded.
             string[] order = r % 2 == 0 ? [Multiplexed, PerTopic] : [PerTopic, Multiplexed];
-            foreach (var variant in order) results.Add(await MeasureAsync(variant, options, seed: r));
+            foreach (var variant in order) results.Add(await MeasureAsync(variant, options, seed: r) with { Repeat = r + 1 });
         }
         return results;
     }
@@ -128,7 +131,7 @@ public sealed class MultiplexScenario(BenchEnvironment env, Action<string> say)
         await fleet.DumpAsync(env.LogDirectory); // discard what connecting delivered
         var idleCpu = ProcStats.CpuMicros(gateway.ServerPids);
         var idleClock = Stopwatch.StartNew();
-        await Task.Delay(TimeSpan.FromSeconds(options.Smoke ? 1 : 5));
+        await Task.Delay(TimeSpan.FromSeconds(options.Smoke ? 1 : 10));
         var idleCores = (ProcStats.CpuMicros(gateway.ServerPids) - idleCpu) / 1e6 / idleClock.Elapsed.TotalSeconds;
         var rssConnected = ProcStats.RssBytes(pid);
 
@@ -136,6 +139,7 @@ public sealed class MultiplexScenario(BenchEnvironment env, Action<string> say)
         // agent's manual status busy/available, a change every time (the session says available).
         var random = new Random(1_000 + seed);
         var targets = Enumerable.Range(0, options.MuxWrites).Select(_ => random.Next(agents)).ToArray();
+        var load = LoadAverage();
         var windowStart = Stopwatch.GetTimestamp();
         var cpu = ProcStats.CpuMicros(gateway.ServerPids);
         var writes = await new WriteDriver(gateway, "", targets).FixedRateAsync(options.FixedRate, options.MuxWrites);
@@ -155,6 +159,7 @@ public sealed class MultiplexScenario(BenchEnvironment env, Action<string> say)
             RssBaselineBytes = rssBaseline,
             RssConnectedBytes = rssConnected,
             IdleServerCores = idleCores,
+            LoadAverage = load,
         };
         result = result with
         {
@@ -164,8 +169,14 @@ public sealed class MultiplexScenario(BenchEnvironment env, Action<string> say)
         say($"  multiplex {variant}: {result.Sockets:N0} sockets, RSS {rssBaseline / 1048576} -> {rssConnected / 1048576} MiB ({result.RssKiBPerPerson:F1} KiB/person, " +
             $"net {result.NetRssKiBPerPerson:F1}), idle {idleCores:F3} cores; {writes.Count} writes ({result.WritesFailed} failed), delivered {result.Delivered}/{result.Expected} " +
             $"(unexpected {result.Unexpected}, ooo {result.OutOfOrder}, wrong {result.WrongStatus}), p50 {result.P50Ms:F1} p99 {result.P99Ms:F1} max {result.MaxMs:F1} ms, " +
-            $"server {result.ServerCpuMicrosPerDelivery:F1} µs/delivery, {result.ServerCpuMicrosPerWrite:F0} µs/write; {closed} closed");
+            $"server {result.ServerCpuMicrosPerDelivery:F1} µs/delivery, {result.ServerCpuMicrosPerWrite:F0} µs/write; {closed} closed; load average {load:F1}");
         return result;
+    }
+
+    private static double LoadAverage()
+    {
+        var text = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg") : "";
+        return double.TryParse(text.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var load) ? load : double.NaN;
     }
 
     /// <summary>The sockets of every person in the variant, and per socket what it watches ((group, -1) or (-1, user)).</summary>
