@@ -3,7 +3,7 @@ namespace FreedomCti.Bench;
 /// <summary>What a bench run measures and how big; --smoke is the CI size (correctness of counts, not speed).</summary>
 public sealed record BenchOptions
 {
-    public IReadOnlyList<string> Scenarios { get; init; } = ["fanout", "writes", "writes-fanout", "groupsize", "storm", "stalled", "cluster"];
+    public IReadOnlyList<string> Scenarios { get; init; } = ["fanout", "writes", "writes-fanout", "groupsize", "storm", "stalled", "cluster", "multiplex"];
     public IReadOnlyList<string> Systems { get; init; } = ["gateway", "gateway-split", "kestrel-peer", "nchan"];
     public IReadOnlyList<int> Sizes { get; init; } = [5_000, 19_500];
     public int Repeats { get; init; } = 3;
@@ -19,6 +19,15 @@ public sealed record BenchOptions
     /// <summary>Sockets on each of the 32 groups of the writes-fanout scenario.</summary>
     public int WriteSubscribersPerGroup { get; init; } = 4;
     public int Stalled { get; init; } = 100;
+    /// <summary>
+    /// Multiplex scenario (issue 12 §2): agents (each with a session and 2 groups) and supervisors (10 groups each).
+    /// The issue's 10,000 + 500 would need 35,000 sockets per topic, over one machine's open-file limit here; the
+    /// default keeps its 20:1 ratio at 4,000 + 200 (14,000 per-topic sockets against 4,200 multiplexed).
+    /// </summary>
+    public int MuxAgents { get; init; } = 4_000;
+    public int MuxSupervisors { get; init; } = 200;
+    /// <summary>Presence changes written (at <see cref="FixedRate"/> per second, over random agents) in each variant's measured phase.</summary>
+    public int MuxWrites { get; init; } = 100;
     public string? ReportPath { get; init; }
     /// <summary>Seconds to hold the subscribers idle after connecting (to attach dotnet-gcdump or dotnet-trace).</summary>
     public int HoldSeconds { get; init; }
@@ -66,6 +75,10 @@ public sealed record BenchOptions
             FixedRateWrites = a.TryGetValue("fixed-writes", out var fw) ? int.Parse(fw) : o.FixedRateWrites,
             WriteSubscribersPerGroup = a.TryGetValue("write-subscribers", out var wsub) ? int.Parse(wsub) : o.WriteSubscribersPerGroup,
             ClusterSubscribers = a.TryGetValue("cluster-subscribers", out var cs) ? int.Parse(cs) : o.ClusterSubscribers,
+            MuxAgents = a.TryGetValue("mux-agents", out var ma) ? int.Parse(ma) : o.MuxAgents,
+            MuxSupervisors = a.TryGetValue("mux-supervisors", out var ms) ? int.Parse(ms) : o.MuxSupervisors,
+            MuxWrites = a.TryGetValue("mux-writes", out var mw) ? int.Parse(mw) : o.MuxWrites,
+            FixedRate = a.TryGetValue("rate", out var rate) ? double.Parse(rate, System.Globalization.CultureInfo.InvariantCulture) : o.FixedRate,
             ReportPath = a.GetValueOrDefault("report"),
             HoldSeconds = a.TryGetValue("hold", out var h) ? Math.Min(600, int.Parse(h)) : 0,
             GatewayEnvironment = a.TryGetValue("gateway-env", out var ge)
@@ -80,7 +93,7 @@ public sealed record BenchOptions
     public static BenchOptions SmokeSize => new()
     {
         Systems = ["gateway", "kestrel-peer"],
-        Scenarios = ["fanout", "writes", "writes-fanout", "storm", "stalled"],
+        Scenarios = ["fanout", "writes", "writes-fanout", "storm", "stalled", "multiplex"],
         WriteSubscribersPerGroup = 1,
         Sizes = [50],
         Repeats = 1,
@@ -93,5 +106,8 @@ public sealed record BenchOptions
         StormSupervisors = 8,
         StalledHealthy = 20,
         Stalled = 5,
+        MuxAgents = 100,
+        MuxSupervisors = 5,
+        MuxWrites = 20,
     };
 }

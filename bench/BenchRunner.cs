@@ -78,6 +78,10 @@ public static class BenchRunner
                 results.Memory.Add(memory);
             });
         }
+        if (options.Scenarios.Contains("multiplex"))
+        {
+            await Guard(results, say, "multiplex", async () => results.Multiplex.AddRange(await new MultiplexScenario(env, say).RunAsync(options)));
+        }
         results.SampleLoad();
         results.Problems.AddRange(CountProblems(results));
         return results;
@@ -123,6 +127,15 @@ public static class BenchRunner
             if (w.Delivered != w.ExpectedDeliveries) yield return $"writes-fanout {w.System}: delivered {w.Delivered} of {w.ExpectedDeliveries}";
             if (w.StaleMembers > 0) yield return $"writes-fanout {w.System}: {w.StaleMembers} group members not at their last acknowledged status";
         }
+        foreach (var x in results.Multiplex)
+        {
+            if (x.WritesFailed > 0) yield return $"multiplex {x.Variant}: {x.WritesFailed} writes failed";
+            if (x.Delivered != x.Expected || x.Unexpected > 0 || x.OutOfOrder > 0 || x.WrongStatus > 0)
+            {
+                yield return $"multiplex {x.Variant}: delivered {x.Delivered} of {x.Expected}, unexpected {x.Unexpected}, out of order {x.OutOfOrder}, wrong status {x.WrongStatus}";
+            }
+            if (x.SocketsClosed > 0) yield return $"multiplex {x.Variant}: {x.SocketsClosed} sockets were closed by the gateway";
+        }
         foreach (var m in results.Memory.Where(m => m.Failed > 0)) yield return $"{m.System}: {m.Failed} subscribers failed to connect";
         if (results.Storm is { } s && s.Converged < s.Supervisors) yield return $"login storm: only {s.Converged}/{s.Supervisors} supervisors converged";
         if (results.Stalled is { } st && st.HealthyClosed > 0) yield return $"stalled: {st.HealthyClosed} healthy sockets were closed";
@@ -140,6 +153,7 @@ public sealed class BenchResults
     public List<PhaseResult> Cluster { get; } = [];
     public StormResult? Storm { get; set; }
     public StalledResult? Stalled { get; set; }
+    public List<MultiplexResult> Multiplex { get; } = [];
     public List<string> Problems { get; } = [];
     /// <summary>The machine's 1-minute load average before each scenario and at the end (the noise the figures carry).</summary>
     public List<double> LoadAverages { get; } = [];

@@ -20,6 +20,6 @@ return mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FreedomCti.Bench [run] [--scenarios fanout,writes,groupsize,storm,stalled,cluster] [--sizes 5000,19500] [--repeats 3] [--smoke] [--report PATH]");
+    Console.Error.WriteLine("usage: FreedomCti.Bench [run] [--scenarios fanout,writes,writes-fanout,groupsize,storm,stalled,cluster,multiplex] [--sizes 5000,19500] [--repeats 3] [--mux-agents 4000] [--mux-supervisors 200] [--smoke] [--report PATH]");
     return 2;
 }

@@ -14,6 +14,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         var options = BenchOptions.SmokeSize with
         {
             Smoke = true,
+            Scenarios = [.. BenchOptions.SmokeSize.Scenarios.Where(s => s != "multiplex")], // its own test below
             LogDirectory = Path.Combine(Path.GetTempPath(), $"freedomcti-bench-smoke-{Guid.NewGuid():N}"),
         };
 
@@ -33,5 +34,32 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         Assert.NotNull(results.Stalled);
         Assert.Equal(0, results.Stalled.HealthyClosed);
         Assert.Equal(results.Stalled.With.Expected, results.Stalled.With.Delivered);
+    }
+
+    /// <summary>Issue 12 §2 at CI size (~25 s): 100 agents and 5 supervisors, multiplexed and per topic.</summary>
+    [Fact]
+    public async Task Multiplex_BothVariantsOpenEverySocket_AndDeliverEveryChangeOncePerWatchingTopic()
+    {
+        var options = BenchOptions.SmokeSize with
+        {
+            Smoke = true,
+            Scenarios = ["multiplex"],
+            LogDirectory = Path.Combine(Path.GetTempPath(), $"freedomcti-bench-smoke-{Guid.NewGuid():N}"),
+        };
+
+        var results = await BenchRunner.MeasureAsync(options, output.WriteLine).WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.Empty(results.Problems);
+        Assert.Equal(["multiplexed", "per-topic"], results.Multiplex.Select(x => x.Variant).Order());
+        Assert.All(results.Multiplex, x =>
+        {
+            // Per topic: an agent's user socket (holding its session) and one per group; a supervisor one per group.
+            var groups = Math.Min(10, x.Agents / 20);
+            Assert.Equal(x.Variant == "multiplexed" ? x.People : 3 * x.Agents + groups * x.Supervisors, x.Sockets);
+            Assert.True(x.Expected > 0 && x.Expected == x.Delivered, $"{x.Variant}: delivered {x.Delivered} of {x.Expected}");
+            Assert.Equal(0, x.Unexpected + x.OutOfOrder + x.WrongStatus + x.WritesFailed + x.SocketsClosed);
+        });
+        // The same writes (same agents, same order) in both variants: the same deliveries are owed.
+        Assert.Equal(results.Multiplex[0].Expected, results.Multiplex[1].Expected);
     }
 }

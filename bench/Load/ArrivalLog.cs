@@ -12,6 +12,8 @@ public struct Arrival
     public int Socket;
     public int User;
     public int Bytes;
+    /// <summary>The group a frame names (the number its id ends in), -1 for none (FrameHeader).</summary>
+    public int Topic;
     public FrameKind Kind;
     public byte Status;
 }
@@ -31,10 +33,10 @@ public sealed class ArrivalLog(int capacity)
     /// <summary>When set, every arrival releases the signal (used by the closed-loop probe, never by the bulk sets).</summary>
     public bool Signals { get; init; }
 
-    public void Add(int socket, ReadOnlySpan<byte> frame)
+    public FrameKind Add(int socket, ReadOnlySpan<byte> frame)
     {
         var ticks = Stopwatch.GetTimestamp();
-        var (kind, seq, user, status) = FrameHeader.Parse(frame);
+        var (kind, seq, user, status, topic) = FrameHeader.Parse(frame);
         Interlocked.Increment(ref _total);
         var slot = Interlocked.Increment(ref _count) - 1;
         if (slot >= _entries.Length)
@@ -43,9 +45,10 @@ public sealed class ArrivalLog(int capacity)
         }
         else
         {
-            _entries[slot] = new Arrival { Ticks = ticks, Seq = seq, Socket = socket, User = user, Bytes = frame.Length, Kind = kind, Status = status };
+            _entries[slot] = new Arrival { Ticks = ticks, Seq = seq, Socket = socket, User = user, Bytes = frame.Length, Topic = topic, Kind = kind, Status = status };
         }
         if (Signals) _signal.Release();
+        return kind;
     }
 
     /// <summary>Waits until <see cref="Total"/> reaches <paramref name="target"/>; false on timeout.</summary>

@@ -6,7 +6,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace FreedomCti.Bench.Load;
 
 /// <summary>
-/// Mints the HS256 bearer token every REST call and socket of the bench carries (roles system+admin on the bench org).
+/// Mints the HS256 bearer token every REST call and socket of the bench carries (roles system+admin on the bench org),
+/// and people's own tokens (an agent's `sub` is the agent) for the multiplex scenario.
 /// A gateway without auth ignores it; one with auth validates it against the key, issuer and audience passed to it.
 /// </summary>
 public sealed class BenchTokens
@@ -21,13 +22,19 @@ public sealed class BenchTokens
         SigningKey = string.Concat(Enumerable.Range(0, 48).Select(_ => alphabet[Random.Shared.Next(alphabet.Length)]));
     }
 
+    /// <summary>Tokens signed with a key already given to a gateway (a subscriber process mints its people's own tokens).</summary>
+    public BenchTokens(string signingKey) => SigningKey = signingKey;
+
     public string SigningKey { get; }
 
     /// <summary>The gateway arguments that make it trust these tokens.</summary>
     public string[] GatewayArguments =>
         [$"--Auth:SigningKey={SigningKey}", $"--Auth:Issuer={Issuer}", $"--Auth:Audience={Audience}"];
 
-    public string Mint(string orgId)
+    public string Mint(string orgId) => Mint(orgId, "bench", "system", "admin");
+
+    /// <summary>A person's own token: <paramref name="sub"/> is the user (an agent's session needs its own), with these roles.</summary>
+    public string Mint(string orgId, string sub, params string[] roles)
     {
         var descriptor = new SecurityTokenDescriptor
         {
@@ -35,12 +42,7 @@ public sealed class BenchTokens
             Audience = Audience,
             Expires = DateTime.UtcNow.AddHours(12),
             Subject = new ClaimsIdentity(
-            [
-                new Claim("sub", "bench"),
-                new Claim("org", orgId),
-                new Claim("role", "system"),
-                new Claim("role", "admin"),
-            ]),
+                [new Claim("sub", sub), new Claim("org", orgId), .. roles.Select(r => new Claim("role", r))]),
             SigningCredentials = new SigningCredentials(
                 new SymmetricSecurityKey(Encoding.UTF8.GetBytes(SigningKey)), SecurityAlgorithms.HmacSha256),
         };

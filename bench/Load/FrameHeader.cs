@@ -1,7 +1,8 @@
 namespace FreedomCti.Bench.Load;
 
 /// <summary>What a subscriber keeps of a frame: enough to match it to the write that caused it, nothing more.</summary>
-public enum FrameKind : byte { Other = 0, Snapshot = 1, GroupUpdate = 2, MemberUpdate = 3 }
+/// <remarks>UserUpdate is a user topic's presence_update that is not a snapshot; SessionOpened and Error are replies.</remarks>
+public enum FrameKind : byte { Other = 0, Snapshot = 1, GroupUpdate = 2, MemberUpdate = 3, UserUpdate = 4, SessionOpened = 5, Error = 6 }
 
 /// <summary>
 /// Reads type, seq, member id and status from the first bytes of a presence frame without a JSON parse (the load
@@ -11,19 +12,36 @@ public static class FrameHeader
 {
     public static readonly string[] Statuses = ["available", "busy", "on_call", "away", "dnd", "offline"];
 
-    public static (FrameKind Kind, long Seq, int User, byte Status) Parse(ReadOnlySpan<byte> frame)
+    /// <returns>Topic: the number a group's id ends in ("mx12" is 12) for a frame that names a group, else -1.</returns>
+    public static (FrameKind Kind, long Seq, int User, byte Status, int Topic) Parse(ReadOnlySpan<byte> frame)
     {
         var kind = FrameKind.Other;
         var type = ValueAfter(frame, "\"type\":\""u8);
         if (type.StartsWith("member_presence_update"u8)) kind = FrameKind.MemberUpdate;
-        else if (type.StartsWith("group_presence_update"u8) || type.StartsWith("presence_update"u8))
+        else if (type.StartsWith("group_presence_update"u8))
         {
             kind = ValueAfter(frame, "\"snapshot\":"u8).StartsWith("true"u8) ? FrameKind.Snapshot : FrameKind.GroupUpdate;
         }
+        else if (type.StartsWith("presence_update"u8))
+        {
+            kind = ValueAfter(frame, "\"snapshot\":"u8).StartsWith("true"u8) ? FrameKind.Snapshot : FrameKind.UserUpdate;
+        }
+        else if (type.StartsWith("session_opened"u8)) kind = FrameKind.SessionOpened;
+        else if (type.StartsWith("error"u8)) kind = FrameKind.Error;
         var seq = Number(ValueAfter(frame, "\"seq\":"u8));
-        var user = kind == FrameKind.MemberUpdate ? (int)Number(ValueAfter(frame, "\"userId\":\"u"u8)) : -1;
-        var status = kind == FrameKind.MemberUpdate ? StatusIndex(ValueAfter(frame, "\"status\":\""u8)) : (byte)255;
-        return (kind, seq, user, status);
+        var change = kind is FrameKind.MemberUpdate or FrameKind.UserUpdate;
+        var user = change ? (int)Number(ValueAfter(frame, "\"userId\":\"u"u8)) : -1;
+        var status = change ? StatusIndex(ValueAfter(frame, "\"status\":\""u8)) : (byte)255;
+        var topic = kind is FrameKind.UserUpdate ? -1 : (int)TrailingNumber(ValueAfter(frame, "\"groupId\":\""u8));
+        return (kind, seq, user, status, topic);
+    }
+
+    /// <summary>The digits after a string value's leading non-digits, up to its closing quote; -1 without any.</summary>
+    private static long TrailingNumber(ReadOnlySpan<byte> value)
+    {
+        var i = 0;
+        while (i < value.Length && i < 64 && value[i] != (byte)'"' && (value[i] < '0' || value[i] > '9')) i++;
+        return i < value.Length && value[i] != (byte)'"' ? Number(value[i..]) : -1;
     }
 
     public static byte StatusIndex(ReadOnlySpan<byte> value)

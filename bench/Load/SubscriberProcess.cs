@@ -10,9 +10,18 @@ public sealed record SubscriberProcessSpec(string Url, string? Subscribe, bool W
     /// <summary>When set (comma-separated), socket i takes topic (FirstId + i) mod n in place of "{topic}" in the URL and subscribe message.</summary>
     public string? Topics { get; init; }
 
+    /// <summary>
+    /// When set, the sockets are listed one by one in this file (<see cref="PlannedSocket"/>, JSON), each with its own
+    /// person's token, which the process mints from <see cref="SigningKey"/>; Url, Subscribe and Topics are unused.
+    /// </summary>
+    public string? PlanFile { get; init; }
+
+    public string? SigningKey { get; init; }
+
     /// <summary>Where and how socket <paramref name="index"/> of this spec connects.</summary>
     public SubscriberPlan Plan()
     {
+        if (PlanFile is not null) return PlannedSocket.Plan(PlanFile, SigningKey!);
         var topics = Topics?.Split(',') ?? [""];
         var subscribe = topics.Select(t => Subscribe is null ? null : Encoding.UTF8.GetBytes(Subscribe.Replace(TopicMark, t, StringComparison.Ordinal))).ToArray();
         var urls = topics.Select(t => new Uri(Url.Replace(TopicMark, t, StringComparison.Ordinal))).ToArray();
@@ -26,6 +35,7 @@ public sealed record SubscriberProcessSpec(string Url, string? Subscribe, bool W
         "subscribers", "--url", Url, "--subscribe", Subscribe ?? "", "--snapshot", WaitForSnapshot.ToString(),
         "--count", Count.ToString(), "--first-id", FirstId.ToString(), "--address-offset", AddressOffset.ToString(),
         "--stall", Stall.ToString(), "--capacity", Capacity.ToString(), "--topics", Topics ?? "",
+        "--plan-file", PlanFile ?? "", "--signing-key", SigningKey ?? "",
     ];
 
     public static SubscriberProcessSpec Parse(IReadOnlyDictionary<string, string> a) => new(
@@ -33,7 +43,40 @@ public sealed record SubscriberProcessSpec(string Url, string? Subscribe, bool W
         int.Parse(a["first-id"]), int.Parse(a["address-offset"]), bool.Parse(a["stall"]), int.Parse(a["capacity"]))
     {
         Topics = a.GetValueOrDefault("topics") is { Length: > 0 } topics ? topics : null,
+        PlanFile = a.GetValueOrDefault("plan-file") is { Length: > 0 } file ? file : null,
+        SigningKey = a.GetValueOrDefault("signing-key") is { Length: > 0 } key ? key : null,
     };
+}
+
+/// <summary>
+/// One socket of a person, as a plan file lists it: the URL without a token, whose token it carries (sub and roles of
+/// the person), the messages it sends once open, and how many snapshots and session_opened replies make it ready.
+/// </summary>
+public sealed record PlannedSocket(string Url, string OrgId, string Sub, string[] Roles, string[] Messages, int Ready)
+{
+    public static void Write(string path, IEnumerable<PlannedSocket> sockets) =>
+        File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(sockets.ToArray()));
+
+    /// <summary>Reads a plan file and mints each person's token once (a person's sockets share it).</summary>
+    public static SubscriberPlan Plan(string path, string signingKey)
+    {
+        var sockets = System.Text.Json.JsonSerializer.Deserialize<PlannedSocket[]>(File.ReadAllText(path))!;
+        var tokens = new BenchTokens(signingKey);
+        var minted = new Dictionary<string, string>(StringComparer.Ordinal);
+        var urls = new Uri[sockets.Length];
+        for (var i = 0; i < sockets.Length; i++)
+        {
+            var s = sockets[i];
+            if (!minted.TryGetValue(s.Sub, out var token)) minted[s.Sub] = token = tokens.Mint(s.OrgId, s.Sub, s.Roles);
+            urls[i] = new Uri($"{s.Url}?access_token={Uri.EscapeDataString(token)}");
+        }
+        var messages = sockets.Select(s => s.Messages.Select(Encoding.UTF8.GetBytes).ToArray()).ToArray();
+        return new SubscriberPlan(i => urls[i], _ => null, WaitForSnapshot: true)
+        {
+            Messages = i => messages[i],
+            ReadyFrames = i => sockets[i].Ready,
+        };
+    }
 }
 
 /// <summary>

@@ -4,7 +4,14 @@ using System.Net.WebSockets;
 namespace FreedomCti.Bench.Load;
 
 /// <summary>Where and how one subscriber connects: its URL and, for the gateway, the subscribe message the spec sends.</summary>
-public sealed record SubscriberPlan(Func<int, Uri> Url, Func<int, byte[]?> SubscribeMessage, bool WaitForSnapshot);
+public sealed record SubscriberPlan(Func<int, Uri> Url, Func<int, byte[]?> SubscribeMessage, bool WaitForSnapshot)
+{
+    /// <summary>When set, socket i sends these messages in place of the one subscribe message (sessions, many topics).</summary>
+    public Func<int, byte[][]>? Messages { get; init; }
+
+    /// <summary>When set, socket i is ready after this many snapshots and session_opened replies (in place of its first frame).</summary>
+    public Func<int, int>? ReadyFrames { get; init; }
+}
 
 /// <summary>
 /// A set of WebSocket subscribers in one process: connects them with bounded concurrency, subscribes as the spec
@@ -17,6 +24,7 @@ public sealed class SubscriberSet(ArrivalLog log, LoopbackSockets sockets, int f
     private readonly CancellationTokenSource _stop = new();
     private int _ready;
     private int _closed;
+    private static int _errorsShown;
 
     public int Ready => Volatile.Read(ref _ready);
     public int Closed => Volatile.Read(ref _closed);
@@ -57,7 +65,11 @@ public sealed class SubscriberSet(ArrivalLog log, LoopbackSockets sockets, int f
     {
         var socket = await sockets.OpenAsync(plan.Url(index), cancellation);
         lock (_open) _open.Add(socket);
-        if (plan.SubscribeMessage(index) is { } subscribe)
+        if (plan.Messages is { } messages)
+        {
+            foreach (var message in messages(index)) await socket.SendAsync(message, WebSocketMessageType.Text, true, cancellation);
+        }
+        else if (plan.SubscribeMessage(index) is { } subscribe)
         {
             await socket.SendAsync(subscribe, WebSocketMessageType.Text, true, cancellation);
         }
@@ -71,29 +83,34 @@ public sealed class SubscriberSet(ArrivalLog log, LoopbackSockets sockets, int f
             Interlocked.Increment(ref _ready);
             return;
         }
-        if (!plan.WaitForSnapshot) Interlocked.Increment(ref _ready);
-        lock (_readers) _readers.Add(Task.Run(() => ReadAsync(socket, id, plan.WaitForSnapshot)));
+        var readyAfter = plan.ReadyFrames?.Invoke(index) ?? (plan.WaitForSnapshot ? 1 : 0);
+        if (readyAfter == 0) Interlocked.Increment(ref _ready);
+        lock (_readers) _readers.Add(Task.Run(() => ReadAsync(socket, id, readyAfter, countAny: plan.ReadyFrames is null)));
     }
 
-    private async Task ReadAsync(ClientWebSocket socket, int id, bool countFirstAsReady)
+    private async Task ReadAsync(ClientWebSocket socket, int id, int readyAfter, bool countAny)
     {
         // Only a frame's head is parsed; the rest of a large snapshot is read into the same buffer and discarded.
         var buffer = ArrayPool<byte>.Shared.Rent(2048);
-        var first = countFirstAsReady;
+        var errors = 0;
         try
         {
             while (!_stop.IsCancellationRequested)
             {
                 var result = await socket.ReceiveAsync(buffer.AsMemory(), _stop.Token);
                 if (result.MessageType == WebSocketMessageType.Close) break;
-                log.Add(id, buffer.AsSpan(0, result.Count));
+                var kind = log.Add(id, buffer.AsSpan(0, result.Count));
+                if (kind == FrameKind.Error && errors++ < 3 && Interlocked.Increment(ref _errorsShown) <= 5)
+                {
+                    // A refused subscribe or session never makes the socket ready: say why, a few times per process.
+                    Console.Error.WriteLine($"subscriber {id}: {System.Text.Encoding.UTF8.GetString(buffer, 0, result.Count)}");
+                }
                 while (!result.EndOfMessage)
                 {
                     result = await socket.ReceiveAsync(buffer.AsMemory(), _stop.Token);
                 }
-                if (first)
+                if (readyAfter > 0 && (countAny || kind is FrameKind.Snapshot or FrameKind.SessionOpened) && --readyAfter == 0)
                 {
-                    first = false;
                     Interlocked.Increment(ref _ready);
                 }
             }

@@ -22,6 +22,7 @@ public static class MarkdownReport
         if (r.Storm is { } storm) Storm(s, storm);
         if (r.Stalled is { } stalled) Stalled(s, stalled);
         if (r.Cluster.Count > 0) Cluster(s, r);
+        if (r.Multiplex.Count > 0) Multiplex(s, options, r);
         s.AppendLine(r.Problems.Count == 0 ? "Counts: no lost, duplicated or out-of-order delivery; every write answered." : "Problems:");
         foreach (var p in r.Problems) s.AppendLine($"- {p}");
         s.AppendLine();
@@ -153,6 +154,47 @@ public static class MarkdownReport
             var m = r.Memory.FirstOrDefault(x => x.System == p.System);
             s.AppendLine($"- {p.System} {p.Phase}: {p.Delivered:N0}/{p.Expected:N0} delivered to {p.Subscribers:N0} subscribers, {p.DeliveriesPerSecond:F0}/s, p99 {p.P99Ms:F1} ms, " +
                 $"server {p.ServerCpuMicrosPerDelivery:F2} µs/delivery (all processes), RSS {m?.KiBPerSubscriber:F1} KiB/subscriber (gateways).");
+        }
+        s.AppendLine();
+    }
+
+    private static void Multiplex(StringBuilder s, BenchOptions options, BenchResults r)
+    {
+        var first = r.Multiplex[0];
+        var groups = first.Agents / MultiplexScenario.AgentsPerTeam;
+        s.AppendLine($"#### Multiplexed sockets vs one socket per topic: {first.Agents:N0} agents (session + own user + 2 groups each), " +
+            $"{first.Supervisors:N0} supervisors (10 groups each), {groups:N0} groups of {2 * MultiplexScenario.AgentsPerTeam}; " +
+            $"{options.MuxWrites} changes at {options.FixedRate.ToString(CultureInfo.InvariantCulture)}/s over random agents").AppendLine();
+        s.AppendLine("Medians of the repeats; in brackets the worst repeat (highest; for sockets the fewest). RSS per person: all of the gateway's RSS / people; net: (connected − before connecting) / people.").AppendLine();
+        s.AppendLine("| variant | sockets open | gateway RSS MiB | KiB/person | net KiB/person | idle server cores | server µs/delivery | server µs/change | p50 ms | p99 ms | max ms | delivered / expected | lost | closed |");
+        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        static string F(double median, double worst, string format) =>
+            $"{median.ToString(format, CultureInfo.InvariantCulture)} ({worst.ToString(format, CultureInfo.InvariantCulture)})";
+        var variants = r.Multiplex.GroupBy(x => x.Variant).ToList();
+        foreach (var g in variants)
+        {
+            s.AppendLine($"| {g.Key} | {Med(g, x => x.Sockets):N0} ({g.Min(x => x.Sockets):N0}) | {F(Med(g, x => x.RssConnectedBytes / 1048576.0), g.Max(x => x.RssConnectedBytes / 1048576.0), "F0")} | " +
+                $"{F(Med(g, x => x.RssKiBPerPerson), g.Max(x => x.RssKiBPerPerson), "F1")} | {F(Med(g, x => x.NetRssKiBPerPerson), g.Max(x => x.NetRssKiBPerPerson), "F1")} | " +
+                $"{F(Med(g, x => x.IdleServerCores), g.Max(x => x.IdleServerCores), "F3")} | {F(Med(g, x => x.ServerCpuMicrosPerDelivery), g.Max(x => x.ServerCpuMicrosPerDelivery), "F1")} | " +
+                $"{F(Med(g, x => x.ServerCpuMicrosPerWrite), g.Max(x => x.ServerCpuMicrosPerWrite), "F0")} | {F(Med(g, x => x.P50Ms), g.Max(x => x.P50Ms), "F1")} | " +
+                $"{F(Med(g, x => x.P99Ms), g.Max(x => x.P99Ms), "F1")} | {F(Med(g, x => x.MaxMs), g.Max(x => x.MaxMs), "F1")} | " +
+                $"{g.Sum(x => x.Delivered):N0} / {g.Sum(x => x.Expected):N0} | {g.Sum(x => x.Lost)} | {g.Sum(x => x.SocketsClosed)} |");
+        }
+        s.AppendLine().AppendLine("Each repeat (in the order run; load average = the machine's 1-minute load when the writes started):").AppendLine();
+        s.AppendLine("| repeat | variant | load avg | gateway RSS MiB | idle cores | server µs/delivery | p99 ms | max ms | delivered / expected |");
+        s.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var x in r.Multiplex)
+        {
+            s.AppendLine($"| {x.Repeat} | {x.Variant} | {x.LoadAverage:F1} | {x.RssConnectedBytes / 1048576} | {x.IdleServerCores:F3} | {x.ServerCpuMicrosPerDelivery:F1} | {x.P99Ms:F1} | {x.MaxMs:F1} | {x.Delivered:N0} / {x.Expected:N0} |");
+        }
+        var mux = r.Multiplex.Where(x => x.Variant == MultiplexScenario.Multiplexed).ToList();
+        var topic = r.Multiplex.Where(x => x.Variant == MultiplexScenario.PerTopic).ToList();
+        if (mux.Count > 0 && topic.Count > 0)
+        {
+            string Ratio(Func<MultiplexResult, double> f) => (Med(topic, f) / Med(mux, f)).ToString("F2", CultureInfo.InvariantCulture);
+            s.AppendLine().AppendLine($"Ratios per-topic / multiplexed (medians; above 1 means multiplexing is cheaper): sockets **{Ratio(x => x.Sockets)}**, " +
+                $"gateway RSS **{Ratio(x => x.RssConnectedBytes)}**, net RSS per person **{Ratio(x => x.NetRssKiBPerPerson)}**, idle server CPU **{Ratio(x => x.IdleServerCores)}**, " +
+                $"server CPU per delivery **{Ratio(x => x.ServerCpuMicrosPerDelivery)}**, p99 **{Ratio(x => x.P99Ms)}**.");
         }
         s.AppendLine();
     }

@@ -83,7 +83,12 @@ public sealed class GatewaySystem(BenchEnvironment env, string name, int silos, 
         _token = env.Tokens.Mint(plan.OrgId);
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _token);
         var baseUrl = $"http://127.0.0.1:{_httpPorts[0]}/organisation/{plan.OrgId}";
-        await EnsureOk(await _http.PutAsJsonAsync(baseUrl, new { name = "Bench Org" }));
+        // Sessions for the multiplex scenario: no debounce (a session's opening shows at once, before measuring) and no
+        // idle (an agent left alone for 5 minutes would otherwise turn away during the run); lease and grace as shipped.
+        object organisation = plan.Sessions
+            ? new { name = "Bench Org", settings = new { sessions = new { enabled = true, leaseSeconds = 60, graceSeconds = 30, idleSeconds = 86400, debounceMs = 0 } } }
+            : new { name = "Bench Org" };
+        await EnsureOk(await _http.PutAsJsonAsync(baseUrl, organisation));
         var users = Enumerable.Range(0, plan.Users).Select(i => new { userId = $"u{i}", displayName = $"User {i}", extension = $"{10000 + i}" });
         var groups = plan.Groups.Select(g => new { groupId = g.GroupId, groupName = $"Group {g.GroupId}", members = g.Members.Select(m => $"u{m}") });
         await ImportAsync($"{baseUrl}/directory", new { users, groups });
@@ -140,6 +145,9 @@ public sealed class GatewaySystem(BenchEnvironment env, string name, int silos, 
         $"ws://127.0.0.1:{_httpPorts[index % _httpPorts.Count]}/organisation/{_orgId}/user-group/{groupId}?access_token={_token}";
 
     public string OrgId => _orgId;
+
+    /// <summary>The base of every socket path of the tenant, without a token: the organisation socket itself, or + "/user/…", "/user-group/…".</summary>
+    public string OrganisationSocketUrl(int index = 0) => $"ws://127.0.0.1:{_httpPorts[index % _httpPorts.Count]}/organisation/{_orgId}";
 
     private static async Task EnsureOk(HttpResponseMessage response)
     {

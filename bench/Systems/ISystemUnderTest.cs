@@ -3,7 +3,11 @@ using FreedomCti.Bench.Load;
 namespace FreedomCti.Bench.Systems;
 
 /// <summary>The tenant every system is given: users u0..u{Users-1}, and groups each naming its members.</summary>
-public sealed record TenantPlan(string OrgId, int Users, IReadOnlyList<(string GroupId, int[] Members)> Groups);
+public sealed record TenantPlan(string OrgId, int Users, IReadOnlyList<(string GroupId, int[] Members)> Groups)
+{
+    /// <summary>Presence sessions on (docs/presence-sessions.md), for agents that hold theirs on a socket.</summary>
+    public bool Sessions { get; init; }
+}
 
 /// <summary>One presence write as the bench drives it, and when it was sent and answered (Stopwatch ticks).</summary>
 /// <param name="Seq">The seq its frame carries when the bench assigned it (peers); -1 when the server assigns it (gateway).</param>
