@@ -15,11 +15,11 @@ public sealed class AuthenticationTests(GatewayHost host)
     private static string? Make(string kind, string orgId) => kind switch
     {
         "missing" => null,
-        "expired" => Tokens.Expired(orgId),
-        "forged" => Tokens.Forged(orgId),
-        "wrong-audience" => Tokens.WrongAudience(orgId),
-        "wrong-issuer" => Tokens.WrongIssuer(orgId),
-        "alg-none" => Tokens.AlgNone(orgId),
+        "expired" => GatewayHost.Tokens.Expired(orgId),
+        "forged" => GatewayHost.Tokens.Forged(orgId),
+        "wrong-audience" => GatewayHost.Tokens.WrongAudience(orgId),
+        "wrong-issuer" => GatewayHost.Tokens.WrongIssuer(orgId),
+        "alg-none" => TestTokens.AlgNone(orgId),
         _ => "not.a.token",
     };
 
@@ -70,7 +70,7 @@ public sealed class AuthenticationTests(GatewayHost host)
     public async Task Socket_TokenExpiringWhileOpen_IsClosedWith4003AtExpiry()
     {
         var tenant = await TestTenant.CreateAsync(host, users: 1, withGroup: false);
-        await using var socket = await host.ConnectAsync(tenant.UserPath("u1"), Tokens.ExpiringIn(tenant.OrgId, TimeSpan.FromSeconds(2)));
+        await using var socket = await host.ConnectAsync(tenant.UserPath("u1"), GatewayHost.Tokens.ExpiringIn(tenant.OrgId, TimeSpan.FromSeconds(2)));
         await socket.SubscribeUserAsync(tenant.OrgId, "u1");
         Assert.True((bool)(await socket.ReceiveAsync())["snapshot"]!);
 
@@ -84,11 +84,11 @@ public sealed class AuthenticationTests(GatewayHost host)
     public async Task Socket_RefreshTokenBeforeExpiry_KeepsTheSocketOpen()
     {
         var tenant = await TestTenant.CreateAsync(host, users: 1, withGroup: false);
-        await using var socket = await host.ConnectAsync(tenant.UserPath("u1"), Tokens.ExpiringIn(tenant.OrgId, TimeSpan.FromSeconds(3)));
+        await using var socket = await host.ConnectAsync(tenant.UserPath("u1"), GatewayHost.Tokens.ExpiringIn(tenant.OrgId, TimeSpan.FromSeconds(3)));
         await socket.SubscribeUserAsync(tenant.OrgId, "u1");
         await socket.ReceiveAsync();
 
-        await socket.SendAsync(new { action = "refresh_token", token = Tokens.ExpiringIn(tenant.OrgId, TimeSpan.FromHours(1)) });
+        await socket.SendAsync(new { action = "refresh_token", token = GatewayHost.Tokens.ExpiringIn(tenant.OrgId, TimeSpan.FromHours(1)) });
         var refreshed = await socket.ReceiveAsync();
         Assert.Equal("token_refreshed", (string?)refreshed["type"]);
 
@@ -114,7 +114,7 @@ public sealed class AuthenticationTests(GatewayHost host)
     {
         var tenant = await TestTenant.CreateAsync(host, users: 1, withGroup: false);
         await using var socket = await host.ConnectAsync(tenant.UserPath("u1"));
-        await socket.SendAsync(new { action = "refresh_token", token = Tokens.Forged(tenant.OrgId) });
+        await socket.SendAsync(new { action = "refresh_token", token = GatewayHost.Tokens.Forged(tenant.OrgId) });
         await socket.ExpectErrorAndCloseAsync(4003, "UNAUTHORIZED");
     }
 
@@ -124,7 +124,7 @@ public sealed class AuthenticationTests(GatewayHost host)
         var verbose = await host.StartSecondGatewayAsync("--Logging:LogLevel:Default=Trace", "--Logging:LogLevel:Microsoft.AspNetCore=Trace");
         var tenant = await TestTenant.CreateAsync(host, users: 1, withGroup: false);
         var token = GatewayHost.Token(tenant.OrgId);
-        var bad = Tokens.Forged(tenant.OrgId);
+        var bad = GatewayHost.Tokens.Forged(tenant.OrgId);
 
         await using (var socket = await verbose.ConnectAsync(tenant.UserPath("u1"), token))
         {

@@ -24,9 +24,13 @@ namespace FreedomCti.Presence.Tests.Infrastructure;
 public class GatewayHost : IAsyncLifetime
 {
     public const string SigningKey = "test-signing-key-0123456789abcdef-0123456789";
-    public const string Issuer = "freedomcti-test";
-    public const string Audience = "freedomcti-presence";
-    public static readonly SymmetricSecurityKey Key = new(System.Text.Encoding.UTF8.GetBytes(SigningKey));
+    public const string Issuer = TestTokens.Issuer;
+    public const string Audience = TestTokens.Audience;
+
+    /// <summary>Tokens signed with the key every test gateway is given (<see cref="SigningKey"/>).</summary>
+    public static readonly TestTokens Tokens = new(SigningKey);
+
+    public static SymmetricSecurityKey Key => Tokens.Key;
 
     /// <summary>Settings the tests shorten so that lingers and audits finish within a test's bounds.</summary>
     public static readonly string[] TestSettings =
@@ -147,7 +151,7 @@ public class GatewayHost : IAsyncLifetime
 
     /// <summary>A token of the test issuer; supervisor by default, so it may watch any user and group of its org.</summary>
     public static string Token(string orgId, string userId = "tester", params string[] roles) =>
-        DevTokens.Issue(Key, Issuer, Audience, userId, orgId, roles.Length == 0 ? [PresenceRoles.Supervisor] : roles, TimeSpan.FromHours(1));
+        Tokens.Mint(orgId, userId, roles.Length == 0 ? [PresenceRoles.Supervisor] : roles);
 
     /// <summary>A REST client whose requests carry a token for <paramref name="orgId"/> (admin, system and supervisor unless told).</summary>
     public HttpClient HttpFor(string orgId, params string[] roles) => HttpWithToken(
