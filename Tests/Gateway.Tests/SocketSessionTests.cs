@@ -79,6 +79,31 @@ public sealed class SocketSessionTests(FakeClockGatewayHost host)
         (DateTimeOffset)(await sessions.Tenant.GetAsync(sessions.SessionsPath(userId)))["sessions"]![0]!["expiresAt"]!;
 
     [Fact]
+    public async Task ManualWriteTheSessionOutranks_KeepsTheSessionsStatus_AndSaysSourceSession_OnTheSocketAndOverRest()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 30, graceSeconds: 30);
+        await using var desktop = await AgentSocketAsync(sessions, "u1");
+        await desktop.SubscribeUserAsync(sessions.OrgId, "u1");
+        await desktop.ReceiveAsync();
+        await desktop.SendAsync(new { action = "session_open", device = "desktop", status = "dnd" });
+        var (_, dnd) = Pair(await desktop.ReceiveEachAsync(Wait, m => (string?)m["type"] == "session_opened", m => Update(m, "dnd")));
+        Assert.Equal("session", (string?)dnd["data"]!["source"]);
+
+        // A manual dnd ties with the session's dnd: the manual status wins the tie.
+        await sessions.Tenant.SetPresenceAsync("u1", "dnd");
+        var manual = await desktop.ReceiveUntilAsync(m => (string?)m["type"] == "presence_update" && (long)m["seq"]! > (long)dnd["seq"]!, Wait);
+        Assert.Equal(("dnd", "manual"), ((string?)manual["data"]!["status"], (string?)manual["data"]!["source"]));
+
+        // A manual busy loses to the session's dnd: the status stays, and what decides it is the session again.
+        await sessions.Tenant.SetPresenceAsync("u1", "busy");
+        var lost = await desktop.ReceiveUntilAsync(m => (string?)m["type"] == "presence_update" && (long)m["seq"]! > (long)manual["seq"]!, Wait);
+        Assert.Equal(("dnd", "session"), ((string?)lost["data"]!["status"], (string?)lost["data"]!["source"]));
+        var user = await sessions.SnapshotAsync("u1");
+        Assert.Equal(("dnd", "session"), ((string?)user["status"], (string?)user["source"]));
+        Assert.Equal((long)lost["seq"]!, (long)(await sessions.Tenant.GetAsync(sessions.Tenant.UserPath("u1")))["seq"]!);
+    }
+
+    [Fact]
     public async Task SessionMessages_OnSomeoneElsesSocket_GetAnErrorAndTheSocketStaysOpen()
     {
         var sessions = await SessionTenant.CreateAsync(host);
