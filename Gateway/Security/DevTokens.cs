@@ -6,7 +6,8 @@ namespace FreedomCti.Presence.Gateway.Security;
 
 /// <summary>
 /// Mints HS256 tokens with this service's claims: the one minting code, used by the development run's printed tokens,
-/// the <c>token</c> command (<see cref="TokenCommand"/>), wall displays' tokens (<see cref="DisplayTokens"/>) and the tests.
+/// the <c>token</c> command (<see cref="TokenCommand"/>) and wall displays' tokens (<see cref="DisplayTokens"/>).
+/// The tests mint theirs with Tests/Shared/TestTokens.cs, which lays the claims out the same way.
 /// </summary>
 public static class DevTokens
 {

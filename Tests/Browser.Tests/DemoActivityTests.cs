@@ -8,7 +8,7 @@ public sealed class DemoActivityTests
     [Fact]
     public async Task DemoActivity_WhenOn_ChangesTheBoard_WithoutAReload()
     {
-        var tokens = new Tokens();
+        var tokens = new TestTokens();
         await using var gateway = await GatewayProcess.StartAsync(tokens, null, "--Demo:Activity=true", "--Demo:ActivityInterval=00:00:00.250");
         await using var browser = await WallboardBrowser.LaunchAsync();
         await using var board = await browser.NewPageAsync();

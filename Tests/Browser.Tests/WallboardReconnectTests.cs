@@ -12,7 +12,7 @@ public sealed class WallboardReconnectTests(ITestOutputHelper output)
     [Fact]
     public async Task ReconnectBanner_AppearsWhenTheGatewayDies_AndClearsWhenItIsBack()
     {
-        var tokens = new Tokens();
+        var tokens = new TestTokens();
         await using var gateway = await GatewayProcess.StartAsync(tokens);
         await using var browser = await WallboardBrowser.LaunchAsync();
         await using var board = await browser.NewPageAsync();
@@ -86,7 +86,7 @@ public sealed class WallboardRefusalTests
     [Fact]
     public async Task ConnectionLimit_BannerSaysTheTokenHasTooManyOpenConnections()
     {
-        var tokens = new Tokens();
+        var tokens = new TestTokens();
         await using var gateway = await GatewayProcess.StartAsync(tokens, null, "--Limits:MaxConnectionsPerUser=1");
         await using var browser = await WallboardBrowser.LaunchAsync();
         var token = gateway.Supervisor;

@@ -117,7 +117,7 @@ public sealed class SessionLeaseTests(Azurite storage, ITestOutputHelper output)
     private static async Task<ClientWebSocket> OpenInBandSessionAsync(GridCluster grid, GridApi api, string userId)
     {
         var socket = new ClientWebSocket();
-        var token = grid.Tokens.Mint(api.OrgId, subject: userId);
+        var token = grid.Tokens.Mint(api.OrgId, userId, "system", "admin");
         await socket.ConnectAsync(new Uri(grid.Gateways[0].WebSocket, $"{api.UserPath(userId)}?access_token={Uri.EscapeDataString(token)}"), CancellationToken.None)
             .WaitAsync(TimeSpan.FromSeconds(10));
         var open = Encoding.UTF8.GetBytes("{\"action\":\"session_open\",\"device\":\"desktop\",\"status\":\"available\"}");

@@ -214,7 +214,7 @@ public sealed partial class AsyncApiContractTests
             s => s.SubscribeUserAsync(tenant.OrgId, "nobody"));
         await ExpectClosingErrorAsync(seen, await host.ConnectAsync(tenant.GroupPath("no-group")), 4005,
             s => s.SubscribeGroupAsync(tenant.OrgId, "no-group"));
-        await ExpectClosingErrorAsync(seen, await host.ConnectAsync(tenant.UserPath("u1"), Tokens.Expired(tenant.OrgId)), 4003);
+        await ExpectClosingErrorAsync(seen, await host.ConnectAsync(tenant.UserPath("u1"), GatewayHost.Tokens.Expired(tenant.OrgId)), 4003);
         await ExpectClosingErrorAsync(seen,
             await host.ConnectAsync(tenant.GroupPath("g1"), GatewayHost.Token(tenant.OrgId, "outsider", PresenceRoles.Agent)), 4006,
             s => s.SubscribeGroupAsync(tenant.OrgId, "g1"));

@@ -37,7 +37,7 @@ public sealed class JavaScriptClientTests(GatewayHost host)
     {
         var tenant = await TestTenant.CreateAsync(host, users: 1);
         var baseUrl = host.WebSocketAddress.ToString().TrimEnd('/');
-        await using var node = NodeScript.Start("clients/spec-examples.mjs", baseUrl, Tokens.Forged(tenant.OrgId), tenant.OrgId, "u1", "g1", "5");
+        await using var node = NodeScript.Start("clients/spec-examples.mjs", baseUrl, GatewayHost.Tokens.Forged(tenant.OrgId), tenant.OrgId, "u1", "g1", "5");
 
         var error = await node.WaitForAsync(l => (string?)l["type"] == "error");
         Assert.Equal(4003, (int)error["code"]!);

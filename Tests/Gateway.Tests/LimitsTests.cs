@@ -11,7 +11,7 @@ namespace FreedomCti.Presence.Tests;
 [Collection(GatewayCollection.Name)]
 public sealed class LimitsTests(GatewayHost host)
 {
-    private static async Task<TestTenant> TenantWithLimitAsync(GatewayHost host, int maxConnections)
+    internal static async Task<TestTenant> TenantWithLimitAsync(GatewayHost host, int maxConnections)
     {
         var tenant = await TestTenant.CreateAsync(host, users: 1, withGroup: false);
         await tenant.PutAsync($"/organisation/{tenant.OrgId}", new { name = "Limited", settings = new { maxConnections } });
@@ -19,7 +19,7 @@ public sealed class LimitsTests(GatewayHost host)
     }
 
     /// <summary>Connects and proves the socket was admitted (a ping is answered).</summary>
-    private static async Task<PresenceSocket> AdmittedAsync(GatewayHost gateway, TestTenant tenant, string userId)
+    internal static async Task<PresenceSocket> AdmittedAsync(GatewayHost gateway, TestTenant tenant, string userId)
     {
         var socket = await gateway.ConnectAsync(tenant.UserPath("u1"), GatewayHost.Token(tenant.OrgId, userId));
         await socket.SendAsync(new { type = "ping" });
@@ -61,24 +61,6 @@ public sealed class LimitsTests(GatewayHost host)
         await third.ExpectErrorAndCloseAsync(4008, "CONNECTION_LIMIT_EXCEEDED");
         await using var fourth = await host.ConnectAsync(tenant.UserPath("u1"), GatewayHost.Token(tenant.OrgId, "agent-4"));
         await fourth.ExpectErrorAndCloseAsync(4008, "CONNECTION_LIMIT_EXCEEDED");
-    }
-
-    [Fact]
-    public async Task DeadGatewaysLeases_ExpireAndFreeTheOrganisationsConnections()
-    {
-        var tenant = await TenantWithLimitAsync(host, 2);
-        // A gateway that took two connections and then died: it never releases nor renews them.
-        var quota = host.Get<IClusterClient>().GetGrain<IConnectionQuotaGrain>(tenant.OrgId);
-        Assert.True(await quota.TryAcquireAsync("gateway-that-died", 2, TimeSpan.FromSeconds(2)));
-        Assert.True(await quota.TryAcquireAsync("gateway-that-died", 2, TimeSpan.FromSeconds(2)));
-
-        await using (var refused = await host.ConnectAsync(tenant.UserPath("u1"), GatewayHost.Token(tenant.OrgId, "agent-1")))
-        {
-            await refused.ExpectErrorAndCloseAsync(4008, "CONNECTION_LIMIT_EXCEEDED");
-        }
-
-        await Poll.UntilAsync(async () => await quota.GetCountAsync() == 0, TimeSpan.FromSeconds(10), "the dead gateway's lease to expire");
-        await using var admitted = await AdmittedAsync(host, tenant, "agent-1");
     }
 
     [Fact]
@@ -202,5 +184,31 @@ public sealed class LimitsTests(GatewayHost host)
         }
         var key = new TopicKey(TopicKind.User, tenant.OrgId, "u1");
         Assert.Equal(1, host.Get<TopicHub>().Topics.Single(t => t.Key == key).SubscriberCount);
+    }
+}
+
+/// <summary>Connection leases of a gateway that died run out on the quota grain's clock (a fake one here, moved by the test).</summary>
+[Collection(FakeClockGatewayCollection.Name)]
+public sealed class ConnectionLeaseExpiryTests(FakeClockGatewayHost host)
+{
+    [Fact]
+    public async Task DeadGatewaysLeases_ExpireAndFreeTheOrganisationsConnections()
+    {
+        var tenant = await LimitsTests.TenantWithLimitAsync(host, 2);
+        // A gateway that took two connections and then died: it never releases nor renews them.
+        var quota = host.Get<IClusterClient>().GetGrain<IConnectionQuotaGrain>(tenant.OrgId);
+        Assert.True(await quota.TryAcquireAsync("gateway-that-died", 2, TimeSpan.FromSeconds(2)));
+        Assert.True(await quota.TryAcquireAsync("gateway-that-died", 2, TimeSpan.FromSeconds(2)));
+
+        await using (var refused = await host.ConnectAsync(tenant.UserPath("u1"), GatewayHost.Token(tenant.OrgId, "agent-1")))
+        {
+            await refused.ExpectErrorAndCloseAsync(4008, "CONNECTION_LIMIT_EXCEEDED");
+        }
+
+        host.Clock.Advance(TimeSpan.FromSeconds(2) - TimeSpan.FromMilliseconds(100));
+        Assert.Equal(2, await quota.GetCountAsync()); // not before the lease ends
+        host.Clock.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(0, await quota.GetCountAsync());
+        await using var admitted = await LimitsTests.AdmittedAsync(host, tenant, "agent-1");
     }
 }

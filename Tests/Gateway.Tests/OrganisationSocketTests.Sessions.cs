@@ -12,35 +12,6 @@ public sealed partial class OrganisationSocketTests
     private static bool Update(JsonObject m, string status) => (string?)m["type"] == "presence_update" && (string?)m["data"]!["status"] == status;
 
     [Fact]
-    public async Task Session_ForTheTokensOwnUser_IsHeldOnTheSocket_AndEndsAsDisconnectedWhenItCloses()
-    {
-        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 2);
-        await using var watcher = await sessions.WatchAsync("u1");
-        var desktop = await host.ConnectAsync($"/organisation/{sessions.OrgId}", GatewayHost.Token(sessions.OrgId, "u1", PresenceRoles.Agent));
-        await desktop.SendAsync(new { action = "subscribe", orgId = sessions.OrgId, groupId = "g1" });
-        await desktop.ReceiveForAsync("group:g1");
-
-        await desktop.SendAsync(new { action = "session_open", userId = "u1", device = "desktop", status = "busy" });
-        // The reply and the group's update it causes travel on separate lanes: either may come first.
-        var found = await desktop.ReceiveEachAsync(SessionWait, m => (string?)m["type"] == "session_opened",
-            m => m.Is("member_presence_update", "group:g1") && (string?)m["data"]!["status"] == "busy");
-        var sessionId = (string)found[0]["sessionId"]!;
-        var busy = await watcher.ReceiveUntilAsync(m => Update(m, "busy"), SessionWait);
-        Assert.Equal("session", (string?)busy["data"]!["source"]);
-
-        await desktop.SendAsync(new { action = "session_update", sessionId, status = "available", activity = true });
-        await watcher.ReceiveUntilAsync(m => Update(m, "available"), SessionWait);
-        // Longer than two leases: the gateway renews the session while the socket is open.
-        Assert.True(await watcher.StaysQuietAsync(TimeSpan.FromSeconds(5)), "the session lapsed although its socket was open");
-
-        await desktop.CloseAsync();
-        await watcher.ReceiveUntilAsync(m => (string?)m["type"] == "presence_update" && (bool)m["data"]!["stale"]!, SessionWait);
-        var offline = await watcher.ReceiveUntilAsync(m => Update(m, "offline"), SessionWait);
-        Assert.Equal("expired", (string?)offline["data"]!["source"]);
-        await desktop.DisposeAsync();
-    }
-
-    [Fact]
     public async Task Session_ForAnotherUser_OrWithoutNamingOne_OrWithoutTheRight_IsRefused_AndTheSocketStaysOpen()
     {
         var sessions = await SessionTenant.CreateAsync(host);
@@ -71,5 +42,54 @@ public sealed partial class OrganisationSocketTests
             Assert.Contains("may set this user's presence", (string?)error["description"]);
         }
         Assert.Equal("offline", (string?)(await sessions.SnapshotAsync("u1"))["status"]);
+    }
+}
+
+/// <summary>An organisation socket's session while the socket is open and after it closed, on a fake clock (leases run out when the test moves it).</summary>
+[Collection(FakeClockGatewayCollection.Name)]
+public sealed class OrganisationSocketSessionLeaseTests(FakeClockGatewayHost host)
+{
+    private static readonly TimeSpan SessionWait = TimeSpan.FromSeconds(15);
+
+    private static bool Update(JsonObject m, string status) => (string?)m["type"] == "presence_update" && (string?)m["data"]!["status"] == status;
+
+    [Fact]
+    public async Task Session_ForTheTokensOwnUser_IsHeldOnTheSocket_AndEndsAsDisconnectedWhenItCloses()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 2);
+        await using var watcher = await sessions.WatchAsync("u1");
+        var desktop = await host.ConnectAsync($"/organisation/{sessions.OrgId}", GatewayHost.Token(sessions.OrgId, "u1", PresenceRoles.Agent));
+        await desktop.SendAsync(new { action = "subscribe", orgId = sessions.OrgId, groupId = "g1" });
+        await desktop.ReceiveForAsync("group:g1");
+
+        await desktop.SendAsync(new { action = "session_open", userId = "u1", device = "desktop", status = "busy" });
+        // The reply and the group's update it causes travel on separate lanes: either may come first.
+        var found = await desktop.ReceiveEachAsync(SessionWait, m => (string?)m["type"] == "session_opened",
+            m => m.Is("member_presence_update", "group:g1") && (string?)m["data"]!["status"] == "busy");
+        var sessionId = (string)found[0]["sessionId"]!;
+        var busy = await watcher.ReceiveUntilAsync(m => Update(m, "busy"), SessionWait);
+        Assert.Equal("session", (string?)busy["data"]!["source"]);
+
+        await desktop.SendAsync(new { action = "session_update", sessionId, status = "available", activity = true });
+        await watcher.ReceiveUntilAsync(m => Update(m, "available"), SessionWait);
+        // Longer than two leases (5 s, a second at a time): the gateway renews the session while the socket is open,
+        // at the first scan (every second) a third of the lease after the last renewal; so after each second the
+        // lease runs at least a second more. Without renewals it would end at the second 2.
+        for (var second = 0; second < 5; second++)
+        {
+            host.Clock.Advance(TimeSpan.FromSeconds(1));
+            var atLeast = host.Clock.GetUtcNow() + TimeSpan.FromSeconds(1);
+            await Poll.UntilAsync(async () =>
+                (DateTimeOffset)(await sessions.Tenant.GetAsync(sessions.SessionsPath("u1")))["sessions"]![0]!["expiresAt"]! >= atLeast,
+                SessionWait, "the gateway to renew the socket's session");
+        }
+        Assert.True(await watcher.StaysQuietAsync(TimeSpan.FromMilliseconds(300)), "the session lapsed although its socket was open");
+
+        await desktop.CloseAsync();
+        await watcher.ReceiveUntilAsync(m => (string?)m["type"] == "presence_update" && (bool)m["data"]!["stale"]!, SessionWait);
+        host.Clock.Advance(TimeSpan.FromSeconds(2) + TimeSpan.FromMilliseconds(100)); // the grace
+        var offline = await watcher.ReceiveUntilAsync(m => Update(m, "offline"), SessionWait);
+        Assert.Equal("expired", (string?)offline["data"]!["source"]);
+        await desktop.DisposeAsync();
     }
 }

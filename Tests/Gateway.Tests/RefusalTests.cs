@@ -57,7 +57,7 @@ public sealed class RefusalTests(GatewayHost host)
     public async Task RoleLessToken_SettingItsOwnPresence_IsToldItHasNoRole()
     {
         var tenant = await TestTenant.CreateAsync(host, users: 1, withGroup: false);
-        using var client = host.HttpWithToken(DevTokens.Issue(GatewayHost.Key, GatewayHost.Issuer, GatewayHost.Audience, "u1", tenant.OrgId, [], TimeSpan.FromHours(1)));
+        using var client = host.HttpWithToken(GatewayHost.Tokens.Mint(tenant.OrgId, "u1"));
 
         var problem = await ProblemAsync(await client.PutAsJsonAsync($"{tenant.UserPath("u1")}/presence", new { status = "busy" }), HttpStatusCode.Forbidden, "role-less");
 

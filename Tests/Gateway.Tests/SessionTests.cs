@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -8,10 +7,22 @@ using FreedomCti.Presence.Tests.Infrastructure;
 namespace FreedomCti.Presence.Tests;
 
 /// <summary>Agent presence sessions over REST: leases, grace, several devices, idle, debounce (docs/presence-sessions.md).</summary>
-[Collection(GatewayCollection.Name)]
-public sealed class SessionTests(GatewayHost host)
+/// <remarks>
+/// On a fake clock: a test moves time on to just short of a deadline (nothing may happen yet, which <see cref="Quiet"/>
+/// of real time shows), then past it (what is due happens: the grain's timer fires as the clock passes it).
+/// </remarks>
+[Collection(FakeClockGatewayCollection.Name)]
+public sealed class SessionTests(FakeClockGatewayHost host)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long real time a socket must stay quiet after the clock was moved to just short of a deadline.</summary>
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How far short of, or past, a deadline the clock is moved (the grain's timer is set 5 ms past it).</summary>
+    private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(100);
+
+    private void Advance(TimeSpan by) => host.Clock.Advance(by);
 
     private static bool IsUpdate(JsonObject m) => (string?)m["type"] == "presence_update";
     private static string? Status(JsonObject m) => (string?)m["data"]!["status"];
@@ -33,22 +44,26 @@ public sealed class SessionTests(GatewayHost host)
         var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 2);
         await using var watcher = await sessions.WatchAsync("u1");
 
-        var (_, body, openedAt) = await sessions.OpenAsync("u1", "desktop", "available");
+        var (_, body, _) = await sessions.OpenAsync("u1", "desktop", "available");
         Assert.Equal("available", (string?)body["user"]!["status"]);
         Assert.Equal("session", (string?)body["user"]!["source"]);
         var available = await watcher.ReceiveUntilAsync(m => IsUpdate(m) && Status(m) == "available", Wait);
         Assert.False((bool)available["data"]!["stale"]!);
 
-        // The desktop never heartbeats again.
+        // The desktop never heartbeats again: nothing before the 2 s lease ends, stale once it has.
+        Advance(TimeSpan.FromSeconds(2) - Margin);
+        Assert.True(await watcher.StaysQuietAsync(Quiet), "stale before the 2 s lease ran out");
+        Advance(Margin * 2);
         var stale = await watcher.ReceiveUntilAsync(m => IsUpdate(m) && (bool)m["data"]!["stale"]!, Wait);
-        var staleAfter = Stopwatch.GetElapsedTime(openedAt);
         Assert.Equal("available", Status(stale));
         Assert.NotNull((string?)stale["data"]!["lastConfirmedAt"]);
-        var offline = await watcher.ReceiveUntilAsync(m => IsUpdate(m) && Status(m) == "offline", Wait);
-        var offlineAfter = Stopwatch.GetElapsedTime(openedAt);
 
-        Assert.True(staleAfter >= TimeSpan.FromSeconds(2), $"stale after {staleAfter}, before the 2 s lease");
-        Assert.True(offlineAfter >= TimeSpan.FromSeconds(4), $"offline after {offlineAfter}, before lease + grace");
+        // Nothing before lease + grace (4 s), offline once it has passed.
+        Advance(TimeSpan.FromSeconds(2) - Margin * 2);
+        Assert.True(await watcher.StaysQuietAsync(Quiet), "offline before lease + grace");
+        Advance(Margin * 2);
+        var offline = await watcher.ReceiveUntilAsync(m => IsUpdate(m) && Status(m) == "offline", Wait);
+
         Assert.Equal("expired", (string?)offline["data"]!["source"]);
         Assert.False((bool)offline["data"]!["stale"]!);
         Assert.Equal((long)stale["seq"]! + 1, (long)offline["seq"]!);
@@ -59,13 +74,13 @@ public sealed class SessionTests(GatewayHost host)
     {
         var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 1);
         var (sessionId, _, _) = await sessions.OpenAsync("u1", "desktop", "busy");
-        var until = Stopwatch.StartNew();
 
-        while (until.Elapsed < TimeSpan.FromSeconds(5))
+        // 5 s, two and a half leases, with a heartbeat every 500 ms: a lapsed lease would answer a heartbeat 404.
+        for (var i = 0; i < 10; i++)
         {
             var response = await sessions.HeartbeatAsync("u1", sessionId);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            await Task.Delay(TimeSpan.FromMilliseconds(500)); // the heartbeat cadence itself, not a wait for a result
+            Advance(TimeSpan.FromMilliseconds(500)); // the heartbeat cadence
         }
 
         var user = await sessions.SnapshotAsync("u1");
@@ -79,6 +94,7 @@ public sealed class SessionTests(GatewayHost host)
         var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 30);
         var (sessionId, _, _) = await sessions.OpenAsync("u1", "desktop", "available");
 
+        Advance(TimeSpan.FromSeconds(2) + Margin);
         await Poll.UntilAsync(async () => (bool)(await sessions.SnapshotAsync("u1"))["stale"]!, Wait, "the lease to run out");
 
         Assert.Equal(HttpStatusCode.NotFound, (await sessions.HeartbeatAsync("u1", sessionId)).StatusCode);
@@ -124,7 +140,11 @@ public sealed class SessionTests(GatewayHost host)
         var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 30, idleSeconds: 2);
         await using var watcher = await sessions.WatchAsync("u1");
         var (id, _, _) = await sessions.OpenAsync("u1", "desktop", "available");
+        await watcher.ReceiveUntilAsync(m => IsUpdate(m) && Status(m) == "available", Wait);
 
+        Advance(TimeSpan.FromSeconds(2) - Margin);
+        Assert.True(await watcher.StaysQuietAsync(Quiet), "away before the 2 s idle threshold");
+        Advance(Margin * 2);
         var away = await watcher.ReceiveUntilAsync(m => IsUpdate(m) && Status(m) == "away", Wait);
         Assert.Equal("idle", (string?)away["data"]!["source"]);
 
@@ -136,9 +156,10 @@ public sealed class SessionTests(GatewayHost host)
     [Fact]
     public async Task Debounce_AChangeReversedWithinTheWindow_IsNeverPublished()
     {
-        // A window well above the time between the two heartbeats even on a loaded machine.
+        // The two heartbeats come at the same fake instant, well within the window.
         var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 30, debounceMs: 3000);
         var (id, _, _) = await sessions.OpenAsync("u1", "desktop", "available");
+        Advance(TimeSpan.FromSeconds(3) + Margin);
         await Poll.UntilAsync(async () => (string?)(await sessions.SnapshotAsync("u1"))["status"] == "available", Wait, "the first status to settle");
         await using var watcher = await host.ConnectAsync(sessions.Tenant.UserPath("u1"));
         await watcher.SubscribeUserAsync(sessions.OrgId, "u1");
@@ -147,11 +168,15 @@ public sealed class SessionTests(GatewayHost host)
         await sessions.HeartbeatAsync("u1", id, status: "busy");
         await sessions.HeartbeatAsync("u1", id, status: "available");
 
-        Assert.True(await watcher.StaysQuietAsync(TimeSpan.FromSeconds(3.5)), "a flicker was published");
+        Advance(TimeSpan.FromSeconds(3.5));
+        Assert.True(await watcher.StaysQuietAsync(Quiet), "a flicker was published");
         Assert.Equal((long)snapshot["seq"]!, (long)(await sessions.Tenant.GetAsync(sessions.Tenant.UserPath("u1")))["seq"]!);
 
-        // A change that holds is published once the window has passed.
+        // A change that holds is published once the window has passed, not before.
         await sessions.HeartbeatAsync("u1", id, status: "busy");
+        Advance(TimeSpan.FromSeconds(3) - Margin);
+        Assert.True(await watcher.StaysQuietAsync(Quiet), "published within the debounce window");
+        Advance(Margin * 2);
         var busy = await watcher.ReceiveUntilAsync(IsUpdate, Wait);
         Assert.Equal("busy", Status(busy));
     }
@@ -163,12 +188,11 @@ public sealed class SessionTests(GatewayHost host)
         var (id, _, _) = await sessions.OpenAsync("u1", "desktop", "available");
         await sessions.Tenant.SetPresenceAsync("u1", "available", "Back at my desk");
 
-        // Keep the session alive but idle for longer than the idle time.
-        var idleFor = Stopwatch.StartNew();
-        while (idleFor.Elapsed < TimeSpan.FromSeconds(3.5))
+        // Keep the session alive but idle for longer than the idle time (3.5 s, a heartbeat every 500 ms).
+        for (var i = 0; i < 7; i++)
         {
-            await sessions.HeartbeatAsync("u1", id);
-            await Task.Delay(TimeSpan.FromMilliseconds(500)); // heartbeat cadence
+            Assert.Equal(HttpStatusCode.OK, (await sessions.HeartbeatAsync("u1", id)).StatusCode);
+            Advance(TimeSpan.FromMilliseconds(500)); // heartbeat cadence
         }
 
         var user = await sessions.SnapshotAsync("u1");
@@ -184,13 +208,20 @@ public sealed class SessionTests(GatewayHost host)
         // The idle threshold (2 s) passes first and changes nothing, because a manual status overrides idle; the lease
         // (4 s) must still run out on time rather than at the next reminder a minute later.
         var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 4, graceSeconds: 30, idleSeconds: 2);
-        var (_, _, sentAt) = await sessions.OpenAsync("u1", "desktop", "available");
+        await using var watcher = await sessions.WatchAsync("u1");
+        await sessions.OpenAsync("u1", "desktop", "available");
         await sessions.Tenant.SetPresenceAsync("u1", "available", "At my desk");
+        await watcher.ReceiveUntilAsync(m => IsUpdate(m) && (string?)m["data"]!["source"] == "manual", Wait);
 
-        await Poll.UntilAsync(async () => (bool)(await sessions.SnapshotAsync("u1"))["stale"]!, Wait, "the lease to run out after the idle threshold");
+        Advance(TimeSpan.FromSeconds(2) + Margin); // past the idle threshold
+        Advance(TimeSpan.FromSeconds(2) - Margin * 2); // just short of the lease's end
+        Assert.True(await watcher.StaysQuietAsync(Quiet), "something changed before the lease ran out");
+        Assert.False((bool)(await sessions.SnapshotAsync("u1"))["stale"]!);
+        Advance(Margin * 2);
+        // Within a real bound far below the session reminder's minute: the timer, re-armed after the idle threshold, did it.
+        var stale = await watcher.ReceiveUntilAsync(m => IsUpdate(m) && (bool)m["data"]!["stale"]!, Wait);
 
-        Assert.InRange(Stopwatch.GetElapsedTime(sentAt), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(12));
-        Assert.Equal("available", (string?)(await sessions.SnapshotAsync("u1"))["status"]);
+        Assert.Equal("available", Status(stale));
     }
 
     [Fact]
@@ -202,6 +233,7 @@ public sealed class SessionTests(GatewayHost host)
         await board.ReceiveAsync();
 
         await sessions.OpenAsync("u2", "desktop", "available");
+        Advance(TimeSpan.FromSeconds(2) + Margin);
 
         var stale = await board.ReceiveUntilAsync(m => (string?)m["type"] == "member_presence_update" && m["data"]!["stale"] is not null, Wait);
         Assert.Equal("u2", (string?)stale["data"]!["userId"]);
@@ -248,6 +280,7 @@ public sealed class SessionTests(GatewayHost host)
 
         Assert.Equal("manual", (string?)written["data"]!["source"]);
         await using var watcher = await sessions.WatchAsync("u3");
-        Assert.True(await watcher.StaysQuietAsync(TimeSpan.FromSeconds(3.5)), "a user without sessions changed on its own");
+        Advance(TimeSpan.FromSeconds(10)); // well past another user's lease + grace
+        Assert.True(await watcher.StaysQuietAsync(Quiet), "a user without sessions changed on its own");
     }
 }

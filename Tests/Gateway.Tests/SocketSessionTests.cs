@@ -4,9 +4,9 @@ using FreedomCti.Presence.Tests.Infrastructure;
 
 namespace FreedomCti.Presence.Tests;
 
-/// <summary>Presence sessions held in-band on the agent's own user socket.</summary>
-[Collection(GatewayCollection.Name)]
-public sealed class SocketSessionTests(GatewayHost host)
+/// <summary>Presence sessions held in-band on the agent's own user socket (on a fake clock: leases run out when the test moves it).</summary>
+[Collection(FakeClockGatewayCollection.Name)]
+public sealed class SocketSessionTests(FakeClockGatewayHost host)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
 
@@ -29,12 +29,22 @@ public sealed class SocketSessionTests(GatewayHost host)
         Assert.Equal(2000, (long)opened["leaseMs"]!);
         await watcher.ReceiveUntilAsync(m => Update(m, "available"), Wait);
 
-        // Longer than two leases: the gateway renews the session for the open socket.
-        Assert.True(await watcher.StaysQuietAsync(TimeSpan.FromSeconds(5)), "the session lapsed although its socket was open");
+        // Longer than two leases (5 s, a second at a time): the gateway's scan (every second) renews the session once a
+        // third of the lease has passed since the last renewal, so after each second the lease was renewed at this
+        // second or the one before, and runs at least a second more. Without renewals it would end at the second 2.
+        for (var second = 0; second < 5; second++)
+        {
+            host.Clock.Advance(TimeSpan.FromSeconds(1));
+            var atLeast = host.Clock.GetUtcNow() + TimeSpan.FromSeconds(1);
+            await Poll.UntilAsync(async () => await LeaseEndAsync(sessions, "u1") >= atLeast, Wait, "the gateway to renew the socket's session");
+        }
+        Assert.True(await watcher.StaysQuietAsync(TimeSpan.FromMilliseconds(300)), "the session lapsed although its socket was open");
 
+        // The socket drops: stale at once, offline when the grace has passed.
         await desktop.CloseAsync();
         var stale = await watcher.ReceiveUntilAsync(m => (string?)m["type"] == "presence_update" && (bool)m["data"]!["stale"]!, Wait);
         Assert.Equal("available", (string?)stale["data"]!["status"]);
+        host.Clock.Advance(TimeSpan.FromSeconds(2) + TimeSpan.FromMilliseconds(100));
         var offline = await watcher.ReceiveUntilAsync(m => Update(m, "offline"), Wait);
         Assert.Equal("expired", (string?)offline["data"]!["source"]);
         await desktop.DisposeAsync();
@@ -64,6 +74,34 @@ public sealed class SocketSessionTests(GatewayHost host)
     }
 
     private static (JsonObject First, JsonObject Second) Pair(JsonObject[] found) => (found[0], found[1]);
+
+    private static async Task<DateTimeOffset> LeaseEndAsync(SessionTenant sessions, string userId) =>
+        (DateTimeOffset)(await sessions.Tenant.GetAsync(sessions.SessionsPath(userId)))["sessions"]![0]!["expiresAt"]!;
+
+    [Fact]
+    public async Task ManualWriteTheSessionOutranks_KeepsTheSessionsStatus_AndSaysSourceSession_OnTheSocketAndOverRest()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 30, graceSeconds: 30);
+        await using var desktop = await AgentSocketAsync(sessions, "u1");
+        await desktop.SubscribeUserAsync(sessions.OrgId, "u1");
+        await desktop.ReceiveAsync();
+        await desktop.SendAsync(new { action = "session_open", device = "desktop", status = "dnd" });
+        var (_, dnd) = Pair(await desktop.ReceiveEachAsync(Wait, m => (string?)m["type"] == "session_opened", m => Update(m, "dnd")));
+        Assert.Equal("session", (string?)dnd["data"]!["source"]);
+
+        // A manual dnd ties with the session's dnd: the manual status wins the tie.
+        await sessions.Tenant.SetPresenceAsync("u1", "dnd");
+        var manual = await desktop.ReceiveUntilAsync(m => (string?)m["type"] == "presence_update" && (long)m["seq"]! > (long)dnd["seq"]!, Wait);
+        Assert.Equal(("dnd", "manual"), ((string?)manual["data"]!["status"], (string?)manual["data"]!["source"]));
+
+        // A manual busy loses to the session's dnd: the status stays, and what decides it is the session again.
+        await sessions.Tenant.SetPresenceAsync("u1", "busy");
+        var lost = await desktop.ReceiveUntilAsync(m => (string?)m["type"] == "presence_update" && (long)m["seq"]! > (long)manual["seq"]!, Wait);
+        Assert.Equal(("dnd", "session"), ((string?)lost["data"]!["status"], (string?)lost["data"]!["source"]));
+        var user = await sessions.SnapshotAsync("u1");
+        Assert.Equal(("dnd", "session"), ((string?)user["status"], (string?)user["source"]));
+        Assert.Equal((long)lost["seq"]!, (long)(await sessions.Tenant.GetAsync(sessions.Tenant.UserPath("u1")))["seq"]!);
+    }
 
     [Fact]
     public async Task SessionMessages_OnSomeoneElsesSocket_GetAnErrorAndTheSocketStaysOpen()

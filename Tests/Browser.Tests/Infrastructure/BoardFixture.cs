@@ -3,7 +3,7 @@ namespace FreedomCti.Presence.Browser.Tests.Infrastructure;
 /// <summary>One gateway process and one Chromium shared by a test collection; both are stopped at the end.</summary>
 public sealed class BoardFixture : IAsyncLifetime
 {
-    public Tokens Tokens { get; } = new();
+    public TestTokens Tokens { get; } = new();
     public GatewayProcess Gateway { get; private set; } = null!;
     public WallboardBrowser Browser { get; private set; } = null!;
 

@@ -16,11 +16,11 @@ public sealed class GatewayProcess : IAsyncDisposable
     public const string OrgId = "org-12345";
     public const string GroupId = "group-sales-team";
 
-    private readonly Tokens _tokens;
+    private readonly TestTokens _tokens;
     private readonly string[] _settings;
     private ChildProcess? _process;
 
-    public GatewayProcess(Tokens tokens, int? port = null, params string[] settings)
+    public GatewayProcess(TestTokens tokens, int? port = null, params string[] settings)
     {
         _tokens = tokens;
         _settings = settings;
@@ -42,7 +42,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         $"{Address}wallboard/{OrgId}/{groupId}?token={Uri.EscapeDataString(token)}{query}";
 
     /// <summary>Starts a gateway; <paramref name="settings"/> come last and win (e.g. "--Demo:Activity=true").</summary>
-    public static async Task<GatewayProcess> StartAsync(Tokens tokens, int? port = null, params string[] settings)
+    public static async Task<GatewayProcess> StartAsync(TestTokens tokens, int? port = null, params string[] settings)
     {
         var gateway = new GatewayProcess(tokens, port, settings);
         await gateway.StartAsync();

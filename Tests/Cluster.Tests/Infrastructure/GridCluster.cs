@@ -106,7 +106,7 @@ public sealed class GridCluster(Azurite storage, ITestOutputHelper output) : IAs
         await Task.WhenAll(Silos.Select(s => s.StopAsync(TimeSpan.FromSeconds(30))));
     }
 
-    public GridApi Api(string orgId) => new(Gateways, Tokens.Mint(orgId), orgId);
+    public GridApi Api(string orgId) => new(Gateways, Tokens.Mint(orgId, "cluster-test", "system", "admin"), orgId);
 
     /// <summary>The last lines each process printed, for a failing test's output.</summary>
     public void DumpLogs()

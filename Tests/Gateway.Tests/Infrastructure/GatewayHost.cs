@@ -24,9 +24,13 @@ namespace FreedomCti.Presence.Tests.Infrastructure;
 public class GatewayHost : IAsyncLifetime
 {
     public const string SigningKey = "test-signing-key-0123456789abcdef-0123456789";
-    public const string Issuer = "freedomcti-test";
-    public const string Audience = "freedomcti-presence";
-    public static readonly SymmetricSecurityKey Key = new(System.Text.Encoding.UTF8.GetBytes(SigningKey));
+    public const string Issuer = TestTokens.Issuer;
+    public const string Audience = TestTokens.Audience;
+
+    /// <summary>Tokens signed with the key every test gateway is given (<see cref="SigningKey"/>).</summary>
+    public static readonly TestTokens Tokens = new(SigningKey);
+
+    public static SymmetricSecurityKey Key => Tokens.Key;
 
     /// <summary>Settings the tests shorten so that lingers and audits finish within a test's bounds.</summary>
     public static readonly string[] TestSettings =
@@ -63,6 +67,14 @@ public class GatewayHost : IAsyncLifetime
     /// <summary>Extra settings a derived fixture adds.</summary>
     protected virtual IEnumerable<string> ExtraSettings => [];
 
+    /// <summary>Whether the demo tenant is seeded (and waited for) at start.</summary>
+    protected virtual bool SeedsDemo => true;
+
+    /// <summary>Services a derived fixture adds or replaces, after the gateway's own (so its registrations win).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public virtual async Task InitializeAsync()
     {
         _orleansGatewayPort = FreePort();
@@ -70,9 +82,10 @@ public class GatewayHost : IAsyncLifetime
             $"--Cluster:SiloPort={FreePort()}",
             $"--Cluster:GatewayPort={_orleansGatewayPort}",
             $"--Cluster:ClusterId=test-{Guid.NewGuid():N}",
-            "--Demo:Seed=true",
+            $"--Demo:Seed={SeedsDemo}",
             .. ExtraSettings,
         ]);
+        if (!SeedsDemo) return;
         var demo = HttpFor(DemoTenant.OrgId);
         await Poll.UntilAsync(async () => (await demo.GetAsync($"/organisation/{DemoTenant.OrgId}")).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(30), "the demo tenant to be seeded");
@@ -95,9 +108,10 @@ public class GatewayHost : IAsyncLifetime
 
     /// <summary>
     /// The gateway as Program.cs builds it, on a free public port and the management port given (or a free one);
-    /// not started. Later settings win.
+    /// not started. Later settings win; <paramref name="services"/> runs after the gateway's own registrations.
     /// </summary>
-    public static WebApplication Build(string[] settings, ILoggerProvider? logs = null, int? managementPort = null)
+    public static WebApplication Build(string[] settings, ILoggerProvider? logs = null, int? managementPort = null,
+        Action<IServiceCollection>? services = null)
     {
         // The same calls as Program.cs.
         var builder = WebApplication.CreateBuilder([
@@ -111,6 +125,7 @@ public class GatewayHost : IAsyncLifetime
         builder.AddPresenceAuthentication();
         builder.AddPresenceLimits();
         builder.AddDemoTenant();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.UsePresenceGateway();
         app.MapDefaultEndpoints();
@@ -120,7 +135,7 @@ public class GatewayHost : IAsyncLifetime
     private async Task StartAsync(string[] settings)
     {
         var managementPort = FreePort();
-        _app = Build(settings, Logs, managementPort);
+        _app = Build(settings, Logs, managementPort, ConfigureServices);
         await _app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
         ManagementAddress = new Uri($"http://127.0.0.1:{managementPort}");
         Management = new HttpClient { BaseAddress = ManagementAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -147,7 +162,7 @@ public class GatewayHost : IAsyncLifetime
 
     /// <summary>A token of the test issuer; supervisor by default, so it may watch any user and group of its org.</summary>
     public static string Token(string orgId, string userId = "tester", params string[] roles) =>
-        DevTokens.Issue(Key, Issuer, Audience, userId, orgId, roles.Length == 0 ? [PresenceRoles.Supervisor] : roles, TimeSpan.FromHours(1));
+        Tokens.Mint(orgId, userId, roles.Length == 0 ? [PresenceRoles.Supervisor] : roles);
 
     /// <summary>A REST client whose requests carry a token for <paramref name="orgId"/> (admin, system and supervisor unless told).</summary>
     public HttpClient HttpFor(string orgId, params string[] roles) => HttpWithToken(

@@ -169,7 +169,7 @@ public class GroupGrainTests(ClusterFixture fixture) : PresenceClusterTest(fixtu
         await Group("overdue").EnqueueCallAsync("lost", TimeSpan.FromMilliseconds(200)).WaitAsync(Bound);
         await Fixture.Cluster.DeactivateAsync(Group("overdue")).WaitAsync(Bound);
         var deactivated = Stopwatch.StartNew();
-        await Poll.UntilAsync(() => Task.FromResult(deactivated.ElapsedMilliseconds > 400), "the call's max wait to pass");
+        await Poll.UntilAsync(() => deactivated.ElapsedMilliseconds > 400, Poll.Timeout, "the call's max wait to pass");
 
         var left = await Group("overdue").LeaveQueueAsync("lost", QueueExit.Answered).WaitAsync(Bound);
 

@@ -55,7 +55,7 @@ public class ImportJobGrainTests(ClusterFixture fixture) : PresenceClusterTest(f
     {
         var import = Import(12_000, ("all", 0, 6_000));
         await Job("j3").StartAsync(import).WaitAsync(Bound);
-        await Poll.UntilAsync(async () => (await Job("j3").GetStatusAsync())!.UsersDone > 0, "some users done", JobBound);
+        await Poll.UntilAsync(async () => (await Job("j3").GetStatusAsync())!.UsersDone > 0, JobBound, "some users done");
 
         // As after a silo died: the activation is gone, its stored cursor stays.
         await Fixture.Cluster.DeactivateAsync(Job("j3")).WaitAsync(Bound);

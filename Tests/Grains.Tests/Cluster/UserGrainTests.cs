@@ -116,7 +116,7 @@ public class UserGrainTests(ClusterFixture fixture) : PresenceClusterTest(fixtur
         await using var probe = await ObserverProbe<UserEvent>.WatchUserAsync(Client, OrgId, "dave");
 
         await Fixture.Cluster.DeactivateAsync(dave).WaitAsync(Bound);
-        await Poll.UntilAsync(() => Task.FromResult(probe.Moved == 1), "the moved notice");
+        await Poll.UntilAsync(() => probe.Moved == 1, Poll.Timeout, "the moved notice");
         await dave.SetPresenceAsync(new PresenceChange(PresenceStatus.Busy, null)).WaitAsync(Bound);
 
         // Watching again reaches the new activation, which answers with the seq the gateway compares against.

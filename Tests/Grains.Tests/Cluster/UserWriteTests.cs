@@ -102,7 +102,7 @@ public class UserWriteTests(ClusterFixture fixture) : PresenceClusterTest(fixtur
         }
         // No further change of the user: the repair timer pushes the view again once the group takes it.
         await Poll.UntilAsync(async () => MemberStatus(await Group("g1").GetSnapshotAsync(), ids[0]) == PresenceStatus.Busy,
-            "the group that missed the push to hold the user's view");
+            Poll.Timeout, "the group that missed the push to hold the user's view");
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public class UserWriteTests(ClusterFixture fixture) : PresenceClusterTest(fixtur
         Assert.InRange(took, Grains.UserGrain.GroupPushTimeout * 0.9, Grains.UserGrain.GroupPushTimeout + TimeSpan.FromSeconds(1));
         // The held push lands when the group wakes up; either way the group ends with the view.
         await Poll.UntilAsync(async () => MemberStatus(await Group("g1").GetSnapshotAsync(), ids[0]) == PresenceStatus.Dnd,
-            "the group to hold the view after the hang");
+            Poll.Timeout, "the group to hold the view after the hang");
     }
 
     [Fact]
