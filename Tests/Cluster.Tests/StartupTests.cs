@@ -61,7 +61,7 @@ public sealed partial class StartupTests
             // The timestamp format is set only in the app's appsettings.json (Logging:Console:FormatterOptions).
             await Poll.UntilAsync(() => TimestampedInfoLine().IsMatch(silo.Tail()), LocalNodes.StartTimeout,
                 () => $"a timestamped log line from the silo started in {elsewhere.FullName}\n{silo.Tail()}");
-            Assert.DoesNotContain("No appsettings.json", silo.Tail(), StringComparison.Ordinal);
+            Assert.False(silo.Said("No appsettings.json"), silo.Tail());
         }
         finally
         {
@@ -78,7 +78,8 @@ public sealed partial class StartupTests
             await using var silo = ChildProcess.Start("silo", "dotnet",
                 [BuiltApps.SiloDll, "--contentRoot", empty.FullName, "--urls", $"http://127.0.0.1:{Ports.Free()}",
                  $"--Cluster:SiloPort={Ports.Free()}", $"--Cluster:GatewayPort={Ports.Free()}"]);
-            await Poll.UntilAsync(() => silo.Tail().Contains($"No appsettings.json in the content root {empty.FullName}", StringComparison.Ordinal),
+            // Said() and not Tail(): the line comes first and Orleans' option dump pushes it out of the tail (failed once in CI).
+            await Poll.UntilAsync(() => silo.Said($"No appsettings.json in the content root {empty.FullName}"),
                 LocalNodes.StartTimeout, () => $"the silo to say that it found no settings\n{silo.Tail()}");
         }
         finally

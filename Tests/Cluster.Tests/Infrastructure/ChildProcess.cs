@@ -10,9 +10,12 @@ namespace FreedomCti.Presence.Cluster.Tests.Infrastructure;
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
-    private const int TailLines = 200;
+    private const int TailLines = 200, HeadLines = 2_000;
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _tail = new();
+    // What a process says at start (a settings warning, its ports) is soon pushed out of the tail by Orleans' option dump.
+    private readonly ConcurrentQueue<string> _head = new();
+    private int _headCount;
 
     private ChildProcess(string name, Process process)
     {
@@ -103,6 +106,10 @@ public sealed class ChildProcess : IAsyncDisposable
         return (process.ExitCode, await output, await error);
     }
 
+    /// <summary>Whether the process has written a line containing <paramref name="text"/> among its first lines or its latest.</summary>
+    public bool Said(string text) =>
+        _head.Any(l => l.Contains(text, StringComparison.Ordinal)) || _tail.Any(l => l.Contains(text, StringComparison.Ordinal));
+
     public string Tail() => $"--- {Name} (pid {_process.Id}{(_process.HasExited ? $", exited {_process.ExitCode}" : "")}) ---\n{string.Join('\n', _tail)}";
 
     public async ValueTask DisposeAsync()
@@ -115,6 +122,7 @@ public sealed class ChildProcess : IAsyncDisposable
     private void Keep(string? line)
     {
         if (line is null) return;
+        if (Interlocked.Increment(ref _headCount) <= HeadLines) _head.Enqueue(line);
         _tail.Enqueue(line);
         while (_tail.Count > TailLines) _tail.TryDequeue(out _);
     }
