@@ -8,7 +8,16 @@ public sealed class KestrelPeerSystem(BenchEnvironment env) : PubSubPeerSystem
 {
     private ServerProcess? _server;
 
-    public override string Name => "kestrel-peer";
+    public const string SystemName = "kestrel-peer";
+
+    public override string Name => SystemName;
+
+    /// <summary>
+    /// Whether a system keeps the order of overlapping publishes. The bare Kestrel peer does not: it handles POSTs in
+    /// parallel and has no seq of its own, so its out-of-order frames are a property of the peer (reported), not a
+    /// bench error; the gateway and Nchan must keep order.
+    /// </summary>
+    public static bool KeepsOrder(string system) => system != SystemName;
     public override int[] ServerPids => _server is null ? [] : [_server.Pid];
     public override int[] SocketPids => ServerPids;
 
