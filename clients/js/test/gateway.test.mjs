@@ -103,7 +103,11 @@ test('group: ordered members, a member update patches one member, a call gives c
   // rolling figures refreshing on their own, so it need not be the last one.
   assert.ok(changes.some((c) => c.type === 'member' && c.frame.data.userId === 'user-003' && c.frame.data.status === 'on_call'),
     `a member change for user-003: ${JSON.stringify(changes.map((c) => c.type))}`);
-  assert.equal(sub.state.members.find((m) => m.userId === 'user-002'), jane, 'untouched members keep their objects');
+  // A member change keeps the other members' objects; a whole-group change (which the grid may send at any time, e.g.
+  // when the queue's rolling figures refresh) rebuilds them, so the check holds only when none came.
+  if (!changes.some((c) => c.type === 'group')) {
+    assert.equal(sub.state.members.find((m) => m.userId === 'user-002'), jane, 'untouched members keep their objects');
+  }
 
   await grid.rest('DELETE', `/organisation/${DEMO_ORG}/user/user-003/calls/js-call-1`);
   await poll(() => sub.state.members.find((m) => m.userId === 'user-003').status === 'available', 'the call to end');
