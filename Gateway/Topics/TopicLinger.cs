@@ -17,13 +17,16 @@ internal sealed class TopicLinger(object gate, TimeSpan linger, TimeProvider clo
     /// <summary>The linger ran out with nobody subscribed; read under the lock.</summary>
     public bool Released { get; private set; }
 
+    /// <summary>A linger is running; read under the lock.</summary>
+    public bool IsLingering => _pending is not null;
+
     /// <summary>Starts the linger if the topic is idle and none runs yet.</summary>
     public void ScheduleLocked()
     {
         if (!idle() || Released || _pending is not null) return;
         var cts = new CancellationTokenSource();
         _pending = cts;
-        _ = ReleaseAfterLingerAsync(cts.Token);
+        _ = ReleaseAfterLingerAsync(cts);
     }
 
     /// <summary>A subscriber arrived: the topic stays.</summary>
@@ -33,11 +36,11 @@ internal sealed class TopicLinger(object gate, TimeSpan linger, TimeProvider clo
         _pending = null;
     }
 
-    private async Task ReleaseAfterLingerAsync(CancellationToken cancelled)
+    private async Task ReleaseAfterLingerAsync(CancellationTokenSource cts)
     {
         try
         {
-            await Task.Delay(linger, clock, cancelled);
+            await Task.Delay(linger, clock, cts.Token);
         }
         catch (OperationCanceledException)
         {
@@ -45,7 +48,12 @@ internal sealed class TopicLinger(object gate, TimeSpan linger, TimeProvider clo
         }
         lock (gate)
         {
-            if (cancelled.IsCancellationRequested || !idle() || Released) return;
+            if (cts.IsCancellationRequested) return;
+            // This linger is over either way: a subscriber that arrived without cancelling it (it was admitted while
+            // another's refusal started the linger) must still get a fresh linger when it leaves, or the topic and its
+            // watch would never be released.
+            if (ReferenceEquals(_pending, cts)) _pending = null;
+            if (!idle() || Released) return;
             Released = true;
         }
         await letGo();

@@ -96,4 +96,22 @@ public sealed class TopicLingerTests
         await Poll.UntilAsync(() => Released(linger), Bound, "the release at the second linger's deadline");
         Assert.Equal(1, _letGo);
     }
+
+    [Fact]
+    public async Task ALingerThatEndsWithASubscriberPresent_LetsTheNextLingerStart()
+    {
+        var linger = NewLinger();
+        Schedule(linger);
+        lock (_gate) _subscribers = 1; // admitted while another subscriber's refusal had started the linger: not cancelled
+
+        _clock.Advance(Linger);
+        await Poll.UntilAsync(() => { lock (_gate) return !linger.IsLingering; }, Bound, "the linger to end without a release");
+        Assert.False(Released(linger));
+
+        lock (_gate) _subscribers = 0; // that subscriber leaves: the topic must linger again and be released
+        Schedule(linger);
+        _clock.Advance(Linger);
+        await Poll.UntilAsync(() => Released(linger), Bound, "the release after the second linger");
+        Assert.Equal(1, _letGo);
+    }
 }
