@@ -14,7 +14,6 @@ public sealed class Azurite : IAsyncLifetime
     private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private ChildProcess? _process;
-    private string? _location;
 
     public string ConnectionString { get; private set; } = "";
 
@@ -25,11 +24,11 @@ public sealed class Azurite : IAsyncLifetime
             throw new InvalidOperationException($"Azurite is not installed at {BuiltApps.AzuriteScript}; run ./test.sh (it runs `npm install --prefix .tools azurite`).");
         }
         int blob = Ports.Free(), queue = Ports.Free(), table = Ports.Free();
-        _location = Directory.CreateTempSubdirectory("azurite-").FullName;
         _process = ChildProcess.Start("azurite", "node",
         [
             BuiltApps.AzuriteScript, "--silent", "--skipApiVersionCheck", "--loose",
-            "--location", _location,
+            // Kept in memory: nothing outlives the test run, and LokiJS's saves to disk made a table write ~1.5x slower.
+            "--inMemoryPersistence", "--disableTelemetry",
             "--blobHost", "127.0.0.1", "--blobPort", $"{blob}",
             "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
             "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
@@ -46,7 +45,6 @@ public sealed class Azurite : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (_process is not null) await _process.DisposeAsync();
-        if (_location is not null) Directory.Delete(_location, recursive: true);
     }
 }
 
