@@ -40,7 +40,7 @@ public sealed class SubscriptionMemoryScenario(BenchEnvironment env, Action<stri
             {
                 // Alternate which goes first, as the multiplex scenario does.
                 int[] order = r % 2 == 0 ? [1, options.SubTopics] : [options.SubTopics, 1];
-                foreach (var k in order) results.Add(await MeasureAsync(create(name), options, k) with { Repeat = r + 1 });
+                foreach (var k in order) results.Add(await MeasureAsync(create(name), options, k, hold: r == 0 && k > 1) with { Repeat = r + 1 });
             }
         }
         return results;
@@ -64,7 +64,8 @@ public sealed class SubscriptionMemoryScenario(BenchEnvironment env, Action<stri
         return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2.0;
     }
 
-    private async Task<SubscriptionMemoryResult> MeasureAsync(GatewaySystem gateway, BenchOptions options, int topicsPerSocket)
+    /// <param name="hold">Hold the sockets for <c>--hold</c> seconds after measuring (to take a gcdump of the gateway); once per system.</param>
+    private async Task<SubscriptionMemoryResult> MeasureAsync(GatewaySystem gateway, BenchOptions options, int topicsPerSocket, bool hold)
     {
         await using var _ = gateway;
         int sockets = options.SubSockets, topics = options.SubTopics;
@@ -102,6 +103,11 @@ public sealed class SubscriptionMemoryScenario(BenchEnvironment env, Action<stri
         };
         say($"  subscription memory {gateway.Name}: {result.Sockets} sockets x {topicsPerSocket} topics ({result.SocketsFailed} failed, {result.SocketsClosed} closed), " +
             $"RSS {rssBaseline / 1048576} -> {rssConnected / 1048576} MiB ({result.RssSettledBytes / 1048576} settled), load average {result.LoadAverage:F1}");
+        if (hold && options.HoldSeconds > 0)
+        {
+            say($"  holding {options.HoldSeconds}s; gateway pid {pid}");
+            await Task.Delay(TimeSpan.FromSeconds(options.HoldSeconds));
+        }
         return result;
     }
 }
