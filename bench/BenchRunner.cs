@@ -82,6 +82,10 @@ public static class BenchRunner
         {
             await Guard(results, say, "multiplex", async () => results.Multiplex.AddRange(await new MultiplexScenario(env, say).RunAsync(options)));
         }
+        if (options.Scenarios.Contains("sessions"))
+        {
+            await Guard(results, say, "sessions", async () => results.Sessions.AddRange(await new SessionsScenario(env, say).RunAsync(options)));
+        }
         results.SampleLoad();
         results.Problems.AddRange(CountProblems(results));
         return results;
@@ -137,6 +141,14 @@ public static class BenchRunner
             }
             if (x.SocketsClosed > 0) yield return $"multiplex {x.Variant}: {x.SocketsClosed} sockets were closed by the gateway";
         }
+        foreach (var x in results.Sessions)
+        {
+            if (x.SocketsFailed + x.SocketsClosed + x.HeartbeatsExpired + x.SessionsLost > 0 || x.FramesDuringWindow > 0)
+            {
+                yield return $"sessions (repeat {x.Repeat}): {x.SocketsFailed} sockets failed, {x.SocketsClosed} closed, {x.HeartbeatsExpired} heartbeats answered 404, " +
+                    $"{x.SessionsLost} users without their session at the end, {x.FramesDuringWindow} frames to agents during the window";
+            }
+        }
         foreach (var m in results.Memory.Where(m => m.Failed > 0)) yield return $"{m.System}: {m.Failed} subscribers failed to connect";
         if (results.Storm is { } s && s.Converged < s.Supervisors) yield return $"login storm: only {s.Converged}/{s.Supervisors} supervisors converged";
         if (results.Stalled is { } st && st.HealthyClosed > 0) yield return $"stalled: {st.HealthyClosed} healthy sockets were closed";
@@ -155,6 +167,7 @@ public sealed class BenchResults
     public StormResult? Storm { get; set; }
     public StalledResult? Stalled { get; set; }
     public List<MultiplexResult> Multiplex { get; } = [];
+    public List<SessionsResult> Sessions { get; } = [];
     public List<string> Problems { get; } = [];
     /// <summary>The machine's 1-minute load average before each scenario and at the end (the noise the figures carry).</summary>
     public List<double> LoadAverages { get; } = [];
