@@ -37,6 +37,8 @@ public sealed record BenchOptions
     public int SessionLeaseSeconds { get; init; } = 60;
     /// <summary>Cluster:SessionSweepPeriod in seconds (shipped default 60).</summary>
     public int SessionSweepSeconds { get; init; } = 60;
+    /// <summary>Measure this gateway build instead of the repo's (--gateway-dll PATH; a before/after against an older commit).</summary>
+    public string? GatewayDll { get; init; }
     public string? ReportPath { get; init; }
     /// <summary>Seconds to hold the subscribers idle after connecting (to attach dotnet-gcdump or dotnet-trace).</summary>
     public int HoldSeconds { get; init; }
@@ -93,6 +95,7 @@ public sealed record BenchOptions
             SessionSweepSeconds = a.TryGetValue("session-sweep", out var ss) ? int.Parse(ss) : o.SessionSweepSeconds,
             FixedRate = a.TryGetValue("rate", out var rate) ? double.Parse(rate, System.Globalization.CultureInfo.InvariantCulture) : o.FixedRate,
             ReportPath = a.GetValueOrDefault("report"),
+            GatewayDll = a.GetValueOrDefault("gateway-dll"),
             HoldSeconds = a.TryGetValue("hold", out var h) ? Math.Min(600, int.Parse(h)) : 0,
             GatewayEnvironment = a.TryGetValue("gateway-env", out var ge)
                 ? Names(ge).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1])

@@ -18,7 +18,7 @@ public static class BenchRunner
 
     public static async Task<BenchResults> MeasureAsync(BenchOptions options, Action<string> say)
     {
-        var env = new BenchEnvironment(options.LogDirectory) { GatewayEnvironment = new Dictionary<string, string>(options.GatewayEnvironment) };
+        var env = new BenchEnvironment(options.LogDirectory) { GatewayEnvironment = new Dictionary<string, string>(options.GatewayEnvironment), GatewayDllOverride = options.GatewayDll };
         var results = new BenchResults();
         say($"bench: logs in {env.LogDirectory}");
         var systems = options.Systems.Where(s => s != "nchan" || NchanSystem.IsInstalled).ToList();

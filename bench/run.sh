@@ -4,6 +4,7 @@
 #                     [--sizes 5000,19500] [--repeats 3] [--systems gateway,gateway-split,kestrel-peer,nchan]
 #                     [--mux-agents 4000] [--mux-supervisors 200] [--mux-writes 100] [--rate 5] [--report docs/performance.md]
 #                     [--sessions 5000] [--session-window 120] [--session-lease 60] [--session-sweep 60]
+#                     [--gateway-dll PATH (another build of the gateway, e.g. an older commit's)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bench/install-peers.sh || echo "run.sh: Nchan could not be installed; its columns will be missing" >&2
