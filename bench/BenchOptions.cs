@@ -44,6 +44,15 @@ public sealed record BenchOptions
     public int HoldSeconds { get; init; }
     /// <summary>Extra environment for the gateway processes (KEY=VALUE,...), for experiments with runtime settings.</summary>
     public IReadOnlyDictionary<string, string> GatewayEnvironment { get; init; } = new Dictionary<string, string>();
+    /// <summary>
+    /// Named gateway runtime settings to compare in one run (<c>--gateway-variants "wks:DOTNET_gcServer=0;cm5:DOTNET_GCConserveMemory=5"</c>):
+    /// each adds a system <c>gateway:NAME</c> (the embedded gateway with that environment on top of <see cref="GatewayEnvironment"/>),
+    /// to name in <c>--systems</c>. Same-run ratios need the settings side by side, not in separate runs.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> GatewayVariants { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, string>>();
+    /// <summary>Subscription-memory scenario (issue 12 §2): organisation sockets, each watching 1 topic and then this many.</summary>
+    public int SubSockets { get; init; } = 1_000;
+    public int SubTopics { get; init; } = 200;
     public string LogDirectory { get; init; } = Path.Combine(Path.GetTempPath(), $"freedomcti-bench-{Environment.ProcessId}");
     public bool Smoke { get; init; }
     public string CommandLine { get; init; } = "";
@@ -100,10 +109,20 @@ public sealed record BenchOptions
             GatewayEnvironment = a.TryGetValue("gateway-env", out var ge)
                 ? Names(ge).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1])
                 : o.GatewayEnvironment,
+            GatewayVariants = a.TryGetValue("gateway-variants", out var gv) ? ParseVariants(gv) : o.GatewayVariants,
+            SubSockets = a.TryGetValue("sub-sockets", out var ss) ? int.Parse(ss) : o.SubSockets,
+            SubTopics = a.TryGetValue("sub-topics", out var st) ? int.Parse(st) : o.SubTopics,
             LogDirectory = a.GetValueOrDefault("logs") ?? o.LogDirectory,
             CommandLine = string.Join(' ', a.Select(p => p.Value == "true" ? $"--{p.Key}" : $"--{p.Key} {p.Value}")),
         };
     }
+
+    /// <summary>"name:KEY=VALUE,KEY=VALUE;name2:..." (a name with nothing after the colon is the gateway as shipped).</summary>
+    public static Dictionary<string, IReadOnlyDictionary<string, string>> ParseVariants(string text) =>
+        text.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(v => v.Split(':', 2)).ToDictionary(
+            v => v[0],
+            v => (IReadOnlyDictionary<string, string>)(v.Length < 2 ? [] : v[1].Split(',', StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1])));
 
     /// <summary>The CI size: every scenario's counting path runs, in well under two minutes.</summary>
     public static BenchOptions SmokeSize => new()
@@ -130,5 +149,7 @@ public sealed record BenchOptions
         SessionWindowSeconds = 6,
         SessionLeaseSeconds = 6,
         SessionSweepSeconds = 6,
+        SubSockets = 20,
+        SubTopics = 10,
     };
 }

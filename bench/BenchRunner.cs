@@ -34,7 +34,7 @@ public static class BenchRunner
                 {
                     await Guard(results, say, $"fan-out {size} {name}", async () =>
                     {
-                        var (phases, memory) = await new FanOutScenario(env, say).RunAsync(Create(env, name), settings);
+                        var (phases, memory) = await new FanOutScenario(env, say).RunAsync(Create(env, options, name), settings);
                         results.FanOut.AddRange(phases);
                         results.Memory.Add(memory);
                     });
@@ -78,6 +78,16 @@ public static class BenchRunner
                 results.Memory.Add(memory);
             });
         }
+        if (options.Scenarios.Contains("idle-memory"))
+        {
+            await Guard(results, say, "idle memory", async () =>
+                results.IdleMemory.AddRange(await new IdleMemoryScenario(say).RunAsync(options, systems, name => Create(env, options, name))));
+        }
+        if (options.Scenarios.Contains("sub-memory"))
+        {
+            await Guard(results, say, "subscription memory", async () =>
+                results.SubscriptionMemory.AddRange(await new SubscriptionMemoryScenario(env, say).RunAsync(options, systems.Where(s => s.StartsWith("gateway", StringComparison.Ordinal) && s != "gateway-split"), name => (GatewaySystem)Create(env, options, name))));
+        }
         if (options.Scenarios.Contains("multiplex"))
         {
             await Guard(results, say, "multiplex", async () => results.Multiplex.AddRange(await new MultiplexScenario(env, say).RunAsync(options)));
@@ -91,8 +101,11 @@ public static class BenchRunner
         return results;
     }
 
-    private static ISystemUnderTest Create(BenchEnvironment env, string name) => name switch
+    private static ISystemUnderTest Create(BenchEnvironment env, BenchOptions options, string name) => name switch
     {
+        _ when name.StartsWith("gateway:", StringComparison.Ordinal) => options.GatewayVariants.TryGetValue(name["gateway:".Length..], out var variant)
+            ? GatewaySystem.Variant(env, name["gateway:".Length..], variant)
+            : throw new ArgumentException($"'{name}' is not among --gateway-variants"),
         "gateway" => GatewaySystem.Embedded(env),
         "gateway-split" => GatewaySystem.Split(env),
         "kestrel-peer" => new KestrelPeerSystem(env),
@@ -149,7 +162,11 @@ public static class BenchRunner
                     $"{x.SessionsLost} users without their session at the end, {x.FramesDuringWindow} frames to agents during the window";
             }
         }
-        foreach (var m in results.Memory.Where(m => m.Failed > 0)) yield return $"{m.System}: {m.Failed} subscribers failed to connect";
+        foreach (var x in results.SubscriptionMemory.Where(x => x.SocketsFailed > 0 || x.SocketsClosed > 0))
+        {
+            yield return $"subscription memory {x.System} {x.TopicsPerSocket}: {x.SocketsFailed} sockets failed, {x.SocketsClosed} closed";
+        }
+        foreach (var m in results.Memory.Concat(results.IdleMemory).Where(m => m.Failed > 0)) yield return $"{m.System}: {m.Failed} subscribers failed to connect";
         if (results.Storm is { } s && s.Converged < s.Supervisors) yield return $"login storm: only {s.Converged}/{s.Supervisors} supervisors converged";
         if (results.Stalled is { } st && st.HealthyClosed > 0) yield return $"stalled: {st.HealthyClosed} healthy sockets were closed";
     }
@@ -168,6 +185,8 @@ public sealed class BenchResults
     public StalledResult? Stalled { get; set; }
     public List<MultiplexResult> Multiplex { get; } = [];
     public List<SessionsResult> Sessions { get; } = [];
+    public List<MemoryResult> IdleMemory { get; } = [];
+    public List<SubscriptionMemoryResult> SubscriptionMemory { get; } = [];
     public List<string> Problems { get; } = [];
     /// <summary>The machine's 1-minute load average before each scenario and at the end (the noise the figures carry).</summary>
     public List<double> LoadAverages { get; } = [];

@@ -120,7 +120,7 @@ public sealed class OutboxLane
         _queue = new SendQueue(capacity);
     }
 
-    public int Count => _queue.Reader.CanCount ? _queue.Reader.Count : 0;
+    public int Count => _queue.Count;
 
     /// <summary>Queues a frame without waiting; false when the lane is hopelessly behind or the outbox is completed (see <see cref="SendQueue"/>).</summary>
     public bool TryEnqueue(OutboundFrame frame)
@@ -130,7 +130,7 @@ public sealed class OutboxLane
         return true;
     }
 
-    internal bool TryTake(out OutboundFrame frame) => _queue.Reader.TryRead(out frame);
+    internal bool TryTake(out OutboundFrame frame) => _queue.TryRead(out frame);
 
     internal void Unschedule() => Volatile.Write(ref _scheduled, 0);
 

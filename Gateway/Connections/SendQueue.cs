@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using FreedomCti.Presence.Gateway.Protocol;
 
 namespace FreedomCti.Presence.Gateway.Connections;
@@ -14,40 +13,66 @@ namespace FreedomCti.Presence.Gateway.Connections;
 /// with the topic's other subscribers (the snapshot through SnapshotFrameCache). A socket that fills its queue again
 /// before it has even taken the previous conflated snapshot is hopelessly behind: <see cref="TryEnqueue"/> returns
 /// false and the connection closes with 1013. Conflating is O(capacity) once per <c>capacity</c> frames.
+/// <para>
+/// A locked <see cref="Queue{T}"/>, not a bounded <c>Channel</c>: nobody awaits a lane (the outbox's ready channel
+/// wakes the pump), and a bounded channel with its reader, writer, completion task and four cached async operations
+/// held about 1 KiB per queue, i.e. per socket and per topic of an organisation socket, idle or not (issue 12 §2).
+/// Both took a lock per operation.
+/// </para>
 /// </remarks>
 public sealed class SendQueue(int capacity)
 {
-    private readonly Channel<OutboundFrame> _channel = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(capacity)
-    {
-        SingleReader = false, // the conflation drains from the writer's side
-        SingleWriter = false,
-        FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of silently dropping
-    });
-    private readonly object _conflating = new();
+    // Guards the queue and the fields below. Writers are the topics (under their own locks) and the socket's replies;
+    // the reader is the socket's pump.
+    private readonly Queue<OutboundFrame> _items = new();
+    private bool _completed;
     private byte[]? _lastConflation;
 
-    public ChannelReader<OutboundFrame> Reader => _channel.Reader;
+    /// <summary>Frames queued now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_items) return _items.Count;
+        }
+    }
 
     /// <summary>Queues a frame without waiting; false when the socket is hopelessly behind (or the queue is completed).</summary>
     /// <remarks>Called for state frames under the topic's lock, so the snapshot taken here includes <paramref name="frame"/>.</remarks>
     public bool TryEnqueue(OutboundFrame frame)
     {
-        if (_channel.Writer.TryWrite(frame)) return true;
-        if (frame.Source is not { } source || _channel.Reader.Completion.IsCompleted) return false;
-        lock (_conflating)
+        lock (_items)
         {
-            var queued = new List<OutboundFrame>(capacity);
-            while (_channel.Reader.TryRead(out var item)) queued.Add(item);
-            var behindAgain = _lastConflation is { } last && queued.Exists(f => ReferenceEquals(f.Bytes, last));
+            if (_completed) return false;
+            if (_items.Count < capacity)
+            {
+                _items.Enqueue(frame);
+                return true;
+            }
+            if (frame.Source is not { } source) return false;
+            var behindAgain = false;
+            for (var n = _items.Count; n > 0; n--)
+            {
+                var item = _items.Dequeue();
+                if (_lastConflation is { } last && ReferenceEquals(item.Bytes, last)) behindAgain = true;
+                if (item.Source is null) _items.Enqueue(item); // control frames keep their place and order
+            }
             var snapshot = OutboundFrame.State(source.CurrentSnapshot(), source);
             _lastConflation = snapshot.Bytes;
-            foreach (var item in queued)
-            {
-                if (item.Source is null && !_channel.Writer.TryWrite(item)) return false;
-            }
-            return _channel.Writer.TryWrite(snapshot) && !behindAgain;
+            if (_items.Count >= capacity) return false; // nothing but control frames: no room even for the snapshot
+            _items.Enqueue(snapshot);
+            return !behindAgain;
         }
     }
 
-    public void Complete() => _channel.Writer.TryComplete();
+    /// <summary>The next frame (the pump, and tests); frames queued before <see cref="Complete"/> can still be taken.</summary>
+    public bool TryRead(out OutboundFrame frame)
+    {
+        lock (_items) return _items.TryDequeue(out frame);
+    }
+
+    public void Complete()
+    {
+        lock (_items) _completed = true;
+    }
 }

@@ -93,7 +93,9 @@ public sealed partial class DemoActivity(IClusterClient grains, TimeProvider clo
                 await User(answering.UserId).StartCallAsync(new ActiveCall(callId, CallDirection.Inbound, "+44 20 7946 0000", clock.GetUtcNow()));
                 LogStep(logger, "call started", answering.UserId);
                 break;
-            case 2 when _waiting.Count < MaxWaiting:
+            // Bounded by the grain's own count too: a dequeue that failed (a timeout on a loaded box) leaves the call
+            // in the grain's queue after it left _waiting, and the board would then show more than MaxWaiting.
+            case 2 when _waiting.Count < MaxWaiting && snapshot.Queue.CallsWaiting < MaxWaiting:
                 var id = $"demo-queued-x{++_nextId}";
                 await group.EnqueueCallAsync(id);
                 _waiting.Enqueue(id);

@@ -89,4 +89,33 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         Assert.True(x.ReminderTicksPerSecond > 0, "no session reminder tick counted");
         Assert.Equal(0, x.StorageWritesPerSecond); // renewals are not stored (docs/presence-sessions.md#what-is-stored)
     }
+
+    /// <summary>
+    /// The memory scenarios at CI size: a gateway variant (--gateway-variants) and the peer open every socket on fresh
+    /// processes; organisation sockets take every subscription (1 and 10 topics each) and none is closed. Counts only.
+    /// </summary>
+    [Fact]
+    public async Task MemoryScenarios_OpenEverySocketAndSubscription_OnFreshProcesses()
+    {
+        var options = BenchOptions.SmokeSize with
+        {
+            Smoke = true,
+            Scenarios = ["idle-memory", "sub-memory"],
+            Systems = ["gateway:wks", "kestrel-peer"],
+            GatewayVariants = BenchOptions.ParseVariants("wks:DOTNET_gcServer=0"),
+            LogDirectory = Path.Combine(Path.GetTempPath(), $"freedomcti-bench-smoke-{Guid.NewGuid():N}"),
+        };
+
+        var results = await BenchRunner.MeasureAsync(options, output.WriteLine).WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.Empty(results.Problems);
+        Assert.Equal(["gateway:wks", "kestrel-peer"], results.IdleMemory.Select(m => m.System).Order());
+        Assert.All(results.IdleMemory, m => Assert.Equal((options.Sizes[0], 0), (m.Subscribers, m.Failed)));
+        Assert.Equal([1, options.SubTopics], results.SubscriptionMemory.Select(x => x.TopicsPerSocket).Order());
+        Assert.All(results.SubscriptionMemory, x =>
+        {
+            Assert.Equal("gateway:wks", x.System);
+            Assert.Equal((options.SubSockets, 0, 0), (x.Sockets, x.SocketsFailed, x.SocketsClosed));
+        });
+    }
 }

@@ -39,7 +39,7 @@ public sealed class SlowConsumerTests(GatewayHost host)
     private static List<string> Drain(SendQueue queue)
     {
         var left = new List<string>();
-        while (queue.Reader.TryRead(out var f)) left.Add(Text(f));
+        while (queue.TryRead(out var f)) left.Add(Text(f));
         return left;
     }
 

@@ -9,6 +9,11 @@ public sealed record FanOutSettings(int Subscribers, int Repeats, int ClosedLoop
 public sealed record MemoryResult(string System, int Subscribers, long RssBeforeBytes, long RssAfterBytes, int Failed, double IdleServerCores = 0)
 {
     public double KiBPerSubscriber => Subscribers == 0 ? 0 : (RssAfterBytes - RssBeforeBytes) / 1024.0 / Subscribers;
+    /// <summary>RSS after a further idle while (the idle-memory scenario): what a GC that gives memory back later settles at.</summary>
+    public long RssSettledBytes { get; init; }
+    public double SettledKiBPerSubscriber => Subscribers == 0 ? 0 : (RssSettledBytes - RssBeforeBytes) / 1024.0 / Subscribers;
+    public int Repeat { get; init; }
+    public double LoadAverage { get; init; }
 }
 
 /// <summary>

@@ -139,7 +139,7 @@ public sealed class MultiplexScenario(BenchEnvironment env, Action<string> say)
         // agent's manual status busy/available, a change every time (the session says available).
         var random = new Random(1_000 + seed);
         var targets = Enumerable.Range(0, options.MuxWrites).Select(_ => random.Next(agents)).ToArray();
-        var load = LoadAverage();
+        var load = LoadAverage.Now();
         var windowStart = Stopwatch.GetTimestamp();
         var cpu = ProcStats.CpuMicros(gateway.ServerPids);
         var writes = await new WriteDriver(gateway, "", targets).FixedRateAsync(options.FixedRate, options.MuxWrites);
@@ -171,12 +171,6 @@ public sealed class MultiplexScenario(BenchEnvironment env, Action<string> say)
             $"(unexpected {result.Unexpected}, ooo {result.OutOfOrder}, wrong {result.WrongStatus}), p50 {result.P50Ms:F1} p99 {result.P99Ms:F1} max {result.MaxMs:F1} ms, " +
             $"server {result.ServerCpuMicrosPerDelivery:F1} µs/delivery, {result.ServerCpuMicrosPerWrite:F0} µs/write; {closed} closed; load average {load:F1}");
         return result;
-    }
-
-    internal static double LoadAverage()
-    {
-        var text = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg") : "";
-        return double.TryParse(text.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var load) ? load : double.NaN;
     }
 
     /// <summary>The sockets of every person in the variant, and per socket what it watches ((group, -1) or (-1, user)).</summary>

@@ -107,7 +107,7 @@ public sealed class SessionsScenario(BenchEnvironment env, Action<string> say)
             foreach (var fleet in fleets) await fleet.WaitForQuietAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
             await Task.Delay(period);
 
-            var load = MultiplexScenario.LoadAverage();
+            var load = LoadAverage.Now();
             var framesBefore = await TotalFramesAsync(fleets);
             var sentBefore = holders.HeartbeatsSent;
             var before = SessionMeters.Parse(await gateway.MetricsAsync());

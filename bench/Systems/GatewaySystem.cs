@@ -25,6 +25,16 @@ public sealed class GatewaySystem(BenchEnvironment env, string name, int silos, 
     public static GatewaySystem Split(BenchEnvironment env, int gateways = 1, int silos = 1) =>
         new(env, gateways == 1 && silos == 1 ? "gateway-split" : $"gateway-{gateways}gw-{silos}silo", silos, gateways);
 
+    /// <summary>
+    /// The embedded gateway with extra runtime environment (a GC setting, say), named <c>gateway:NAME</c>, so that
+    /// several settings are measured side by side in one run (<c>--gateway-variants</c>).
+    /// </summary>
+    public static GatewaySystem Variant(BenchEnvironment env, string variant, IReadOnlyDictionary<string, string> environment) =>
+        new(env, $"gateway:{variant}", silos: 0, gateways: 1) { ExtraEnvironment = environment };
+
+    /// <summary>Environment for the gateway processes on top of the run's <c>--gateway-env</c>.</summary>
+    public IReadOnlyDictionary<string, string> ExtraEnvironment { get; init; } = new Dictionary<string, string>();
+
     public string Name { get; } = name;
 
     /// <summary>More configuration for the gateway processes (e.g. --Cluster:SessionSweepPeriod=00:00:06 for a short smoke).</summary>
@@ -69,7 +79,7 @@ public sealed class GatewaySystem(BenchEnvironment env, string name, int silos, 
                 ? ["--Cluster:Mode=Client", $"--Cluster:GatewayPort={siloGatewayPort}", $"--Cluster:ClusterId={clusterId}"]
                 : [$"--Cluster:SiloPort={ServerProcess.FreePort()}", $"--Cluster:GatewayPort={ServerProcess.FreePort()}", $"--Cluster:ClusterId={clusterId}"];
             var gateway = ServerProcess.Start($"{Name}-{i}", "dotnet",
-                [env.GatewayDll, "--urls", $"http://127.0.0.1:{port}", $"--Management:Urls=http://127.0.0.1:{management}", .. cluster, .. env.Tokens.GatewayArguments, .. LoadTestLimits, .. Quiet, .. ExtraArguments], env.LogDirectory, env.GatewayEnvironment);
+                [env.GatewayDll, "--urls", $"http://127.0.0.1:{port}", $"--Management:Urls=http://127.0.0.1:{management}", .. cluster, .. env.Tokens.GatewayArguments, .. LoadTestLimits, .. Quiet, .. ExtraArguments], env.LogDirectory, GatewayEnvironment());
             _gateways.Add(gateway);
             _httpPorts.Add(port);
             _managementPorts.Add(management);
@@ -78,6 +88,13 @@ public sealed class GatewaySystem(BenchEnvironment env, string name, int silos, 
         {
             await _gateways[i].WaitHealthyAsync(_http, $"http://127.0.0.1:{_managementPorts[i]}/health/live", TimeSpan.FromSeconds(90));
         }
+    }
+
+    private Dictionary<string, string> GatewayEnvironment()
+    {
+        var merged = new Dictionary<string, string>(env.GatewayEnvironment);
+        foreach (var (key, value) in ExtraEnvironment) merged[key] = value;
+        return merged;
     }
 
     public async Task ProvisionAsync(TenantPlan plan)
