@@ -101,7 +101,7 @@ public sealed record BenchOptions
             SessionCount = a.TryGetValue("sessions", out var sn) ? int.Parse(sn) : o.SessionCount,
             SessionWindowSeconds = a.TryGetValue("session-window", out var sw) ? Math.Min(600, int.Parse(sw)) : o.SessionWindowSeconds,
             SessionLeaseSeconds = a.TryGetValue("session-lease", out var sl) ? int.Parse(sl) : o.SessionLeaseSeconds,
-            SessionSweepSeconds = a.TryGetValue("session-sweep", out var ss) ? int.Parse(ss) : o.SessionSweepSeconds,
+            SessionSweepSeconds = a.TryGetValue("session-sweep", out var ssw) ? int.Parse(ssw) : o.SessionSweepSeconds,
             FixedRate = a.TryGetValue("rate", out var rate) ? double.Parse(rate, System.Globalization.CultureInfo.InvariantCulture) : o.FixedRate,
             ReportPath = a.GetValueOrDefault("report"),
             GatewayDll = a.GetValueOrDefault("gateway-dll"),
