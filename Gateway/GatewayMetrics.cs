@@ -19,6 +19,7 @@ public sealed class GatewayMetrics : IDisposable
     private long _duplicatesTotal;
     private long _resyncsTotal;
     private long _slowConsumersTotal;
+    private long _sessionRenewalsTotal;
 
     public GatewayMetrics(IMeterFactory meters)
     {
@@ -35,6 +36,8 @@ public sealed class GatewayMetrics : IDisposable
             description: "Topics watched again after their grain moved, its silo died or the cluster connection came back.");
         _meter.CreateObservableCounter("presence.gateway.slow_consumers_closed", () => Interlocked.Read(ref _slowConsumersTotal),
             description: "Sockets closed because their send queue filled up.");
+        _meter.CreateObservableCounter("presence.gateway.session_renewals", () => Interlocked.Read(ref _sessionRenewalsTotal),
+            description: "Grain calls this gateway made to renew the in-band sessions of its sockets (re-opens after a lapse included).");
         _resumes = _meter.CreateCounter<long>("presence.gateway.resumes",
             description: "Subscribes with lastSeq, tagged outcome (replayed|snapshot) and source (gateway|grain|none: where the missed frames came from).");
         _meter.CreateObservableUpDownCounter("presence.gateway.open_sockets", () => Interlocked.Read(ref _openSockets), description: "Open WebSocket connections.");
@@ -94,6 +97,10 @@ public sealed class GatewayMetrics : IDisposable
             new KeyValuePair<string, object?>("source", source),
             new KeyValuePair<string, object?>("topic.kind", kind == Topics.TopicKind.User ? "user" : "group"));
     }
+
+    public long SessionRenewals => Interlocked.Read(ref _sessionRenewalsTotal);
+
+    public void SessionRenewalCalled() => Interlocked.Increment(ref _sessionRenewalsTotal);
 
     public void SlowConsumerClosed() => Interlocked.Increment(ref _slowConsumersTotal);
 

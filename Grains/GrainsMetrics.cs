@@ -2,7 +2,8 @@ using System.Diagnostics.Metrics;
 
 namespace FreedomCti.Presence;
 
-/// <summary>Counters of the presence grains (meter <see cref="MeterName"/>): how often a user's view missed a group, and its repair.</summary>
+/// <summary>Counters of the presence grains (meter <see cref="MeterName"/>): how often a user's view missed a group, and its
+/// repair; and what presence sessions cost while they are merely held (renewals, sweeps, deadline timers).</summary>
 public static class GrainsMetrics
 {
     public const string MeterName = "FreedomCti.Presence.Grains";
@@ -17,4 +18,14 @@ public static class GrainsMetrics
 
     public static readonly Counter<long> MemberSeqsSkipped = Meter.CreateCounter<long>("presence.grains.member_seqs_skipped",
         description: "Member views a group received that skipped seqs of that user (pushes lost, or a join raced a change); the newer view replaced the missing ones.");
+
+    // What holding sessions costs (docs/performance.md, "Cost of presence sessions at scale"; the bench's sessions scenario reads these).
+    public static readonly Counter<long> SessionRenewals = Meter.CreateCounter<long>("presence.grains.session_renewals",
+        description: "Session heartbeats that only renewed the lease (no status, no activity): REST heartbeats and the gateways' in-band renewals.");
+
+    public static readonly Counter<long> SessionSweeps = Meter.CreateCounter<long>("presence.grains.session_sweeps",
+        description: "Ticks of the session reminder (one per user with sessions per Cluster:SessionSweepPeriod).");
+
+    public static readonly Counter<long> SessionDeadlines = Meter.CreateCounter<long>("presence.grains.session_deadlines",
+        description: "Session deadline timers that fired (lease end, grace end, idle threshold, debounce).");
 }

@@ -27,6 +27,7 @@ public sealed partial class UserGrain : IRemindable
 
     public Task<SessionResult> ReportSessionAsync(string sessionId, SessionReport report)
     {
+        if (report.Status is null && !report.Activity) GrainsMetrics.SessionRenewals.Add(1);
         var (outcome, next) = _state.WithSessionReport(sessionId, report, Now);
         return ApplySessionAsync(sessionId, (outcome, next), persist: MustPersist(next, sessionId));
     }
@@ -45,6 +46,7 @@ public sealed partial class UserGrain : IRemindable
     public async Task ReceiveReminder(string reminderName, Orleans.Runtime.TickStatus status)
     {
         if (reminderName != SessionReminder) return;
+        GrainsMetrics.SessionSweeps.Add(1);
         if (_state.Book is null)
         {
             // Left over from an activation that died between going offline and unregistering.
@@ -113,7 +115,11 @@ public sealed partial class UserGrain : IRemindable
         _reminderRegistered = false;
     }
 
-    private Task OnDeadlineAsync(CancellationToken cancellation) => SettleAsync();
+    private Task OnDeadlineAsync(CancellationToken cancellation)
+    {
+        GrainsMetrics.SessionDeadlines.Add(1);
+        return SettleAsync();
+    }
 
     /// <summary>Evaluates the deadlines now; when nothing changed (a timer a little early, an idle threshold a manual
     /// status overrides) the timer is still re-armed for the next deadline, which ApplyAsync alone would skip.</summary>

@@ -3,7 +3,7 @@ namespace FreedomCti.Bench;
 /// <summary>What a bench run measures and how big; --smoke is the CI size (correctness of counts, not speed).</summary>
 public sealed record BenchOptions
 {
-    public IReadOnlyList<string> Scenarios { get; init; } = ["fanout", "writes", "writes-fanout", "groupsize", "storm", "stalled", "cluster", "multiplex"];
+    public IReadOnlyList<string> Scenarios { get; init; } = ["fanout", "writes", "writes-fanout", "groupsize", "storm", "stalled", "cluster", "multiplex", "sessions"];
     public IReadOnlyList<string> Systems { get; init; } = ["gateway", "gateway-split", "kestrel-peer", "nchan"];
     public IReadOnlyList<int> Sizes { get; init; } = [5_000, 19_500];
     public int Repeats { get; init; } = 3;
@@ -28,6 +28,17 @@ public sealed record BenchOptions
     public int MuxSupervisors { get; init; } = 200;
     /// <summary>Presence changes written (at <see cref="FixedRate"/> per second, over random agents) in each variant's measured phase.</summary>
     public int MuxWrites { get; init; } = 100;
+    /// <summary>Sessions scenario (issue 11 §5): agents each holding one session, half in-band on a socket, half over REST.</summary>
+    public int SessionCount { get; init; } = 5_000;
+    /// <summary>The measured window: whole leases and sweep periods (120 s is two of each with the shipped 60 s), so a
+    /// renewal or reminder cadence that started in a burst is counted the same wherever the window falls.</summary>
+    public int SessionWindowSeconds { get; init; } = 120;
+    /// <summary>The organisation's leaseSeconds (shipped default 60); shorter only to keep the smoke fast.</summary>
+    public int SessionLeaseSeconds { get; init; } = 60;
+    /// <summary>Cluster:SessionSweepPeriod in seconds (shipped default 60).</summary>
+    public int SessionSweepSeconds { get; init; } = 60;
+    /// <summary>Measure this gateway build instead of the repo's (--gateway-dll PATH; a before/after against an older commit).</summary>
+    public string? GatewayDll { get; init; }
     public string? ReportPath { get; init; }
     /// <summary>Seconds to hold the subscribers idle after connecting (to attach dotnet-gcdump or dotnet-trace).</summary>
     public int HoldSeconds { get; init; }
@@ -87,8 +98,13 @@ public sealed record BenchOptions
             MuxAgents = a.TryGetValue("mux-agents", out var ma) ? int.Parse(ma) : o.MuxAgents,
             MuxSupervisors = a.TryGetValue("mux-supervisors", out var ms) ? int.Parse(ms) : o.MuxSupervisors,
             MuxWrites = a.TryGetValue("mux-writes", out var mw) ? int.Parse(mw) : o.MuxWrites,
+            SessionCount = a.TryGetValue("sessions", out var sn) ? int.Parse(sn) : o.SessionCount,
+            SessionWindowSeconds = a.TryGetValue("session-window", out var sw) ? Math.Min(600, int.Parse(sw)) : o.SessionWindowSeconds,
+            SessionLeaseSeconds = a.TryGetValue("session-lease", out var sl) ? int.Parse(sl) : o.SessionLeaseSeconds,
+            SessionSweepSeconds = a.TryGetValue("session-sweep", out var ssw) ? int.Parse(ssw) : o.SessionSweepSeconds,
             FixedRate = a.TryGetValue("rate", out var rate) ? double.Parse(rate, System.Globalization.CultureInfo.InvariantCulture) : o.FixedRate,
             ReportPath = a.GetValueOrDefault("report"),
+            GatewayDll = a.GetValueOrDefault("gateway-dll"),
             HoldSeconds = a.TryGetValue("hold", out var h) ? Math.Min(600, int.Parse(h)) : 0,
             GatewayEnvironment = a.TryGetValue("gateway-env", out var ge)
                 ? Names(ge).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1])
@@ -112,7 +128,7 @@ public sealed record BenchOptions
     public static BenchOptions SmokeSize => new()
     {
         Systems = ["gateway", "kestrel-peer"],
-        Scenarios = ["fanout", "writes", "writes-fanout", "storm", "stalled", "multiplex"],
+        Scenarios = ["fanout", "writes", "writes-fanout", "storm", "stalled", "multiplex", "sessions"],
         WriteSubscribersPerGroup = 1,
         Sizes = [50],
         Repeats = 1,
@@ -128,6 +144,11 @@ public sealed record BenchOptions
         MuxAgents = 100,
         MuxSupervisors = 5,
         MuxWrites = 20,
+        // 100 sessions with a 6 s lease and a 6 s sweep, measured over one of each (the rates scale to the shipped 60 s).
+        SessionCount = 100,
+        SessionWindowSeconds = 6,
+        SessionLeaseSeconds = 6,
+        SessionSweepSeconds = 6,
         SubSockets = 20,
         SubTopics = 10,
     };

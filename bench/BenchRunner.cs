@@ -18,7 +18,7 @@ public static class BenchRunner
 
     public static async Task<BenchResults> MeasureAsync(BenchOptions options, Action<string> say)
     {
-        var env = new BenchEnvironment(options.LogDirectory) { GatewayEnvironment = new Dictionary<string, string>(options.GatewayEnvironment) };
+        var env = new BenchEnvironment(options.LogDirectory) { GatewayEnvironment = new Dictionary<string, string>(options.GatewayEnvironment), GatewayDllOverride = options.GatewayDll };
         var results = new BenchResults();
         say($"bench: logs in {env.LogDirectory}");
         var systems = options.Systems.Where(s => s != "nchan" || NchanSystem.IsInstalled).ToList();
@@ -92,6 +92,10 @@ public static class BenchRunner
         {
             await Guard(results, say, "multiplex", async () => results.Multiplex.AddRange(await new MultiplexScenario(env, say).RunAsync(options)));
         }
+        if (options.Scenarios.Contains("sessions"))
+        {
+            await Guard(results, say, "sessions", async () => results.Sessions.AddRange(await new SessionsScenario(env, say).RunAsync(options)));
+        }
         results.SampleLoad();
         results.Problems.AddRange(CountProblems(results));
         return results;
@@ -150,6 +154,14 @@ public static class BenchRunner
             }
             if (x.SocketsClosed > 0) yield return $"multiplex {x.Variant}: {x.SocketsClosed} sockets were closed by the gateway";
         }
+        foreach (var x in results.Sessions)
+        {
+            if (x.SocketsFailed + x.SocketsClosed + x.HeartbeatsExpired + x.SessionsLost > 0 || x.FramesDuringWindow > 0)
+            {
+                yield return $"sessions (repeat {x.Repeat}): {x.SocketsFailed} sockets failed, {x.SocketsClosed} closed, {x.HeartbeatsExpired} heartbeats answered 404, " +
+                    $"{x.SessionsLost} users without their session at the end, {x.FramesDuringWindow} frames to agents during the window";
+            }
+        }
         foreach (var x in results.SubscriptionMemory.Where(x => x.SocketsFailed > 0 || x.SocketsClosed > 0))
         {
             yield return $"subscription memory {x.System} {x.TopicsPerSocket}: {x.SocketsFailed} sockets failed, {x.SocketsClosed} closed";
@@ -172,6 +184,7 @@ public sealed class BenchResults
     public StormResult? Storm { get; set; }
     public StalledResult? Stalled { get; set; }
     public List<MultiplexResult> Multiplex { get; } = [];
+    public List<SessionsResult> Sessions { get; } = [];
     public List<MemoryResult> IdleMemory { get; } = [];
     public List<SubscriptionMemoryResult> SubscriptionMemory { get; } = [];
     public List<string> Problems { get; } = [];

@@ -9,7 +9,7 @@ namespace FreedomCti.Presence.Gateway.Sessions;
 /// "disconnected" (grace, then offline); when the gateway dies, renewals stop and the lease runs out on its own.
 /// </summary>
 public sealed class SocketSessions(IClusterClient grains, OrganisationCache organisations, TimeProvider clock,
-    ILogger<SocketSessions> logger) : BackgroundService
+    GatewayMetrics metrics, ILogger<SocketSessions> logger) : BackgroundService
 {
     /// <summary>How often due renewals are looked for; renewals are due at a third of the lease.</summary>
     public static readonly TimeSpan ScanPeriod = TimeSpan.FromSeconds(1);
@@ -85,9 +85,11 @@ public sealed class SocketSessions(IClusterClient grains, OrganisationCache orga
     {
         try
         {
+            metrics.SessionRenewalCalled();
             var result = await User(held.OrgId, held.UserId).ReportSessionAsync(held.Open.SessionId, new SessionReport(null, false));
             if (result.Outcome == SessionOutcome.UnknownSession)
             {
+                metrics.SessionRenewalCalled();
                 // The lease lapsed while the cluster was out of reach, yet the socket is alive: the agent is still here.
                 result = await User(held.OrgId, held.UserId).OpenSessionAsync(held.Open, held.Policy);
             }

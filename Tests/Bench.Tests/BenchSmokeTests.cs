@@ -14,7 +14,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         var options = BenchOptions.SmokeSize with
         {
             Smoke = true,
-            Scenarios = [.. BenchOptions.SmokeSize.Scenarios.Where(s => s != "multiplex")], // its own test below
+            Scenarios = [.. BenchOptions.SmokeSize.Scenarios.Where(s => s is not "multiplex" and not "sessions")], // their own tests below
             LogDirectory = Path.Combine(Path.GetTempPath(), $"freedomcti-bench-smoke-{Guid.NewGuid():N}"),
         };
 
@@ -62,6 +62,32 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         });
         // The same writes (same agents, same order) in both variants: the same deliveries are owed.
         Assert.Equal(results.Multiplex[0].Expected, results.Multiplex[1].Expected);
+    }
+
+    /// <summary>Issue 11 §5 at CI size (~30 s): 50 in-band and 50 REST sessions held over a 6 s lease and sweep, none lost.</summary>
+    [Fact]
+    public async Task Sessions_HeldSessionsAllSurvive_AndTheirRenewalsAndSweepsAreCounted()
+    {
+        var options = BenchOptions.SmokeSize with
+        {
+            Smoke = true,
+            Scenarios = ["sessions"],
+            LogDirectory = Path.Combine(Path.GetTempPath(), $"freedomcti-bench-smoke-{Guid.NewGuid():N}"),
+        };
+
+        var results = await BenchRunner.MeasureAsync(options, output.WriteLine).WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.Empty(results.Problems); // no socket closed, no 404 heartbeat, every user still lists its one session
+        var x = Assert.Single(results.Sessions);
+        Assert.Equal(options.SessionCount, x.Sessions);
+        Assert.Equal(0, x.SocketsClosed + x.HeartbeatsExpired + x.SessionsLost + x.FramesDuringWindow);
+        // The counters move: both kinds of renewal reach the grains, and every user's reminder ticks once per sweep.
+        // Bounds are loose on purpose (a loaded CI machine renews late); the figures themselves are the bench's report.
+        Assert.True(x.GatewayRenewalCallsPerSecond > 0, $"no in-band renewal counted ({x.GatewayRenewalCallsPerSecond:F1}/s)");
+        Assert.True(x.RestHeartbeatsPerSecond > 0, $"no REST heartbeat sent ({x.RestHeartbeatsPerSecond:F1}/s)");
+        Assert.True(x.GrainRenewalsPerSecond >= x.GatewayRenewalCallsPerSecond, $"grains counted {x.GrainRenewalsPerSecond:F1}/s, fewer than the gateway's {x.GatewayRenewalCallsPerSecond:F1}/s");
+        Assert.True(x.ReminderTicksPerSecond > 0, "no session reminder tick counted");
+        Assert.Equal(0, x.StorageWritesPerSecond); // renewals are not stored (docs/presence-sessions.md#what-is-stored)
     }
 
     /// <summary>

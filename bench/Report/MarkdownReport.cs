@@ -23,6 +23,7 @@ public static class MarkdownReport
         if (r.Stalled is { } stalled) Stalled(s, stalled);
         if (r.Cluster.Count > 0) Cluster(s, r);
         if (r.Multiplex.Count > 0) Multiplex(s, options, r);
+        if (r.Sessions.Count > 0) SessionsReport.Render(s, r.Sessions);
         if (r.IdleMemory.Count > 0) MemoryReport.IdleMemory(s, r.IdleMemory);
         if (r.SubscriptionMemory.Count > 0) MemoryReport.SubscriptionMemory(s, r.SubscriptionMemory);
         s.AppendLine(r.Problems.Count == 0 ? "Counts: no lost, duplicated or out-of-order delivery; every write answered." : "Problems:");

@@ -292,7 +292,8 @@ public sealed class PeopleFleet : IAsyncDisposable
     public int Failed { get; private set; }
 
     /// <param name="extraFrames">Room in each process's log beyond a few frames per socket (the measured deliveries).</param>
-    public static async Task<PeopleFleet> StartAsync(IReadOnlyList<PlannedSocket> sockets, BenchEnvironment env, int extraFrames)
+    /// <param name="firstId">The first socket id (and source-address offset) of this fleet, when several run side by side.</param>
+    public static async Task<PeopleFleet> StartAsync(IReadOnlyList<PlannedSocket> sockets, BenchEnvironment env, int extraFrames, int firstId = 0)
     {
         var fleet = new PeopleFleet();
         var processes = (sockets.Count + SubscriberFleet.PerProcess - 1) / SubscriberFleet.PerProcess;
@@ -302,10 +303,11 @@ public sealed class PeopleFleet : IAsyncDisposable
             for (var first = 0; first < sockets.Count; first += per)
             {
                 var n = Math.Min(per, sockets.Count - first);
-                var file = Path.Combine(env.LogDirectory, $"people-{Environment.ProcessId}-{first}.json");
+                var id = firstId + first;
+                var file = Path.Combine(env.LogDirectory, $"people-{Environment.ProcessId}-{id}.json");
                 PlannedSocket.Write(file, sockets.Skip(first).Take(n));
                 // Source addresses: each process its own range (LoopbackSockets), as SubscriberFleet does.
-                var spec = new SubscriberProcessSpec("", null, WaitForSnapshot: true, n, first, AddressOffset: first, Stall: false,
+                var spec = new SubscriberProcessSpec("", null, WaitForSnapshot: true, n, id, AddressOffset: id, Stall: false,
                     Capacity: n * 4 + extraFrames) { PlanFile = file, SigningKey = env.Tokens.SigningKey };
                 fleet._children.Add(SubscriberProcess.Start(spec));
             }

@@ -19,7 +19,10 @@ public sealed class BenchEnvironment
     public BenchTokens Tokens { get; } = new();
     public IDictionary<string, string> GatewayEnvironment { get; init; } = new Dictionary<string, string>();
 
-    public string GatewayDll => Built("Gateway", "FreedomCti.Presence.Gateway.dll");
+    /// <summary>Another build of the gateway to measure (e.g. an older commit, for a before/after); the repo's own when null.</summary>
+    public string? GatewayDllOverride { get; init; }
+
+    public string GatewayDll => GatewayDllOverride ?? Built("Gateway", "FreedomCti.Presence.Gateway.dll");
     public string SiloDll => Built("Silo", "FreedomCti.Presence.Silo.dll");
     public string BenchDll => BenchDllPath;
 

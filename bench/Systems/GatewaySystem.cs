@@ -36,6 +36,9 @@ public sealed class GatewaySystem(BenchEnvironment env, string name, int silos, 
     public IReadOnlyDictionary<string, string> ExtraEnvironment { get; init; } = new Dictionary<string, string>();
 
     public string Name { get; } = name;
+
+    /// <summary>More configuration for the gateway processes (e.g. --Cluster:SessionSweepPeriod=00:00:06 for a short smoke).</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
     public int[] ServerPids => [.. _silos.Select(s => s.Pid), .. _gateways.Select(g => g.Pid)];
     public int[] SocketPids => [.. _gateways.Select(g => g.Pid)];
 
@@ -76,7 +79,7 @@ public sealed class GatewaySystem(BenchEnvironment env, string name, int silos, 
                 ? ["--Cluster:Mode=Client", $"--Cluster:GatewayPort={siloGatewayPort}", $"--Cluster:ClusterId={clusterId}"]
                 : [$"--Cluster:SiloPort={ServerProcess.FreePort()}", $"--Cluster:GatewayPort={ServerProcess.FreePort()}", $"--Cluster:ClusterId={clusterId}"];
             var gateway = ServerProcess.Start($"{Name}-{i}", "dotnet",
-                [env.GatewayDll, "--urls", $"http://127.0.0.1:{port}", $"--Management:Urls=http://127.0.0.1:{management}", .. cluster, .. env.Tokens.GatewayArguments, .. LoadTestLimits, .. Quiet], env.LogDirectory, GatewayEnvironment());
+                [env.GatewayDll, "--urls", $"http://127.0.0.1:{port}", $"--Management:Urls=http://127.0.0.1:{management}", .. cluster, .. env.Tokens.GatewayArguments, .. LoadTestLimits, .. Quiet, .. ExtraArguments], env.LogDirectory, GatewayEnvironment());
             _gateways.Add(gateway);
             _httpPorts.Add(port);
             _managementPorts.Add(management);
@@ -103,7 +106,7 @@ public sealed class GatewaySystem(BenchEnvironment env, string name, int silos, 
         // Sessions for the multiplex scenario: no debounce (a session's opening shows at once, before measuring) and no
         // idle (an agent left alone for 5 minutes would otherwise turn away during the run); lease and grace as shipped.
         object organisation = plan.Sessions
-            ? new { name = "Bench Org", settings = new { sessions = new { enabled = true, leaseSeconds = 60, graceSeconds = 30, idleSeconds = 86400, debounceMs = 0 } } }
+            ? new { name = "Bench Org", settings = new { sessions = new { enabled = true, leaseSeconds = plan.LeaseSeconds, graceSeconds = 30, idleSeconds = 86400, debounceMs = 0 } } }
             : new { name = "Bench Org" };
         await EnsureOk(await _http.PutAsJsonAsync(baseUrl, organisation));
         var users = Enumerable.Range(0, plan.Users).Select(i => new { userId = $"u{i}", displayName = $"User {i}", extension = $"{10000 + i}" });
@@ -162,6 +165,12 @@ public sealed class GatewaySystem(BenchEnvironment env, string name, int silos, 
         $"ws://127.0.0.1:{_httpPorts[index % _httpPorts.Count]}/organisation/{_orgId}/user-group/{groupId}?access_token={_token}";
 
     public string OrgId => _orgId;
+
+    /// <summary>The tenant's REST base (/organisation/{orgId}) on gateway <paramref name="index"/>.</summary>
+    public string RestBaseUrl(int index = 0) => $"http://127.0.0.1:{_httpPorts[index % _httpPorts.Count]}/organisation/{_orgId}";
+
+    /// <summary>Gateway <paramref name="index"/>'s /metrics (Prometheus text; management port, no token).</summary>
+    public Task<string> MetricsAsync(int index = 0) => _http.GetStringAsync($"http://127.0.0.1:{_managementPorts[index]}/metrics");
 
     /// <summary>The base of every socket path of the tenant, without a token: the organisation socket itself, or + "/user/…", "/user-group/…".</summary>
     public string OrganisationSocketUrl(int index = 0) => $"ws://127.0.0.1:{_httpPorts[index % _httpPorts.Count]}/organisation/{_orgId}";

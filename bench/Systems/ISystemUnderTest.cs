@@ -7,6 +7,9 @@ public sealed record TenantPlan(string OrgId, int Users, IReadOnlyList<(string G
 {
     /// <summary>Presence sessions on (docs/presence-sessions.md), for agents that hold theirs on a socket.</summary>
     public bool Sessions { get; init; }
+
+    /// <summary>The sessions' lease (organisation setting leaseSeconds); 60 s is the shipped default.</summary>
+    public int LeaseSeconds { get; init; } = 60;
 }
 
 /// <summary>One presence write as the bench drives it, and when it was sent and answered (Stopwatch ticks).</summary>
