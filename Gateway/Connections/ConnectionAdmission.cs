@@ -40,7 +40,7 @@ public static class ConnectionAdmission
         string? limit;
         try
         {
-            limit = await services.Quota.TryAcquireAsync(caller, orgId).WaitAsync(services.Options.GrainCallTimeout);
+            limit = await services.Quota.TryAcquireAsync(caller, orgId, services.Options.GrainCallTimeout).WaitAsync(services.Options.GrainCallTimeout);
         }
         catch (Exception ex)
         {

@@ -22,8 +22,14 @@ public sealed class ConnectionQuota(IGrainFactory grains, OrganisationCache orga
 
     public int Total => Volatile.Read(ref _total);
 
-    /// <summary>Null when admitted (then <see cref="Release"/> must follow), else the description of the limit hit.</summary>
-    public async Task<string?> TryAcquireAsync(PresenceCaller caller, string orgId)
+    /// <summary>Between tries of a lease call that failed before reaching the grain (see <see cref="AcquireLeaseAsync"/>).</summary>
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Null when admitted (then <see cref="Release"/> must follow), else the description of the limit hit. The
+    /// organisation's lease is retried for up to <paramref name="within"/> while its calls fail undelivered.
+    /// </summary>
+    public async Task<string?> TryAcquireAsync(PresenceCaller caller, string orgId, TimeSpan within)
     {
         if (Interlocked.Increment(ref _total) > _limits.MaxConnectionsPerGateway)
         {
@@ -40,9 +46,7 @@ public sealed class ConnectionQuota(IGrainFactory grains, OrganisationCache orga
         bool admitted;
         try
         {
-            var org = await organisations.GetAsync(orgId);
-            var max = org?.Settings.MaxConnections is > 0 and var m ? m : _limits.DefaultMaxConnectionsPerOrg;
-            admitted = await grains.GetGrain<IConnectionQuotaGrain>(orgId).TryAcquireAsync(GatewayId, max, _limits.ConnectionLeaseTime);
+            admitted = await AcquireLeaseAsync(orgId, within);
         }
         catch
         {
@@ -59,6 +63,39 @@ public sealed class ConnectionQuota(IGrainFactory grains, OrganisationCache orga
         _perOrg.AddOrUpdate(orgId, 1, (_, n) => n + 1);
         return null;
     }
+
+    /// <summary>
+    /// One connection on the organisation's lease. In the second or two after a silo dies, until the cluster has declared
+    /// it dead and the grain lives elsewhere, calls to a grain that lived there fail at once without reaching it
+    /// (connection refused, silo unavailable); those are tried again every <see cref="RetryDelay"/> within the bound, so a
+    /// client reconnecting during a failover is admitted instead of refused (a socket is still never admitted uncounted).
+    /// A timeout is not retried: that call may have been counted.
+    /// </summary>
+    private async Task<bool> AcquireLeaseAsync(string orgId, TimeSpan within)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                var org = await organisations.GetAsync(orgId);
+                var max = org?.Settings.MaxConnections is > 0 and var m ? m : _limits.DefaultMaxConnectionsPerOrg;
+                return await grains.GetGrain<IConnectionQuotaGrain>(orgId).TryAcquireAsync(GatewayId, max, _limits.ConnectionLeaseTime);
+            }
+            catch (Exception ex) when (IsUndelivered(ex) && System.Diagnostics.Stopwatch.GetElapsedTime(started) + RetryDelay < within)
+            {
+                await Task.Delay(RetryDelay);
+            }
+        }
+    }
+
+    /// <summary>The call failed on its way to a silo that is gone: it did not run, so trying again cannot count twice.</summary>
+    public static bool IsUndelivered(Exception exception) => exception switch
+    {
+        OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or SiloUnavailableException => true,
+        AggregateException { InnerException: { } inner } => IsUndelivered(inner),
+        _ => false,
+    };
 
     public void Release(PresenceCaller caller, string orgId)
     {

@@ -21,7 +21,14 @@ public sealed class SiloWatcher(
     private static readonly TimeSpan FastFor = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan RecheckDelay = TimeSpan.FromSeconds(2);
 
+    // A membership read answers in milliseconds. One that does not was most likely sent down the connection to the
+    // silo just killed, before this client saw it drop: the Orleans client does not fail calls on a dropped gateway
+    // connection, so it would wait for Cluster:ResponseTimeout, and with it this gateway's death notice.
+    private static readonly TimeSpan FirstReadTimeout = TimeSpan.FromSeconds(1);
+    private const int ReadKeys = 8; // the management grain is a stateless worker: any key, so each try takes another gateway bucket
+
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private int _failedReads;
     private long _fastUntil;
     private HashSet<SiloAddress>? _dead; // null until the first read: silos dead before this gateway started are old news
 
@@ -48,7 +55,7 @@ public sealed class SiloWatcher(
             try
             {
                 // Resolved per check: a client learns the grain types from the cluster only once it has connected.
-                var silos = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(options.Value.GrainCallTimeout, stoppingToken);
+                var silos = await ReadMembershipAsync(stoppingToken);
                 var dead = silos.Where(s => s.Value == SiloStatus.Dead).Select(s => s.Key).ToHashSet();
                 if (_dead is not null && dead.Any(s => !_dead.Contains(s)))
                 {
@@ -70,6 +77,30 @@ public sealed class SiloWatcher(
             {
                 GatewayLog.MembershipReadFailed(logger, ex);
             }
+        }
+    }
+
+    /// <summary>
+    /// One read of the membership as a silo sees it: given up after 1 s (doubling after each failure, up to
+    /// <see cref="GatewayOptions.GrainCallTimeout"/>, so a slow but live cluster is still read), and after a failure tried
+    /// on another key of the management grain, which the client routes by its own bucket, so not down the same dead
+    /// connection. Measured: a read stuck on a killed silo delayed the death notice, and every re-watch and write
+    /// retry waiting on it, by the 5 s response timeout (docs/architecture.md).
+    /// </summary>
+    private async Task<Dictionary<SiloAddress, SiloStatus>> ReadMembershipAsync(CancellationToken stoppingToken)
+    {
+        var failed = _failedReads; // only this service's one loop reads the membership
+        var timeout = TimeSpan.FromTicks(Math.Min(options.Value.GrainCallTimeout.Ticks, FirstReadTimeout.Ticks << Math.Min(failed, 4)));
+        try
+        {
+            var silos = await cluster.GetGrain<IManagementGrain>(failed % ReadKeys).GetHosts(onlyActive: false).WaitAsync(timeout, stoppingToken);
+            _failedReads = 0;
+            return silos;
+        }
+        catch when (!stoppingToken.IsCancellationRequested)
+        {
+            _failedReads++;
+            throw;
         }
     }
 

@@ -49,6 +49,23 @@ public sealed class LimitsTests(GatewayHost host)
         foreach (var socket in open.Skip(1)) await socket.DisposeAsync();
     }
 
+    /// <summary>
+    /// The organisation's quota grain unreachable for a moment, as in the second after its silo is killed (calls to it
+    /// rejected undelivered): a client reconnecting then is admitted once the call goes through, not refused with 1011.
+    /// ResumeFailoverTests failed this way once (a resume answered "error" 0.9 s after a kill).
+    /// </summary>
+    [Fact]
+    public async Task QuotaGrainUnreachableForAMoment_TheSocketIsAdmittedOnceItAnswers()
+    {
+        var tenant = await TenantWithLimitAsync(host, 5);
+        var rejectedBefore = host.Faults.Rejected;
+        host.Faults.RejectNext(host.Get<IGrainFactory>().GetGrain<IConnectionQuotaGrain>(tenant.OrgId), calls: 3);
+
+        await using var socket = await AdmittedAsync(host, tenant, "agent-1");
+
+        Assert.Equal(3, host.Faults.Rejected - rejectedBefore);
+    }
+
     [Fact]
     public async Task Organisation_LimitHoldsAcrossTwoGateways()
     {

@@ -64,6 +64,9 @@ public class GatewayHost : IAsyncLifetime
     /// <summary>Log lines written by this gateway (all levels the configuration lets through).</summary>
     public LogCapture Logs { get; } = new();
 
+    /// <summary>Grain calls a test makes fail as during a silo's death (unarmed: none).</summary>
+    public GrainCallFaults Faults { get; } = new();
+
     /// <summary>Extra settings a derived fixture adds.</summary>
     protected virtual IEnumerable<string> ExtraSettings => [];
 
@@ -135,7 +138,11 @@ public class GatewayHost : IAsyncLifetime
     private async Task StartAsync(string[] settings)
     {
         var managementPort = FreePort();
-        _app = Build(settings, Logs, managementPort, ConfigureServices);
+        _app = Build(settings, Logs, managementPort, services =>
+        {
+            services.AddSingleton<IOutgoingGrainCallFilter>(Faults);
+            ConfigureServices(services);
+        });
         await _app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
         ManagementAddress = new Uri($"http://127.0.0.1:{managementPort}");
         Management = new HttpClient { BaseAddress = ManagementAddress, Timeout = TimeSpan.FromSeconds(30) };

@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+
+namespace FreedomCti.Presence.Tests.Infrastructure;
+
+/// <summary>
+/// Makes the next calls to one grain fail the way a call to a grain whose silo was just killed does, before the cluster
+/// has declared the death: rejected on the way (SiloUnavailableException), never run. Registered in every <see cref="GatewayHost"/>; does nothing
+/// until a test arms it for a grain, so it only ever touches that test's own tenant.
+/// </summary>
+public sealed class GrainCallFaults : IOutgoingGrainCallFilter
+{
+    private readonly ConcurrentDictionary<GrainId, int> _armed = new();
+    private int _rejected;
+
+    /// <summary>Calls rejected so far (all grains).</summary>
+    public int Rejected => Volatile.Read(ref _rejected);
+
+    public void RejectNext(IAddressable grain, int calls) => _armed[grain.GetGrainId()] = calls;
+
+    public Task Invoke(IOutgoingGrainCallContext context)
+    {
+        var target = context.TargetId;
+        while (_armed.TryGetValue(target, out var left) && left > 0)
+        {
+            if (!_armed.TryUpdate(target, left - 1, left)) continue;
+            Interlocked.Increment(ref _rejected);
+            throw new SiloUnavailableException("Test fault: unable to connect to the silo of this grain (it was just killed).");
+        }
+        return context.Invoke();
+    }
+}
