@@ -4,7 +4,7 @@ using FreedomCti.Presence.Cluster.Tests.Infrastructure;
 namespace FreedomCti.Presence.Cluster.Tests;
 
 /// <summary>Grain state lives in Azure Table storage: it outlives every process of the grid.</summary>
-[Collection(BulkClusterCollection.Name)]
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterRestartTests(Azurite storage, ITestOutputHelper output)
 {
     [Fact]

@@ -11,7 +11,7 @@ namespace FreedomCti.Presence.Cluster.Tests;
 /// kill -9, and what a member change, a queue event and an activation cost in storage at 10, 1,000 and 20,000 members
 /// (printed for docs/performance.md).
 /// </summary>
-[Collection(BulkClusterCollection.Name)]
+[Collection(ClusterCollection.Name)]
 public sealed class LargeTenantTests(Azurite storage, ITestOutputHelper output)
 {
     private const int UserCount = 50_000, GroupCount = 2_000, BigGroup = 20_000, SmallGroupSize = 14;

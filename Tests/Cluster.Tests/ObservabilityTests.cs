@@ -7,7 +7,7 @@ namespace FreedomCti.Presence.Cluster.Tests;
 /// What operators scrape and probe: /metrics in Prometheus text and the three health endpoints, on both processes;
 /// on the gateway only on its management port (Management:Urls), never on the public one.
 /// </summary>
-[Collection(BulkClusterCollection.Name)]
+[Collection(ClusterCollection.Name)]
 public sealed class ObservabilityTests(Azurite storage, ITestOutputHelper output)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };

@@ -9,7 +9,7 @@ namespace FreedomCti.Presence.Cluster.Tests;
 /// Nothing is shared between tenants on the data path: each user and group grain sends its own events to the
 /// gateways watching it (no shared queue that a burst could fill), so the quiet tenant's writes only share CPU.
 /// </remarks>
-[Collection(BulkClusterCollection.Name)]
+[Collection(ClusterCollection.Name)]
 public sealed class TenantIsolationTests(Azurite storage, ITestOutputHelper output)
 {
     private const int NoisyUsers = 100;

@@ -68,22 +68,8 @@ public static class Ports
     }
 }
 
-/// <summary>
-/// The failover tests: kills and restarts whose timing bounds (detection, leases, write deadlines) are asserted. They run
-/// one after another, beside <see cref="BulkClusterCollection"/>.
-/// </summary>
 [CollectionDefinition(Name)]
 public sealed class ClusterCollection : ICollectionFixture<Azurite>
 {
     public const string Name = "cluster";
-}
-
-/// <summary>
-/// The tests that move much data or restart whole clusters (the largest tenants, rolling and full restarts, a tenant's
-/// burst, observability): one after another, with their own Azurite, beside the failover tests (AssemblyInfo.cs).
-/// </summary>
-[CollectionDefinition(Name)]
-public sealed class BulkClusterCollection : ICollectionFixture<Azurite>
-{
-    public const string Name = "cluster-bulk";
 }
