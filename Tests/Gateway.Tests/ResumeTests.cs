@@ -31,7 +31,9 @@ public sealed class ResumeTests(GatewayHost host)
         AssertResumed(resumed, tenant.OrgId, "userId", "u1", lastSeen, lastSeen + Statuses.Length, Statuses.Length);
         Assert.Null(resumed["groupId"]);
         foreach (var frame in missed) Assert.Equal(frame.ToJsonString(), (await client.ReceiveAsync()).ToJsonString());
-        Assert.Equal(replayedBefore + 1, host.Get<GatewayMetrics>().ResumesReplayed);
+        // Counted just after the frames are handed to the socket, so the count may trail the frames read here.
+        await Poll.UntilAsync(() => host.Get<GatewayMetrics>().ResumesReplayed == replayedBefore + 1, Poll.Timeout,
+            () => $"resumes replayed {host.Get<GatewayMetrics>().ResumesReplayed}, expected {replayedBefore + 1}");
 
         await tenant.SetPresenceAsync("u1", "offline");
         var live = await client.ReceiveAsync();
@@ -79,7 +81,8 @@ public sealed class ResumeTests(GatewayHost host)
             Assert.True((bool)snapshot["snapshot"]!);
             Assert.Equal(current, (long)snapshot["seq"]!);
         }
-        Assert.Equal(snapshotsBefore + 2, host.Get<GatewayMetrics>().ResumesSnapshot);
+        await Poll.UntilAsync(() => host.Get<GatewayMetrics>().ResumesSnapshot == snapshotsBefore + 2, Poll.Timeout,
+            () => $"resumes answered with a snapshot {host.Get<GatewayMetrics>().ResumesSnapshot}, expected {snapshotsBefore + 2}");
     }
 
     [Fact]
