@@ -10,9 +10,16 @@ public sealed class ClusterUnavailableHandler(IProblemDetailsService problems, I
 {
     public const int RetryAfterSeconds = 2;
 
-    public static bool IsClusterUnavailable(Exception exception) => exception switch
+    /// <summary>The call failed on its way to a silo that is gone: it did not run, so trying it again cannot apply it twice.</summary>
+    public static bool IsUndelivered(Exception exception) => exception switch
     {
         SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException => true,
+        AggregateException { InnerException: { } inner } => IsUndelivered(inner),
+        _ => false,
+    };
+
+    public static bool IsClusterUnavailable(Exception exception) => IsUndelivered(exception) || exception switch
+    {
         TimeoutException or GatewayTooBusyException => true,
         OrleansException { InnerException: { } inner } => IsClusterUnavailable(inner),
         AggregateException { InnerException: { } inner } => IsClusterUnavailable(inner),

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FreedomCti.Presence.Gateway.Hosting;
 using FreedomCti.Presence.Gateway.Protocol;
 using FreedomCti.Presence.Gateway.Security;
 using FreedomCti.Presence.Gateway.Topics;
@@ -82,20 +83,12 @@ public sealed class ConnectionQuota(IGrainFactory grains, OrganisationCache orga
                 var max = org?.Settings.MaxConnections is > 0 and var m ? m : _limits.DefaultMaxConnectionsPerOrg;
                 return await grains.GetGrain<IConnectionQuotaGrain>(orgId).TryAcquireAsync(GatewayId, max, _limits.ConnectionLeaseTime);
             }
-            catch (Exception ex) when (IsUndelivered(ex) && System.Diagnostics.Stopwatch.GetElapsedTime(started) + RetryDelay < within)
+            catch (Exception ex) when (ClusterUnavailableHandler.IsUndelivered(ex) && System.Diagnostics.Stopwatch.GetElapsedTime(started) + RetryDelay < within)
             {
                 await Task.Delay(RetryDelay);
             }
         }
     }
-
-    /// <summary>The call failed on its way to a silo that is gone: it did not run, so trying again cannot count twice.</summary>
-    public static bool IsUndelivered(Exception exception) => exception switch
-    {
-        OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or SiloUnavailableException => true,
-        AggregateException { InnerException: { } inner } => IsUndelivered(inner),
-        _ => false,
-    };
 
     public void Release(PresenceCaller caller, string orgId)
     {
