@@ -55,8 +55,20 @@ dotnet build FreedomCti.Orleans.sln --configuration Release
 # it), so side by side would only slow every test and make timing-bound ones flaky: one after another there.
 # TEST_LANES=1 or TEST_LANES=2 chooses.
 lanes=${TEST_LANES:-$([ "$(nproc)" -ge 4 ] && echo 2 || echo 1)}
+# Each project's failures are also collected, and listed again at the very end: CI keeps only the tail of the output.
+failures=$(mktemp)
+trap 'rm -f "$failures" "${cluster_log:-}"' EXIT
 test_project() {
-  dotnet test "Tests/$1" --configuration Release --no-build --logger "console;verbosity=minimal" "${@:2}"
+  local out rc
+  out=$(mktemp)
+  set +e
+  dotnet test "Tests/$1" --configuration Release --no-build --logger "console;verbosity=minimal" "${@:2}" 2>&1 | tee "$out"
+  rc=${PIPESTATUS[0]}
+  set -e
+  { grep -E '^[[:space:]]*Failed [A-Za-z_]' "$out" | sed "s|^[[:space:]]*|$1: |" || true; } >> "$failures"
+  [ "$rc" = 0 ] || echo "$1: dotnet test exited $rc" >> "$failures"
+  rm -f "$out"
+  return "$rc"
 }
 failed=0
 others=(Grains.Tests Gateway.Tests Browser.Tests Bench.Tests)
@@ -66,7 +78,6 @@ if [ "$lanes" = 1 ]; then
   done
 else
   cluster_log=$(mktemp)
-  trap 'rm -f "$cluster_log"' EXIT
   test_project Cluster.Tests "$@" > "$cluster_log" 2>&1 &
   cluster_pid=$!
   for project in "${others[@]}"; do
@@ -74,11 +85,17 @@ else
   done
 fi
 # The JavaScript client library against the Release build just made (a silo and gateways on loopback ports).
-node --experimental-websocket --test clients/js/test/*.test.mjs || failed=1
+node --experimental-websocket --test clients/js/test/*.test.mjs || { failed=1; echo "clients/js: node --test failed" >> "$failures"; }
 
 if [ "$lanes" != 1 ]; then
   wait "$cluster_pid" || failed=1
   echo "--- Tests/Cluster.Tests (ran beside the others)"
   cat "$cluster_log"
+fi
+if [ "$failed" != 0 ]; then
+  echo "=== test.sh: FAILED ==="
+  cat "$failures"
+else
+  echo "=== test.sh: every test project passed ==="
 fi
 exit "$failed"
