@@ -28,9 +28,12 @@ public sealed class RewatchQueue(int concurrency, TimeProvider clock)
     /// <summary>Attempts given up because a silo was declared dead while they were in flight.</summary>
     public long Abandoned => _stuck.Abandoned;
 
-    public void Enqueue(ITopic topic)
+    /// <summary>Queues the topic unless it is queued already; says whether it was newly queued.</summary>
+    public bool Enqueue(ITopic topic)
     {
-        if (_pending.TryAdd(topic, 0)) _ = RunAsync(topic);
+        if (!_pending.TryAdd(topic, 0)) return false;
+        _ = RunAsync(topic);
+        return true;
     }
 
     /// <summary>The cluster declared a silo dead: retry now whatever waits in backoff, and give up attempts stuck on it.</summary>

@@ -29,6 +29,8 @@ public sealed class SiloWatcher(
 
     private readonly SemaphoreSlim _wake = new(0, 1);
     private int _failedReads;
+    private int _recheckRunning; // 1 while a recheck round runs
+    private int _recheckWanted; // 1 when a recheck was asked for and no round has started since
     private long _fastUntil;
     private HashSet<SiloAddress>? _dead; // null until the first read: silos dead before this gateway started are old news
 
@@ -70,7 +72,7 @@ public sealed class SiloWatcher(
                 if (rewatched > 0)
                 {
                     GatewayLog.SiloLost(logger, rewatched);
-                    _ = RecheckEveryTopicAsync(stoppingToken);
+                    RecheckEveryTopicSoon(stoppingToken);
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -108,13 +110,31 @@ public sealed class SiloWatcher(
     /// An event a live grain sent in the instant a silo died may have been lost on its way: two renewals a couple of
     /// seconds apart find any topic still behind (a renewal waits for an event one check overdue before resyncing).
     /// </summary>
+    /// <remarks>
+    /// One recheck at a time: asked again while one runs (another silo lost, more topics found on it), it makes one
+    /// more round after the current one. Started afresh on every quarter-second check, as it once was while the
+    /// re-watches drained, the renewal passes piled up and took grain calls and activation slots from the re-watches.
+    /// </remarks>
+    private void RecheckEveryTopicSoon(CancellationToken stoppingToken)
+    {
+        if (Interlocked.Exchange(ref _recheckWanted, 1) == 1) return; // already asked for and not yet started
+        if (Interlocked.CompareExchange(ref _recheckRunning, 1, 0) == 0) _ = RecheckEveryTopicAsync(stoppingToken);
+    }
+
     private async Task RecheckEveryTopicAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await hub.RenewAllAsync(stoppingToken);
-            await Task.Delay(RecheckDelay, clock, stoppingToken);
-            await hub.RenewAllAsync(stoppingToken);
+            do
+            {
+                Volatile.Write(ref _recheckWanted, 0);
+                await hub.RenewAllAsync(stoppingToken);
+                await Task.Delay(RecheckDelay, clock, stoppingToken);
+                await hub.RenewAllAsync(stoppingToken);
+                Volatile.Write(ref _recheckRunning, 0);
+            }
+            // Asked again while this round ran: one more round, unless another caller started it meanwhile.
+            while (Volatile.Read(ref _recheckWanted) == 1 && Interlocked.CompareExchange(ref _recheckRunning, 1, 0) == 0);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

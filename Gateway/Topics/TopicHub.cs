@@ -20,7 +20,7 @@ public sealed class TopicHub
     {
         _organisations = organisations;
         _rewatch = new RewatchQueue(options.Value.RewatchConcurrency, clock);
-        _services = new TopicServices(options.Value, clock, logger, metrics, cluster, OnReleased, _rewatch.Enqueue);
+        _services = new TopicServices(options.Value, clock, logger, metrics, cluster, OnReleased, topic => _rewatch.Enqueue(topic));
     }
 
     public int TopicCount => _topics.Count;
@@ -69,17 +69,19 @@ public sealed class TopicHub
     /// <summary>The cluster declared a silo dead: topics waiting to be watched again are tried now (see <see cref="RewatchQueue"/>).</summary>
     public void SiloDeclaredDead() => _rewatch.SiloDeclaredDead();
 
-    /// <summary>Watches again every topic whose grain lived on a silo that is gone; returns how many there were.</summary>
+    /// <summary>
+    /// Watches again every topic whose grain lived on a silo that is gone; returns how many were newly queued (a topic
+    /// still being watched again from an earlier check, whose host is still the dead silo, is not counted twice).
+    /// </summary>
     public int RewatchHostedOn(Func<SiloAddress, bool> isLost)
     {
-        var hosted = 0;
+        var queued = 0;
         foreach (var topic in _topics.Values)
         {
             if (topic.Host is not { } host || !isLost(host)) continue;
-            _rewatch.Enqueue(topic);
-            hosted++;
+            if (_rewatch.Enqueue(topic)) queued++;
         }
-        return hosted;
+        return queued;
     }
 
     /// <summary>After the cluster connection came back: events sent meanwhile are lost, so every topic is watched again and compared.</summary>
