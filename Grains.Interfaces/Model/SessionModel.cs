@@ -51,8 +51,12 @@ public enum SessionEnd
 }
 
 /// <summary>Opens (or re-opens, with the same id) a presence session.</summary>
+/// <param name="Holder">
+/// The gateway holding the session in-band on the agent's socket (its <see cref="IGatewayLeaseGrain"/> key), which
+/// keeps it alive by its one lease instead of per-session renewals; null for a session the client renews itself (REST).
+/// </param>
 [GenerateSerializer, Immutable, Alias("fcti.SessionOpen")]
-public sealed record SessionOpen(string SessionId, string Device, PresenceStatus Status);
+public sealed record SessionOpen(string SessionId, string Device, PresenceStatus Status, string? Holder = null);
 
 /// <summary>A session's heartbeat: renews the lease; may carry the session's new status and user activity.</summary>
 [GenerateSerializer, Immutable, Alias("fcti.SessionReport")]
