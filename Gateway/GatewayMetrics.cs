@@ -38,7 +38,7 @@ public sealed class GatewayMetrics : IDisposable
         _meter.CreateObservableCounter("presence.gateway.slow_consumers_closed", () => Interlocked.Read(ref _slowConsumersTotal),
             description: "Sockets closed because their send queue filled up.");
         _meter.CreateObservableCounter("presence.gateway.session_renewals", () => Interlocked.Read(ref _sessionRenewalsTotal),
-            description: "Per-session grain calls this gateway made to keep its sockets' in-band sessions: none while its lease holds them; re-opens after its lease lapsed.");
+            description: "Per-session grain calls this gateway made to keep its sockets' in-band sessions: none while its lease holds them; re-opens after its lease lapsed, and renewals of sessions on user grains of the version before holders.");
         _meter.CreateObservableCounter("presence.gateway.lease_renewals", () => Interlocked.Read(ref _leaseRenewalsTotal),
             description: "Renewals of this gateway's lease that got through (failures are logged); the lease keeps all its in-band sessions alive (one per third of the shortest held session lease).");
         _resumes = _meter.CreateCounter<long>("presence.gateway.resumes",

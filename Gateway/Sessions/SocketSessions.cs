@@ -36,8 +36,13 @@ public sealed class SocketSessions(IClusterClient grains, OrganisationCache orga
     private DateTimeOffset _leaseRenewedAt = DateTimeOffset.MinValue;
 
     /// <param name="RenewedAt">When the user grain last heard of this session from this gateway (open, update, re-open).</param>
+    /// <param name="PerSession">
+    /// The user grain did not take this gateway as the holder (a silo of the version before holders, during a rolling
+    /// upgrade): the session is renewed one by one, every third of its lease, as that version expects.
+    /// </param>
     /// <param name="MustReopen">A re-open after a lapse failed: tried again after the next renewal.</param>
-    private sealed record Held(string OrgId, string UserId, SessionOpen Open, SessionPolicy Policy, DateTimeOffset RenewedAt, bool MustReopen = false);
+    private sealed record Held(string OrgId, string UserId, SessionOpen Open, SessionPolicy Policy, DateTimeOffset RenewedAt,
+        bool PerSession, bool MustReopen = false);
 
     /// <summary>Opens (or, on the same socket, re-opens) the socket's session, held by this gateway.</summary>
     public async Task<SessionResult> OpenAsync(string connectionId, string orgId, string userId, string device, PresenceStatus status)
@@ -46,7 +51,7 @@ public sealed class SocketSessions(IClusterClient grains, OrganisationCache orga
         var sessionId = _held.TryGetValue(connectionId, out var held) ? held.Open.SessionId : Api.SessionEndpoints.NewSessionId();
         var open = new SessionOpen(sessionId, device, status, instance.Id);
         var result = await User(orgId, userId).OpenSessionAsync(open, policy);
-        if (result.Outcome == SessionOutcome.Done) _held[connectionId] = new Held(orgId, userId, open, policy, clock.GetUtcNow());
+        if (result.Outcome == SessionOutcome.Done) _held[connectionId] = new Held(orgId, userId, open, policy, clock.GetUtcNow(), !KeptForUs(result));
         return result;
     }
 
@@ -103,6 +108,7 @@ public sealed class SocketSessions(IClusterClient grains, OrganisationCache orga
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 await RenewLeaseIfDueAsync();
+                await RenewOneByOneAsync();
                 await ReleaseAgainAsync();
             }
         }
@@ -161,8 +167,8 @@ public sealed class SocketSessions(IClusterClient grains, OrganisationCache orga
         {
             metrics.SessionRenewalCalled();
             var renewedAt = clock.GetUtcNow();
-            await User(held.OrgId, held.UserId).OpenSessionAsync(held.Open, held.Policy);
-            _held.TryUpdate(connectionId, held with { RenewedAt = renewedAt, MustReopen = false }, held);
+            var result = await User(held.OrgId, held.UserId).OpenSessionAsync(held.Open, held.Policy);
+            _held.TryUpdate(connectionId, held with { RenewedAt = renewedAt, PerSession = !KeptForUs(result), MustReopen = false }, held);
         }
         catch (Exception ex)
         {
@@ -192,6 +198,42 @@ public sealed class SocketSessions(IClusterClient grains, OrganisationCache orga
             }
         }
     }
+
+    /// <summary>
+    /// Renews, one by one, the sessions a user grain of the version before holders keeps (see <see cref="Held.PerSession"/>),
+    /// as that version's gateways did: a heartbeat every third of the lease, a re-open when it answers the session unknown.
+    /// </summary>
+    private Task RenewOneByOneAsync()
+    {
+        var now = clock.GetUtcNow();
+        var due = _held.Where(h => h.Value.PerSession && now - h.Value.RenewedAt >= h.Value.Policy.Lease / 3).ToArray();
+        return due.Length == 0 ? Task.CompletedTask : Task.WhenAll(due.Select(h => RenewAsync(h.Key, h.Value)));
+
+        async Task RenewAsync(string connectionId, Held held)
+        {
+            try
+            {
+                metrics.SessionRenewalCalled();
+                var renewedAt = clock.GetUtcNow();
+                var result = await User(held.OrgId, held.UserId).ReportSessionAsync(held.Open.SessionId, new SessionReport(null, false));
+                if (result.Outcome == SessionOutcome.UnknownSession)
+                {
+                    // The lease lapsed while the cluster was out of reach, yet the socket is alive: the agent is still here.
+                    metrics.SessionRenewalCalled();
+                    result = await User(held.OrgId, held.UserId).OpenSessionAsync(held.Open, held.Policy);
+                }
+                _held.TryUpdate(connectionId, held with { RenewedAt = renewedAt, PerSession = !KeptForUs(result) }, held);
+            }
+            catch (Exception ex)
+            {
+                // Retried at the next scan; the lease is three renewals long.
+                GatewayLog.SessionRenewalFailed(logger, held.UserId, ex);
+            }
+        }
+    }
+
+    /// <summary>Whether the user grain keeps the session for this gateway's lease (it knows holders).</summary>
+    private bool KeptForUs(SessionResult result) => result.Session?.Holder == instance.Id;
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 

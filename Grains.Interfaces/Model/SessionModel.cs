@@ -63,6 +63,10 @@ public sealed record SessionOpen(string SessionId, string Device, PresenceStatus
 public sealed record SessionReport(PresenceStatus? Status, bool Activity);
 
 /// <summary>One session as its client sees it.</summary>
+/// <param name="Holder">
+/// The gateway the user grain keeps it for (<see cref="SessionOpen.Holder"/>); for gateways only, never shown to
+/// clients. Null from a silo of the version before holders: the gateway then renews that session one by one.
+/// </param>
 [GenerateSerializer, Immutable, Alias("fcti.SessionInfo")]
 public sealed record SessionInfo(
     string SessionId,
@@ -71,7 +75,8 @@ public sealed record SessionInfo(
     bool Idle,
     DateTimeOffset OpenedAt,
     DateTimeOffset LastActivityAt,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt,
+    string? Holder = null);
 
 [GenerateSerializer, Alias("fcti.SessionOutcome")]
 public enum SessionOutcome

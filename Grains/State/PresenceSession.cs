@@ -36,5 +36,5 @@ public sealed record PresenceSession(
         Status == PresenceStatus.Available ? LastActivityAt + policy.Idle : null;
 
     public SessionInfo ToInfo(DateTimeOffset now, SessionPolicy policy) =>
-        new(SessionId, Device, Status, IsIdle(now, policy), OpenedAt, LastActivityAt, ExpiresAt);
+        new(SessionId, Device, Status, IsIdle(now, policy), OpenedAt, LastActivityAt, ExpiresAt, Holder);
 }

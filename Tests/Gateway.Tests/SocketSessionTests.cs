@@ -140,6 +140,31 @@ public sealed class SocketSessionTests(FakeClockGatewayHost host)
     }
 
     [Fact]
+    public async Task ASessionAUserGrainOfTheVersionBeforeHoldersKeeps_IsRenewedOneByOne_AsThatVersionExpects()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 2);
+        // During a rolling upgrade (silos still of the version before): the user grain knows no holder, answers none.
+        host.Faults.DropSessionHolders(host.Get<IGrainFactory>().GetGrain<IUserGrain>(PresenceIds.Key(sessions.OrgId, "u1")));
+        await using var watcher = await sessions.WatchAsync("u1");
+        await using var desktop = await AgentSocketAsync(sessions, "u1");
+        var metrics = host.Services.GetRequiredService<GatewayMetrics>();
+        await desktop.SendAsync(new { action = "session_open", device = "desktop", status = "available" });
+        Assert.Equal("session_opened", (string?)(await desktop.ReceiveAsync())["type"]);
+        await watcher.ReceiveUntilAsync(m => Update(m, "available"), Wait);
+        var calls = metrics.SessionRenewals;
+
+        // Without per-session renewals it would end at the second 2, as nothing asks a holder it does not know.
+        for (var second = 0; second < 5; second++)
+        {
+            host.Clock.Advance(TimeSpan.FromSeconds(1));
+            var atLeast = host.Clock.GetUtcNow() + TimeSpan.FromSeconds(2) / 3;
+            await Poll.UntilAsync(async () => await LeaseEndAsync(sessions, "u1") >= atLeast, Wait, "the gateway to renew the session");
+        }
+        Assert.True(await watcher.StaysQuietAsync(TimeSpan.FromMilliseconds(300)), "the session lapsed although its socket was open");
+        Assert.True(metrics.SessionRenewals >= calls + 4, $"expected a renewal a second, got {metrics.SessionRenewals - calls}");
+    }
+
+    [Fact]
     public async Task SessionUpdate_ChangesStatus_AndSessionClose_LogsOut()
     {
         var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 30, graceSeconds: 30);
