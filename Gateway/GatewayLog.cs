@@ -80,4 +80,10 @@ internal static partial class GatewayLog
 
     [LoggerMessage(40, LogLevel.Warning, "Renewing or ending the socket session of user {UserId} failed; retried at the next scan, and the lease runs out otherwise")]
     public static partial void SessionRenewalFailed(ILogger logger, string userId, Exception exception);
+
+    [LoggerMessage(42, LogLevel.Warning, "Renewing this gateway's lease (it holds {Sessions} in-band sessions) failed; retried at the next scan")]
+    public static partial void GatewayLeaseRenewalFailed(ILogger logger, int sessions, Exception exception);
+
+    [LoggerMessage(43, LogLevel.Warning, "This gateway's lease went {Gap} without a renewal; re-opening the {Sessions} in-band sessions that may have lapsed")]
+    public static partial void GatewayLeaseLapsed(ILogger logger, TimeSpan gap, int sessions);
 }

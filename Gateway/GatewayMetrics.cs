@@ -20,6 +20,7 @@ public sealed class GatewayMetrics : IDisposable
     private long _resyncsTotal;
     private long _slowConsumersTotal;
     private long _sessionRenewalsTotal;
+    private long _leaseRenewalsTotal;
 
     public GatewayMetrics(IMeterFactory meters)
     {
@@ -37,7 +38,9 @@ public sealed class GatewayMetrics : IDisposable
         _meter.CreateObservableCounter("presence.gateway.slow_consumers_closed", () => Interlocked.Read(ref _slowConsumersTotal),
             description: "Sockets closed because their send queue filled up.");
         _meter.CreateObservableCounter("presence.gateway.session_renewals", () => Interlocked.Read(ref _sessionRenewalsTotal),
-            description: "Grain calls this gateway made to renew the in-band sessions of its sockets (re-opens after a lapse included).");
+            description: "Per-session grain calls this gateway made to keep its sockets' in-band sessions: none while its lease holds them; re-opens after its lease lapsed, and renewals of sessions on user grains of the version before holders.");
+        _meter.CreateObservableCounter("presence.gateway.lease_renewals", () => Interlocked.Read(ref _leaseRenewalsTotal),
+            description: "Renewals of this gateway's lease that got through (failures are logged); the lease keeps all its in-band sessions alive (one per third of the shortest held session lease).");
         _resumes = _meter.CreateCounter<long>("presence.gateway.resumes",
             description: "Subscribes with lastSeq, tagged outcome (replayed|snapshot) and source (gateway|grain|none: where the missed frames came from).");
         _meter.CreateObservableUpDownCounter("presence.gateway.open_sockets", () => Interlocked.Read(ref _openSockets), description: "Open WebSocket connections.");
@@ -101,6 +104,10 @@ public sealed class GatewayMetrics : IDisposable
     public long SessionRenewals => Interlocked.Read(ref _sessionRenewalsTotal);
 
     public void SessionRenewalCalled() => Interlocked.Increment(ref _sessionRenewalsTotal);
+
+    public long LeaseRenewals => Interlocked.Read(ref _leaseRenewalsTotal);
+
+    public void LeaseRenewed() => Interlocked.Increment(ref _leaseRenewalsTotal);
 
     public void SlowConsumerClosed() => Interlocked.Increment(ref _slowConsumersTotal);
 

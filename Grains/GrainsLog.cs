@@ -49,4 +49,7 @@ internal static partial class GrainsLog
 
     [LoggerMessage(1016, LogLevel.Information, "Group {OrgId}/{GroupId}: member {UserId} moved from seq {HeldSeq} to {UserSeq}; the views between never arrived")]
     public static partial void MemberSeqSkipped(this ILogger logger, string orgId, string groupId, string userId, long heldSeq, long userSeq);
+
+    [LoggerMessage(1017, LogLevel.Warning, "Gateway lease {GatewayId} did not answer a holder check; its sessions are taken as alive until the next check")]
+    public static partial void HolderCheckFailed(this ILogger logger, Exception exception, string gatewayId);
 }

@@ -21,11 +21,14 @@ public static class GrainsMetrics
 
     // What holding sessions costs (docs/performance.md, "Cost of presence sessions at scale"; the bench's sessions scenario reads these).
     public static readonly Counter<long> SessionRenewals = Meter.CreateCounter<long>("presence.grains.session_renewals",
-        description: "Session heartbeats that only renewed the lease (no status, no activity): REST heartbeats and the gateways' in-band renewals.");
+        description: "Session heartbeats that only renewed the lease (no status, no activity): REST heartbeats (in-band sessions are kept by their gateway's lease instead).");
+
+    public static readonly Counter<long> SessionHolderChecks = Meter.CreateCounter<long>("presence.grains.session_holder_checks",
+        description: "Checks of an in-band session's gateway lease before the session's lease ends, tagged answered_by: cache (this silo knew the gateway renewed recently enough) or lease_grain (a call to the gateway's lease grain).");
 
     public static readonly Counter<long> SessionSweeps = Meter.CreateCounter<long>("presence.grains.session_sweeps",
         description: "Ticks of the session reminder (one per user with sessions per Cluster:SessionSweepPeriod).");
 
     public static readonly Counter<long> SessionDeadlines = Meter.CreateCounter<long>("presence.grains.session_deadlines",
-        description: "Session deadline timers that fired (lease end, grace end, idle threshold, debounce).");
+        description: "Session deadline timers that fired (lease end, an in-band session's holder check, grace end, idle threshold, debounce).");
 }

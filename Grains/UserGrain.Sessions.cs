@@ -22,14 +22,17 @@ public sealed partial class UserGrain : IRemindable
         {
             return Result(open.SessionId, (SessionOutcome)replay.Outcome, replay.Verdict);
         }
+        await ConfirmHoldersAsync();
         return await ApplySessionAsync(open.SessionId, _state.WithSessionOpened(open, policy, Now), persist: true, key, cancellation);
     }
 
-    public Task<SessionResult> ReportSessionAsync(string sessionId, SessionReport report)
+    public async Task<SessionResult> ReportSessionAsync(string sessionId, SessionReport report)
     {
         if (report.Status is null && !report.Activity) GrainsMetrics.SessionRenewals.Add(1);
+        // A late deadline timer must not make an in-band session whose gateway is alive look ended to its own update.
+        await ConfirmHoldersAsync();
         var (outcome, next) = _state.WithSessionReport(sessionId, report, Now);
-        return ApplySessionAsync(sessionId, (outcome, next), persist: MustPersist(next, sessionId));
+        return await ApplySessionAsync(sessionId, (outcome, next), persist: MustPersist(next, sessionId));
     }
 
     public async Task<SessionResult> CloseSessionAsync(string sessionId, SessionEnd end, WriteKey? key = null, CancellationToken cancellation = default)
@@ -121,10 +124,34 @@ public sealed partial class UserGrain : IRemindable
         return SettleAsync();
     }
 
+    /// <summary>
+    /// Asks the gateways holding in-band sessions that are due for a check (a third of their lease left) whether they
+    /// are alive, through this silo's <see cref="GatewayLeaseCache"/> (normally no call), and extends those sessions or
+    /// lets go of them. In memory only, like a heartbeat's renewal: an activation reading the book back gives every
+    /// stored session a full lease anyway. Nothing to do, and no await, for users without in-band sessions due.
+    /// </summary>
+    private Task ConfirmHoldersAsync()
+    {
+        var holders = _state.HoldersToConfirm(Now);
+        return holders.Count == 0 ? Task.CompletedTask : ConfirmAsync(holders);
+
+        async Task ConfirmAsync(IReadOnlyList<string> due)
+        {
+            var lease = _state.Book!.Policy.Lease;
+            var renewedAt = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            foreach (var holder in due)
+            {
+                renewedAt[holder] = await gatewayLeases.RenewedAtAsync(holder, lease);
+            }
+            _state = _state.WithHoldersConfirmed(renewedAt, Now);
+        }
+    }
+
     /// <summary>Evaluates the deadlines now; when nothing changed (a timer a little early, an idle threshold a manual
     /// status overrides) the timer is still re-armed for the next deadline, which ApplyAsync alone would skip.</summary>
     private async Task SettleAsync()
     {
+        await ConfirmHoldersAsync();
         var next = _state.Evaluate(Now);
         if (ReferenceEquals(next, _state))
         {

@@ -20,6 +20,7 @@ public sealed partial class UserGrain(
     [PersistentState("state", PresenceStorage.Name)] IPersistentState<UserRecord> storage,
     TimeProvider time,
     SessionSweep sweep,
+    GatewayLeaseCache gatewayLeases,
     ILocalSiloDetails silo,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {

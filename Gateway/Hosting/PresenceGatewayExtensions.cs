@@ -3,6 +3,7 @@ using FreedomCti.Presence.Gateway.Api;
 using FreedomCti.Presence.Gateway.Connections;
 using FreedomCti.Presence.Gateway.Topics;
 using FreedomCti.Presence.ServiceDefaults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace FreedomCti.Presence.Gateway.Hosting;
@@ -23,6 +24,7 @@ public static class PresenceGatewayExtensions
         services.AddPresenceSockets(); // registry, connection services, upgrade-only routing (Connections/PresenceSocketEndpoints.cs)
         services.AddSingleton<ApiContext>();
         services.AddHostedService<TopicRenewer>();
+        services.TryAddSingleton<GatewayInstance>();
         services.AddSingleton<Sessions.SocketSessions>();
         services.AddHostedService(sp => sp.GetRequiredService<Sessions.SocketSessions>());
         services.AddSingleton<GatewayDrain>();

@@ -11,7 +11,7 @@ namespace FreedomCti.Presence.Gateway.Limits;
 /// Admits or refuses a new socket: per-gateway and per-user limits locally, the per-organisation limit across
 /// the cluster through the organisation's <see cref="IConnectionQuotaGrain"/> leases.
 /// </summary>
-public sealed class ConnectionQuota(IGrainFactory grains, OrganisationCache organisations, IOptions<LimitsOptions> options)
+public sealed class ConnectionQuota(IGrainFactory grains, OrganisationCache organisations, IOptions<LimitsOptions> options, GatewayInstance instance)
 {
     private readonly LimitsOptions _limits = options.Value;
     private readonly ConcurrentDictionary<string, int> _perOrg = new(StringComparer.Ordinal);
@@ -19,7 +19,7 @@ public sealed class ConnectionQuota(IGrainFactory grains, OrganisationCache orga
     private int _total;
 
     /// <summary>Identifies this gateway process's leases; a restarted gateway starts a fresh lease.</summary>
-    public string GatewayId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+    public string GatewayId => instance.Id;
 
     public int Total => Volatile.Read(ref _total);
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace FreedomCti.Presence.Gateway.Limits;
@@ -15,6 +16,7 @@ public static class LimitsExtensions
         var limits = section.Get<LimitsOptions>() ?? new();
         builder.Services.AddOptions<LimitsOptions>().Bind(section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
+        builder.Services.TryAddSingleton<Hosting.GatewayInstance>();
         builder.Services.AddSingleton<ConnectionQuota>();
         builder.Services.AddHostedService<ConnectionLeaseRenewer>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);

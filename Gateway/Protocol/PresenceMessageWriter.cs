@@ -131,7 +131,7 @@ public static class PresenceMessageWriter
         w.WriteNumber("replayed", replayed);
     });
 
-    /// <summary>Acknowledges session_open: the session the socket now holds, renewed by the gateway while the socket lives.</summary>
+    /// <summary>Acknowledges session_open: the session the socket now holds, kept alive by the gateway while the socket lives.</summary>
     public static byte[] SessionOpened(SessionInfo session, SessionPolicy policy, DateTimeOffset now) => Write(w =>
     {
         w.WriteString("type", "session_opened");

@@ -6,7 +6,7 @@ namespace FreedomCti.Presence.Gateway.Sessions;
 
 /// <summary>In-band presence sessions: session_open, session_update and session_close (docs/presence-sessions.md).</summary>
 /// <remarks>
-/// A socket holds at most one session; the gateway renews it while the socket is open and ends it as "disconnected"
+/// A socket holds at most one session; the gateway keeps it alive while the socket is open and ends it as "disconnected"
 /// when the socket closes (<see cref="SocketSessions"/>). Mistakes get an error frame (4000) and the socket stays
 /// open: sessions are optional. The dispatcher has already decided whose session the socket may hold.
 /// </remarks>

@@ -51,14 +51,22 @@ public enum SessionEnd
 }
 
 /// <summary>Opens (or re-opens, with the same id) a presence session.</summary>
+/// <param name="Holder">
+/// The gateway holding the session in-band on the agent's socket (its <see cref="IGatewayLeaseGrain"/> key), which
+/// keeps it alive by its one lease instead of per-session renewals; null for a session the client renews itself (REST).
+/// </param>
 [GenerateSerializer, Immutable, Alias("fcti.SessionOpen")]
-public sealed record SessionOpen(string SessionId, string Device, PresenceStatus Status);
+public sealed record SessionOpen(string SessionId, string Device, PresenceStatus Status, string? Holder = null);
 
 /// <summary>A session's heartbeat: renews the lease; may carry the session's new status and user activity.</summary>
 [GenerateSerializer, Immutable, Alias("fcti.SessionReport")]
 public sealed record SessionReport(PresenceStatus? Status, bool Activity);
 
 /// <summary>One session as its client sees it.</summary>
+/// <param name="Holder">
+/// The gateway the user grain keeps it for (<see cref="SessionOpen.Holder"/>); for gateways only, never shown to
+/// clients. Null from a silo of the version before holders: the gateway then renews that session one by one.
+/// </param>
 [GenerateSerializer, Immutable, Alias("fcti.SessionInfo")]
 public sealed record SessionInfo(
     string SessionId,
@@ -67,7 +75,8 @@ public sealed record SessionInfo(
     bool Idle,
     DateTimeOffset OpenedAt,
     DateTimeOffset LastActivityAt,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt,
+    string? Holder = null);
 
 [GenerateSerializer, Alias("fcti.SessionOutcome")]
 public enum SessionOutcome

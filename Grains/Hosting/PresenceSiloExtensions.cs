@@ -19,6 +19,8 @@ public static class PresenceSiloExtensions
 
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton(new SessionSweep(options.SessionSweepPeriod));
+        // What this silo knows of the gateways' leases, shared by its user grains' holder checks.
+        silo.Services.AddSingleton<Grains.GatewayLeaseCache>();
         silo.Configure<ReminderOptions>(o =>
         {
             if (o.MinimumReminderPeriod > options.SessionSweepPeriod) o.MinimumReminderPeriod = options.SessionSweepPeriod;

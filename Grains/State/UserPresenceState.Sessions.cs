@@ -23,7 +23,8 @@ public sealed partial record UserPresenceState
         var held = sessions.Find(s => s.SessionId == open.SessionId);
         if (held is null && sessions.Count >= SessionBook.MaxSessions) return (SessionOutcome.TooMany, this);
 
-        var session = new PresenceSession(open.SessionId, open.Device, open.Status, held?.OpenedAt ?? now, now, now, now + policy.Lease);
+        // The holder is the opener's: a gateway re-opening takes the session in-band, a REST re-open makes it the client's.
+        var session = new PresenceSession(open.SessionId, open.Device, open.Status, held?.OpenedAt ?? now, now, now, now + policy.Lease, open.Holder);
         sessions = held is null ? sessions.Add(session) : sessions.Replace(held, session);
         // Books are replaced, not patched: a grace period or an expired session seen earlier is settled by Evaluate.
         var next = this with { Book = book with { Sessions = sessions, Policy = policy, GraceEndsAt = null, LastConfirmedAt = now } };
@@ -58,7 +59,8 @@ public sealed partial record UserPresenceState
 
         if (end == SessionEnd.Disconnected)
         {
-            var expired = held with { ExpiresAt = now < held.ExpiresAt ? now : held.ExpiresAt };
+            // Without its holder: a live gateway's lease must not extend a session whose socket closed.
+            var expired = held with { ExpiresAt = now < held.ExpiresAt ? now : held.ExpiresAt, Holder = null };
             return (SessionOutcome.Done, (this with { Book = Book with { Sessions = Book.Sessions.Replace(held, expired) } }).Evaluate(now).StampedFrom(this, now));
         }
         var rest = Book.Sessions.Remove(held);
@@ -138,7 +140,8 @@ public sealed partial record UserPresenceState
         };
     }
 
-    /// <summary>When <see cref="Evaluate"/> must run next: a lease, the grace period, an idle threshold or a debounce ends.</summary>
+    /// <summary>When <see cref="Evaluate"/> must run next: a lease, the grace period, an idle threshold or a debounce ends,
+    /// or an in-band session's holder is due to be asked (<see cref="HoldersToConfirm"/>, before evaluating).</summary>
     public DateTimeOffset? NextDeadline(DateTimeOffset now)
     {
         if (Book is not { } book) return null;
@@ -146,7 +149,8 @@ public sealed partial record UserPresenceState
         if (book.Pending is { } pending) next = Min(next, pending.DueAt);
         foreach (var session in book.Sessions)
         {
-            next = Min(next, session.ExpiresAt);
+            // An in-band session's holder is asked before its lease ends (see WithHoldersConfirmed).
+            next = Min(next, session.HolderCheckAt(book.Policy) ?? session.ExpiresAt);
             if (session.IdleAt(book.Policy) is { } idleAt && idleAt > now) next = Min(next, idleAt);
         }
         return next;

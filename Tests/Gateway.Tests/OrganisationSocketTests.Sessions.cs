@@ -72,16 +72,17 @@ public sealed class OrganisationSocketSessionLeaseTests(FakeClockGatewayHost hos
 
         await desktop.SendAsync(new { action = "session_update", sessionId, status = "available", activity = true });
         await watcher.ReceiveUntilAsync(m => Update(m, "available"), SessionWait);
-        // Longer than two leases (5 s, a second at a time): the gateway renews the session while the socket is open,
-        // at the first scan (every second) a third of the lease after the last renewal; so after each second the
-        // lease runs at least a second more. Without renewals it would end at the second 2.
+        // Longer than two leases (5 s, a second at a time): the session is held by the gateway's lease while the socket
+        // is open; the user grain asks that lease when a third of the session's lease is left and extends it by a
+        // lease, so after each second the lease runs at least a third of a lease more. Without that it would end at
+        // the second 2.
         for (var second = 0; second < 5; second++)
         {
             host.Clock.Advance(TimeSpan.FromSeconds(1));
-            var atLeast = host.Clock.GetUtcNow() + TimeSpan.FromSeconds(1);
+            var atLeast = host.Clock.GetUtcNow() + TimeSpan.FromSeconds(2) / 3;
             await Poll.UntilAsync(async () =>
                 (DateTimeOffset)(await sessions.Tenant.GetAsync(sessions.SessionsPath("u1")))["sessions"]![0]!["expiresAt"]! >= atLeast,
-                SessionWait, "the gateway to renew the socket's session");
+                SessionWait, "the user grain to extend the socket's session");
         }
         Assert.True(await watcher.StaysQuietAsync(TimeSpan.FromMilliseconds(300)), "the session lapsed although its socket was open");
 

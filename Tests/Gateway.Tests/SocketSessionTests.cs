@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using FreedomCti.Presence.Gateway;
 using FreedomCti.Presence.Gateway.Security;
+using FreedomCti.Presence.Grains;
 using FreedomCti.Presence.Tests.Infrastructure;
 
 namespace FreedomCti.Presence.Tests;
@@ -16,11 +19,13 @@ public sealed class SocketSessionTests(FakeClockGatewayHost host)
         host.ConnectAsync(sessions.Tenant.UserPath(userId), GatewayHost.Token(sessions.OrgId, userId, PresenceRoles.Agent));
 
     [Fact]
-    public async Task SessionOnOwnSocket_IsRenewedWhileOpen_AndGoesOfflineAfterGraceWhenTheSocketDrops()
+    public async Task SessionOnOwnSocket_IsKeptByTheGatewaysLease_WithoutPerSessionCalls_AndGoesOfflineAfterGraceWhenTheSocketDrops()
     {
         var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 2);
         await using var watcher = await sessions.WatchAsync("u1");
         var desktop = await AgentSocketAsync(sessions, "u1");
+        var metrics = host.Services.GetRequiredService<GatewayMetrics>();
+        var leases = host.Services.GetRequiredService<GatewayLeaseCache>();
 
         await desktop.SendAsync(new { action = "session_open", device = "desktop", status = "available" });
         var opened = await desktop.ReceiveAsync();
@@ -28,17 +33,29 @@ public sealed class SocketSessionTests(FakeClockGatewayHost host)
         Assert.StartsWith("s-", (string?)opened["sessionId"]);
         Assert.Equal(2000, (long)opened["leaseMs"]!);
         await watcher.ReceiveUntilAsync(m => Update(m, "available"), Wait);
+        var checks = leases.Calls + leases.Cached;
+        var perSessionCalls = -1L;
 
-        // Longer than two leases (5 s, a second at a time): the gateway's scan (every second) renews the session once a
-        // third of the lease has passed since the last renewal, so after each second the lease was renewed at this
-        // second or the one before, and runs at least a second more. Without renewals it would end at the second 2.
-        for (var second = 0; second < 5; second++)
+        // Four leases (8 s, a second at a time). The gateway renews its own lease at every scan (a third of the 2 s
+        // lease is due each second), and the user grain asks that lease, through its silo's cache, when a third of the
+        // session's lease is left, and extends it by a lease: after each second the lease runs at least a third of a
+        // lease more. Without the holder checks it would end at the second 2; with the old per-session renewals the
+        // gateway would have made a call per session every second.
+        for (var second = 0; second < 8; second++)
         {
+            var renewals = metrics.LeaseRenewals;
             host.Clock.Advance(TimeSpan.FromSeconds(1));
-            var atLeast = host.Clock.GetUtcNow() + TimeSpan.FromSeconds(1);
-            await Poll.UntilAsync(async () => await LeaseEndAsync(sessions, "u1") >= atLeast, Wait, "the gateway to renew the socket's session");
+            var atLeast = host.Clock.GetUtcNow() + TimeSpan.FromSeconds(2) / 3;
+            // Each tick's renewal is awaited so the next one comes a second later: a longer gap would be a lapse.
+            await Poll.UntilAsync(() => metrics.LeaseRenewals > renewals, Wait, "the gateway to renew its lease");
+            await Poll.UntilAsync(async () => await LeaseEndAsync(sessions, "u1") >= atLeast, Wait, "the user grain to extend the in-band session");
+            // Counted from the first renewal on: that one may re-open sessions an earlier test left lapsed on this gateway.
+            if (second == 0) perSessionCalls = metrics.SessionRenewals;
         }
         Assert.True(await watcher.StaysQuietAsync(TimeSpan.FromMilliseconds(300)), "the session lapsed although its socket was open");
+        Assert.Equal("available", (string?)(await sessions.SnapshotAsync("u1"))["status"]);
+        Assert.Equal(perSessionCalls, metrics.SessionRenewals); // no per-session call: the gateway's lease kept it
+        Assert.True(leases.Calls + leases.Cached >= checks + 4, $"expected a holder check per two thirds of a lease, got {leases.Calls + leases.Cached - checks}");
 
         // The socket drops: stale at once, offline when the grace has passed.
         await desktop.CloseAsync();
@@ -48,6 +65,103 @@ public sealed class SocketSessionTests(FakeClockGatewayHost host)
         var offline = await watcher.ReceiveUntilAsync(m => Update(m, "offline"), Wait);
         Assert.Equal("expired", (string?)offline["data"]!["source"]);
         await desktop.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AGatewayWhoseLeaseLapsed_ReopensItsSessions_WhichItsLeaseKeepsAgain()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 30);
+        await using var desktop = await AgentSocketAsync(sessions, "u1");
+        var metrics = host.Services.GetRequiredService<GatewayMetrics>();
+        await desktop.SendAsync(new { action = "session_open", device = "desktop", status = "available" });
+        Assert.Equal("session_opened", (string?)(await desktop.ReceiveAsync())["type"]);
+        var renewals = metrics.LeaseRenewals;
+        host.Clock.Advance(TimeSpan.FromSeconds(1));
+        await Poll.UntilAsync(() => metrics.LeaseRenewals > renewals, Wait, "the gateway to renew its lease");
+        var reopens = metrics.SessionRenewals;
+
+        // 3 s in one step, longer than the 2 s lease, without a renewal in between (as when the cluster was out of reach):
+        // the user grain may have let the session go, so the gateway re-opens it once its renewal gets through again.
+        host.Clock.Advance(TimeSpan.FromSeconds(3));
+        await Poll.UntilAsync(() => metrics.SessionRenewals > reopens, Wait, "the gateway to re-open its lapsed session");
+
+        // Held by the gateway's lease again from then on.
+        for (var second = 0; second < 4; second++)
+        {
+            renewals = metrics.LeaseRenewals;
+            host.Clock.Advance(TimeSpan.FromSeconds(1));
+            var atLeast = host.Clock.GetUtcNow() + TimeSpan.FromSeconds(2) / 3;
+            await Poll.UntilAsync(() => metrics.LeaseRenewals > renewals, Wait, "the gateway to renew its lease");
+            await Poll.UntilAsync(async () => await LeaseEndAsync(sessions, "u1") >= atLeast, Wait, "the user grain to extend the re-opened session");
+        }
+        var user = await sessions.SnapshotAsync("u1");
+        Assert.Equal(("available", false), ((string?)user["status"], (bool)user["stale"]!));
+    }
+
+    [Fact]
+    public async Task ASocketClosingWhileItsUserGrainCannotBeReached_EndsItsSessionWhenItCan_TheGatewaysLeaseDoesNotKeepIt()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 30);
+        await using var watcher = await sessions.WatchAsync("u1");
+        // Another agent's session on this gateway keeps its lease renewed throughout, as on any busy gateway.
+        await using var other = await AgentSocketAsync(sessions, "u2");
+        await other.SendAsync(new { action = "session_open", device = "desktop", status = "available" });
+        Assert.Equal("session_opened", (string?)(await other.ReceiveAsync())["type"]);
+        var desktop = await AgentSocketAsync(sessions, "u1");
+        await desktop.SendAsync(new { action = "session_open", device = "desktop", status = "available" });
+        Assert.Equal("session_opened", (string?)(await desktop.ReceiveAsync())["type"]);
+        await watcher.ReceiveUntilAsync(m => Update(m, "available"), Wait);
+
+        // The socket closes while calls to the user grain fail as during its silo's death: the disconnect is rejected.
+        var rejected = host.Faults.Rejected;
+        host.Faults.RejectNext(host.Get<IGrainFactory>().GetGrain<IUserGrain>(PresenceIds.Key(sessions.OrgId, "u1")), calls: 2);
+        await desktop.CloseAsync();
+        await Poll.UntilAsync(() => host.Faults.Rejected > rejected, Wait, "a call to the user grain to be rejected");
+
+        // The gateway keeps renewing its lease (for u2), which would keep u1's session alive for ever if it were left to
+        // the lease; it tries the disconnect again at each scan instead, until it gets through: stale, grace running.
+        // (A scan a second, on the fake clock: each step gives the retry a bounded real-time wait to show as stale.)
+        JsonObject? stale = null;
+        for (var second = 0; second < 5 && stale is null; second++)
+        {
+            host.Clock.Advance(TimeSpan.FromSeconds(1));
+            try
+            {
+                stale = await watcher.ReceiveUntilAsync(m => (string?)m["type"] == "presence_update" && (bool)m["data"]!["stale"]!, TimeSpan.FromSeconds(3));
+            }
+            catch (TimeoutException)
+            {
+                // Not yet: the retry was rejected too, or comes at the next scan.
+            }
+        }
+        Assert.NotNull(stale);
+        Assert.Contains(host.Logs.Lines, l => l.Contains("socket session of user u1 failed", StringComparison.Ordinal));
+        await desktop.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ASessionAUserGrainOfTheVersionBeforeHoldersKeeps_IsRenewedOneByOne_AsThatVersionExpects()
+    {
+        var sessions = await SessionTenant.CreateAsync(host, leaseSeconds: 2, graceSeconds: 2);
+        // During a rolling upgrade (silos still of the version before): the user grain knows no holder, answers none.
+        host.Faults.DropSessionHolders(host.Get<IGrainFactory>().GetGrain<IUserGrain>(PresenceIds.Key(sessions.OrgId, "u1")));
+        await using var watcher = await sessions.WatchAsync("u1");
+        await using var desktop = await AgentSocketAsync(sessions, "u1");
+        var metrics = host.Services.GetRequiredService<GatewayMetrics>();
+        await desktop.SendAsync(new { action = "session_open", device = "desktop", status = "available" });
+        Assert.Equal("session_opened", (string?)(await desktop.ReceiveAsync())["type"]);
+        await watcher.ReceiveUntilAsync(m => Update(m, "available"), Wait);
+        var calls = metrics.SessionRenewals;
+
+        // Without per-session renewals it would end at the second 2, as nothing asks a holder it does not know.
+        for (var second = 0; second < 5; second++)
+        {
+            host.Clock.Advance(TimeSpan.FromSeconds(1));
+            var atLeast = host.Clock.GetUtcNow() + TimeSpan.FromSeconds(2) / 3;
+            await Poll.UntilAsync(async () => await LeaseEndAsync(sessions, "u1") >= atLeast, Wait, "the gateway to renew the session");
+        }
+        Assert.True(await watcher.StaysQuietAsync(TimeSpan.FromMilliseconds(300)), "the session lapsed although its socket was open");
+        Assert.True(metrics.SessionRenewals >= calls + 4, $"expected a renewal a second, got {metrics.SessionRenewals - calls}");
     }
 
     [Fact]

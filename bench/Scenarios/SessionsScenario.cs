@@ -15,8 +15,14 @@ public sealed record SessionsResult
     public int LeaseSeconds { get; init; }
     public double SweepSeconds { get; init; }
     public double WindowSeconds { get; init; }
-    /// <summary>Grain calls the gateway made to renew in-band sessions, per second.</summary>
+    /// <summary>Per-session grain calls the gateway made for in-band sessions, per second (re-opens after a lapse: 0 in steady state).</summary>
     public double GatewayRenewalCallsPerSecond { get; init; }
+    /// <summary>Renewals of the gateway's lease, which keeps all its in-band sessions, per second.</summary>
+    public double GatewayLeaseRenewalsPerSecond { get; init; }
+    /// <summary>In-band sessions' holder checks the silo answered from its cache, per second.</summary>
+    public double HolderChecksCachedPerSecond { get; init; }
+    /// <summary>Holder checks that called the gateway's lease grain, per second.</summary>
+    public double HolderChecksCalledPerSecond { get; init; }
     /// <summary>REST heartbeats the bench sent, per second.</summary>
     public double RestHeartbeatsPerSecond { get; init; }
     /// <summary>Lease-only renewals the user grains received (both kinds), per second.</summary>
@@ -46,7 +52,7 @@ public sealed record SessionsResult
 /// <summary>
 /// Issue 11 §5: the steady cost of presence sessions. One gateway process with its embedded silo (memory storage and
 /// reminders, counted by the same meters as in a cluster); N agents each hold one session, half in-band on their own
-/// user socket (the gateway renews them) and half over REST (the bench sends an empty heartbeat every third of the
+/// user socket (kept by the gateway's lease) and half over REST (the bench sends an empty heartbeat every third of the
 /// lease). Once every session is open and renewing, the scenario measures over a window of whole leases and sweep
 /// periods: renewal grain calls, storage operations and bytes, session reminder ticks and deadline timers (read from
 /// the gateway's /metrics), and the gateway's CPU. Then it checks that no session was lost: no socket closed, no
@@ -133,6 +139,9 @@ public sealed class SessionsScenario(BenchEnvironment env, Action<string> say)
                 SweepSeconds = sweep.TotalSeconds,
                 WindowSeconds = seconds,
                 GatewayRenewalCallsPerSecond = delta.Get(SessionMeters.GatewayRenewals) / seconds,
+                GatewayLeaseRenewalsPerSecond = delta.Get(SessionMeters.GatewayLeaseRenewals) / seconds,
+                HolderChecksCachedPerSecond = delta.HolderChecksAnsweredBy("cache") / seconds,
+                HolderChecksCalledPerSecond = delta.HolderChecksAnsweredBy("lease_grain") / seconds,
                 RestHeartbeatsPerSecond = sent / seconds,
                 GrainRenewalsPerSecond = delta.Get(SessionMeters.GrainRenewals) / seconds,
                 StorageWritesPerSecond = delta.StorageOperations("write") / seconds,
@@ -150,7 +159,8 @@ public sealed class SessionsScenario(BenchEnvironment env, Action<string> say)
                 SessionsLost = lost,
             };
             say($"  sessions: {inBand:N0} in-band + {rest:N0} REST, lease {lease.TotalSeconds:F0} s, sweep {sweep.TotalSeconds:F0} s, window {seconds:F1} s: " +
-                $"gateway renewal calls {result.GatewayRenewalCallsPerSecond:F1}/s, REST heartbeats {result.RestHeartbeatsPerSecond:F1}/s, " +
+                $"gateway per-session calls {result.GatewayRenewalCallsPerSecond:F1}/s, gateway lease renewals {result.GatewayLeaseRenewalsPerSecond:F2}/s, " +
+                $"holder checks {result.HolderChecksCachedPerSecond:F1}/s cached, {result.HolderChecksCalledPerSecond:F2}/s called, REST heartbeats {result.RestHeartbeatsPerSecond:F1}/s, " +
                 $"grain renewals {result.GrainRenewalsPerSecond:F1}/s, storage writes {result.StorageWritesPerSecond:F2}/s ({result.StorageBytesWrittenPerSecond:F0} B/s), " +
                 $"reads {result.StorageReadsPerSecond:F2}/s, reminder ticks {result.ReminderTicksPerSecond:F1}/s, deadline timers {result.DeadlineTimersPerSecond:F2}/s, " +
                 $"gateway {result.GatewayCores:F3} cores; frames {frames}, closed {closed}, heartbeats expired {result.HeartbeatsExpired} failed {result.HeartbeatsFailed}, " +
