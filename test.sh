@@ -65,7 +65,12 @@ test_project() {
   dotnet test "Tests/$1" --configuration Release --no-build --logger "console;verbosity=minimal" "${@:2}" 2>&1 | tee "$out"
   rc=${PIPESTATUS[0]}
   set -e
-  { grep -E '^[[:space:]]*Failed [A-Za-z_]' "$out" | sed "s|^[[:space:]]*|$1: |" || true; } >> "$failures"
+  # Each failed test with its error message and the top of its stack (at most 16 lines each).
+  awk -v project="$1" '
+    /^[[:space:]]*Failed [A-Za-z_]/ { sub(/^[[:space:]]*/, ""); print project ": " $0; left = 16; stack = -1; next }
+    left > 0 && /^[[:space:]]*(Passed|Skipped) / { left = 0 }
+    left > 0 { if ($0 ~ /Stack Trace:/) stack = 4; if (stack == 0) { left = 0; next }; if (stack > 0) stack--; print "    " $0; left-- }
+  ' "$out" >> "$failures"
   [ "$rc" = 0 ] || echo "$1: dotnet test exited $rc" >> "$failures"
   rm -f "$out"
   return "$rc"

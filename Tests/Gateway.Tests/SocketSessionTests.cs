@@ -156,9 +156,14 @@ public sealed class SocketSessionTests(FakeClockGatewayHost host)
         // Without per-session renewals it would end at the second 2, as nothing asks a holder it does not know.
         for (var second = 0; second < 5; second++)
         {
+            var renewals = metrics.SessionRenewals;
             host.Clock.Advance(TimeSpan.FromSeconds(1));
-            var atLeast = host.Clock.GetUtcNow() + TimeSpan.FromSeconds(2) / 3;
-            await Poll.UntilAsync(async () => await LeaseEndAsync(sessions, "u1") >= atLeast, Wait, "the gateway to renew the session");
+            // A heartbeat renews to now + the lease (the clock stands still until the next advance), a second later
+            // than the lease ran before it: so the next advance waits until this tick's renewal has landed. An advance
+            // while it is on its way would move the clock to the lease's end, racing the renewal against the lapse.
+            var renewedTo = host.Clock.GetUtcNow() + TimeSpan.FromSeconds(2) - TimeSpan.FromMilliseconds(1);
+            await Poll.UntilAsync(() => metrics.SessionRenewals > renewals, Wait, "the gateway to renew the session");
+            await Poll.UntilAsync(async () => await LeaseEndAsync(sessions, "u1") >= renewedTo, Wait, "the user grain to extend the session");
         }
         Assert.True(await watcher.StaysQuietAsync(TimeSpan.FromMilliseconds(300)), "the session lapsed although its socket was open");
         Assert.True(metrics.SessionRenewals >= calls + 4, $"expected a renewal a second, got {metrics.SessionRenewals - calls}");
@@ -189,8 +194,14 @@ public sealed class SocketSessionTests(FakeClockGatewayHost host)
 
     private static (JsonObject First, JsonObject Second) Pair(JsonObject[] found) => (found[0], found[1]);
 
-    private static async Task<DateTimeOffset> LeaseEndAsync(SessionTenant sessions, string userId) =>
-        (DateTimeOffset)(await sessions.Tenant.GetAsync(sessions.SessionsPath(userId)))["sessions"]![0]!["expiresAt"]!;
+    /// <summary>When the user's one session's lease ends; fails with what was found when the user has no session (it lapsed).</summary>
+    private static async Task<DateTimeOffset> LeaseEndAsync(SessionTenant sessions, string userId)
+    {
+        var found = await sessions.Tenant.GetAsync(sessions.SessionsPath(userId));
+        var held = found["sessions"]!.AsArray();
+        Assert.True(held.Count == 1, $"expected the one session of {userId}, found {found.ToJsonString()}");
+        return (DateTimeOffset)held[0]!["expiresAt"]!;
+    }
 
     [Fact]
     public async Task ManualWriteTheSessionOutranks_KeepsTheSessionsStatus_AndSaysSourceSession_OnTheSocketAndOverRest()
