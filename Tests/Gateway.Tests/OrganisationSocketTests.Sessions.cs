@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using FreedomCti.Presence.Gateway;
 using FreedomCti.Presence.Gateway.Security;
 using FreedomCti.Presence.Tests.Infrastructure;
 
@@ -76,10 +78,15 @@ public sealed class OrganisationSocketSessionLeaseTests(FakeClockGatewayHost hos
         // is open; the user grain asks that lease when a third of the session's lease is left and extends it by a
         // lease, so after each second the lease runs at least a third of a lease more. Without that it would end at
         // the second 2.
+        var metrics = host.Services.GetRequiredService<GatewayMetrics>();
         for (var second = 0; second < 5; second++)
         {
+            var renewals = metrics.LeaseRenewals;
             host.Clock.Advance(TimeSpan.FromSeconds(1));
             var atLeast = host.Clock.GetUtcNow() + TimeSpan.FromSeconds(2) / 3;
+            // Each tick's renewal of the gateway's lease is awaited before the clock moves on: an advance while it is on
+            // its way would make a gap of two seconds, a whole lease, and the holder check would rightly find it lapsed.
+            await Poll.UntilAsync(() => metrics.LeaseRenewals > renewals, SessionWait, "the gateway to renew its lease");
             await Poll.UntilAsync(async () =>
                 (DateTimeOffset)(await sessions.Tenant.GetAsync(sessions.SessionsPath("u1")))["sessions"]![0]!["expiresAt"]! >= atLeast,
                 SessionWait, "the user grain to extend the socket's session");
