@@ -37,6 +37,9 @@ public class GatewayHost : IAsyncLifetime
     [
         "--Gateway:TopicLinger=00:00:00.300",
         "--Gateway:AuditInterval=00:00:01",
+        // The drain's wait for endpoints to update (5 s in production) is nothing to wait for here: each test host
+        // would spend it at the end of the run, one after another (RetryHintTests drives the drain itself).
+        "--Gateway:DrainDelay=00:00:00",
         "--Limits:MaxConnectionsPerUser=25",
         $"--Auth:SigningKey={SigningKey}",
         $"--Auth:Issuer={Issuer}",
