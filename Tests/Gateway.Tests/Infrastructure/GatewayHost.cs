@@ -40,6 +40,9 @@ public class GatewayHost : IAsyncLifetime
         // The drain's wait for endpoints to update (5 s in production) is nothing to wait for here: each test host
         // would spend it at the end of the run, one after another (RetryHintTests drives the drain itself).
         "--Gateway:DrainDelay=00:00:00",
+        // The shared host's stop, after the second gateways it served were disposed, runs to the end of its budget
+        // (20 s by default; the cause is not pinned down, see docs/testing.md): a test host is given 3 s.
+        "--Gateway:ShutdownTimeout=00:00:03",
         "--Limits:MaxConnectionsPerUser=25",
         $"--Auth:SigningKey={SigningKey}",
         $"--Auth:Issuer={Issuer}",
