@@ -16,6 +16,8 @@ public sealed class ClusterConnectionWatcher(IServiceProvider services, ILogger<
     public void NotifyClusterConnectionLost()
     {
         _lost = true;
+        // A graceful stop closes the client's connections itself: that is no loss to warn an operator about.
+        if (services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.IsCancellationRequested == true) return;
         GatewayLog.ClusterConnectionLost(logger);
     }
 

@@ -75,8 +75,12 @@ public sealed class SiloWatcher(
                     RecheckEveryTopicSoon(stoppingToken);
                 }
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception ex)
             {
+                // On a graceful stop the Orleans client may shut down under a read before the token says so, and the
+                // read fails with "the local host is shutting down", not a cancellation: that ends the loop quietly
+                // (left to propagate, the host would log the service as failed, critically, on every stop).
+                if (stoppingToken.IsCancellationRequested) return;
                 GatewayLog.MembershipReadFailed(logger, ex);
             }
         }

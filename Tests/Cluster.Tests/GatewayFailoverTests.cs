@@ -71,6 +71,12 @@ public sealed class GatewayFailoverTests(Azurite storage, ITestOutputHelper outp
             Assert.InRange(hint, 0, 500);
             Assert.True(await draining.Process.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the gateway exits after draining");
             var exitedAfter = Stopwatch.GetElapsedTime(termAt);
+            // A graceful stop is not an incident: no lost-connection warning, no failed service, no critical line. (The
+            // health-check service logs the draining readiness check as Unhealthy at error level: that one is expected.)
+            foreach (var alarm in new[] { "Cluster connection lost", "BackgroundService failed", "crit:" })
+            {
+                Assert.False(draining.Process.Said(alarm), $"the gateway said \"{alarm}\" on a graceful stop:\n{draining.Process.Tail()}");
+            }
             await Poll.UntilAsync(() => subscriber.Gateway == 1 && subscriber.Reconnects.Count == 1, TimeSpan.FromSeconds(15), "the reconnect to the other gateway");
             output.WriteLine($"[gateway SIGTERM] socket closed with 1012 {closedAfter.TotalMilliseconds:F0} ms after SIGTERM (hint {hint} ms); process exited after {exitedAfter.TotalMilliseconds:F0} ms; reconnect+snapshot {subscriber.Reconnects[0].TotalMilliseconds:F0} ms");
         }
