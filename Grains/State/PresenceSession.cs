@@ -27,6 +27,9 @@ public sealed record PresenceSession(
     /// </summary>
     public DateTimeOffset? HolderCheckAt(SessionPolicy policy) => Holder is null ? null : ExpiresAt - policy.Lease / 3;
 
+    /// <summary>Whether this is an in-band session whose holder is due to be asked at <paramref name="now"/>.</summary>
+    public bool HolderCheckDue(SessionPolicy policy, DateTimeOffset now) => HolderCheckAt(policy) <= now;
+
     /// <summary>Idle applies to "available" only: busy and dnd are deliberate choices that hold while the agent is away from the keyboard.</summary>
     public bool IsIdle(DateTimeOffset now, SessionPolicy policy) =>
         Status == PresenceStatus.Available && now - LastActivityAt >= policy.Idle;

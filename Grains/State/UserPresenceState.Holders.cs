@@ -21,7 +21,7 @@ public sealed partial record UserPresenceState
         List<string>? holders = null;
         foreach (var session in book.Sessions)
         {
-            if (session.Holder is { } holder && session.HolderCheckAt(book.Policy) <= now && holders?.Contains(holder) != true)
+            if (session is { Holder: { } holder } && session.HolderCheckDue(book.Policy, now) && holders?.Contains(holder) != true)
             {
                 (holders ??= []).Add(holder);
             }
@@ -43,7 +43,7 @@ public sealed partial record UserPresenceState
         var confirmedAt = book.LastConfirmedAt;
         foreach (var session in book.Sessions)
         {
-            if (session.Holder is not { } holder || !(session.HolderCheckAt(book.Policy) <= now) || !renewedAt.TryGetValue(holder, out var renewed))
+            if (session is not { Holder: { } holder } || !session.HolderCheckDue(book.Policy, now) || !renewedAt.TryGetValue(holder, out var renewed))
             {
                 continue;
             }

@@ -48,7 +48,7 @@ public sealed class SocketSessionTests(FakeClockGatewayHost host)
             var atLeast = host.Clock.GetUtcNow() + TimeSpan.FromSeconds(2) / 3;
             // Each tick's renewal is awaited so the next one comes a second later: a longer gap would be a lapse.
             await Poll.UntilAsync(() => metrics.LeaseRenewals > renewals, Wait, "the gateway to renew its lease");
-            await Poll.UntilAsync(async () => await LeaseEndAsync(sessions, "u1") >= atLeast, Wait, "the user grain to extend the in-band session");
+            await Poll.UntilAsync(async () => await sessions.LeaseEndAsync("u1") >= atLeast, Wait, "the user grain to extend the in-band session");
             // Counted from the first renewal on: that one may re-open sessions an earlier test left lapsed on this gateway.
             if (second == 0) perSessionCalls = metrics.SessionRenewals;
         }
@@ -92,7 +92,7 @@ public sealed class SocketSessionTests(FakeClockGatewayHost host)
             host.Clock.Advance(TimeSpan.FromSeconds(1));
             var atLeast = host.Clock.GetUtcNow() + TimeSpan.FromSeconds(2) / 3;
             await Poll.UntilAsync(() => metrics.LeaseRenewals > renewals, Wait, "the gateway to renew its lease");
-            await Poll.UntilAsync(async () => await LeaseEndAsync(sessions, "u1") >= atLeast, Wait, "the user grain to extend the re-opened session");
+            await Poll.UntilAsync(async () => await sessions.LeaseEndAsync("u1") >= atLeast, Wait, "the user grain to extend the re-opened session");
         }
         var user = await sessions.SnapshotAsync("u1");
         Assert.Equal(("available", false), ((string?)user["status"], (bool)user["stale"]!));
@@ -163,7 +163,7 @@ public sealed class SocketSessionTests(FakeClockGatewayHost host)
             // while it is on its way would move the clock to the lease's end, racing the renewal against the lapse.
             var renewedTo = host.Clock.GetUtcNow() + TimeSpan.FromSeconds(2) - TimeSpan.FromMilliseconds(1);
             await Poll.UntilAsync(() => metrics.SessionRenewals > renewals, Wait, "the gateway to renew the session");
-            await Poll.UntilAsync(async () => await LeaseEndAsync(sessions, "u1") >= renewedTo, Wait, "the user grain to extend the session");
+            await Poll.UntilAsync(async () => await sessions.LeaseEndAsync("u1") >= renewedTo, Wait, "the user grain to extend the session");
         }
         Assert.True(await watcher.StaysQuietAsync(TimeSpan.FromMilliseconds(300)), "the session lapsed although its socket was open");
         Assert.True(metrics.SessionRenewals >= calls + 4, $"expected a renewal a second, got {metrics.SessionRenewals - calls}");
@@ -193,17 +193,6 @@ public sealed class SocketSessionTests(FakeClockGatewayHost host)
     }
 
     private static (JsonObject First, JsonObject Second) Pair(JsonObject[] found) => (found[0], found[1]);
-
-    /// <summary>
-    /// When the user's one session's lease ends; MinValue while none is listed. A jump of the fake clock can pass a
-    /// holder check and the lease's end at once, and a read before the grain's timer has run then lists no live session;
-    /// the caller's poll waits for the timer. A session that really lapsed stays unlisted, and the poll times out.
-    /// </summary>
-    private static async Task<DateTimeOffset> LeaseEndAsync(SessionTenant sessions, string userId)
-    {
-        var held = (await sessions.Tenant.GetAsync(sessions.SessionsPath(userId)))["sessions"]!.AsArray();
-        return held.Count == 0 ? DateTimeOffset.MinValue : (DateTimeOffset)held.Single()!["expiresAt"]!;
-    }
 
     [Fact]
     public async Task ManualWriteTheSessionOutranks_KeepsTheSessionsStatus_AndSaysSourceSession_OnTheSocketAndOverRest()

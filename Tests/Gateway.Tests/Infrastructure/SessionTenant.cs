@@ -56,4 +56,15 @@ public sealed class SessionTenant
         Tenant.Http.DeleteAsync($"{SessionsPath(userId)}/{sessionId}");
 
     public async Task<JsonObject> SnapshotAsync(string userId) => (await Tenant.GetAsync(Tenant.UserPath(userId)))["data"]!.AsObject();
+
+    /// <summary>
+    /// When the user's one session's lease ends; MinValue while none is listed. A jump of the fake clock can pass a
+    /// holder check and the lease's end at once, and a read before the grain's timer has run then lists no live session;
+    /// a caller's poll waits for the timer. A session that really lapsed stays unlisted, and the poll times out.
+    /// </summary>
+    public async Task<DateTimeOffset> LeaseEndAsync(string userId)
+    {
+        var held = (await Tenant.GetAsync(SessionsPath(userId)))["sessions"]!.AsArray();
+        return held.Count == 0 ? DateTimeOffset.MinValue : (DateTimeOffset)held.Single()!["expiresAt"]!;
+    }
 }
