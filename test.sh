@@ -72,9 +72,18 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Streams a project's output while keeping a copy (one after another), or only keeps it (side by side).
 keep() { if [ "$stream" = 1 ]; then tee "$1"; else cat > "$1"; fi; }
+# Loopback ports for the servers each project starts (Tests/Shared/LoopbackPorts.cs, clients/js/test/support): a range
+# of its own, below Linux's ephemeral range, so that projects side by side never pick the same free port.
+ports_of() {
+  case "$1" in
+    Gateway.Tests) echo 20000-22999 ;; Browser.Tests) echo 23000-24999 ;; Bench.Tests) echo 25000-27999 ;;
+    clients/js) echo 28000-31999 ;; Cluster.Tests) echo 14000-19999 ;; *) echo 10000-13999 ;;
+  esac
+}
 test_project() {
   local name=${1//\//-} rc
   local out="$work/$name.out"
+  export TEST_LOOPBACK_PORTS=$(ports_of "$1")
   set +e
   if [ "$1" = clients/js ]; then
     # Test files run side by side (each starts its own silo and gateways on free loopback ports).

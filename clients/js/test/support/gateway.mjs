@@ -29,10 +29,15 @@ export async function poll(condition, what, { timeoutMs = 10000, intervalMs = 25
   }
 }
 
-/** A free loopback port below Linux's ephemeral range (see Tests/Shared/LoopbackPorts.cs for why). */
+/**
+ * A free loopback port below Linux's ephemeral range (see Tests/Shared/LoopbackPorts.cs for why), from the range
+ * test.sh gives these tests in TEST_LOOPBACK_PORTS ("first-last") so that projects run side by side never pick the
+ * same one; 20000-31999 without it.
+ */
 export async function freePort() {
+  const [first, last] = (process.env.TEST_LOOPBACK_PORTS || '20000-31999').split('-').map(Number);
   for (let attempt = 0; attempt < 100; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 12000);
+    const port = first + Math.floor(Math.random() * (last - first + 1));
     const free = await new Promise((resolve) => {
       const server = createServer();
       server.once('error', () => resolve(false));
@@ -40,7 +45,7 @@ export async function freePort() {
     });
     if (free) return port;
   }
-  throw new Error('no free loopback port between 20000 and 32000');
+  throw new Error(`no free loopback port between ${first} and ${last}`);
 }
 
 // Children do not die with this process on their own: kill whatever is still running if the test process ends early.
