@@ -25,6 +25,10 @@ public sealed class FakeClockClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton<TimeProvider>(Clock); // registered last, so grains and grain timers get it
+            // Orleans' own background areas (membership, messaging timeouts) stay on real time, as in
+            // FakeClockGatewayHost: on the fake clock, a start-up retry under load waited on a clock that never moved,
+            // and the deploy ran into its one-minute bound (seen once with the test projects side by side).
+            silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             silo.AddPresenceGrid();
         });
         Cluster = builder.Build();
