@@ -3,7 +3,7 @@ namespace FreedomCti.Presence.Tests.Cluster;
 public class UserGrainTests(ClusterFixture fixture) : PresenceClusterTest(fixture)
 {
     [Fact]
-    public async Task Watch_SeveralChanges_EventsArriveInOrderWithConsecutiveSeq()
+    public async Task Watch_SeveralChanges_EventsCarryConsecutiveSeqs_InTheOrderOfTheChanges()
     {
         var alice = User("alice");
         await alice.UpsertProfileAsync(Profile("Alice")).WaitAsync(Bound);
@@ -15,7 +15,10 @@ public class UserGrainTests(ClusterFixture fixture) : PresenceClusterTest(fixtur
         await alice.SetPresenceAsync(new PresenceChange(PresenceStatus.Away, "after this call")).WaitAsync(Bound);
         var ended = await alice.EndCallAsync("c1").WaitAsync(Bound);
 
-        var events = await probe.WaitForAsync(e => e.Count >= 4);
+        // Ordered by seq, not by arrival: Orleans may deliver one-way events reordered (seen once under load as
+        // 3, 4, 5, 2), which the gateway's topic puts back in order (docs/architecture.md, "Orleans delivers events
+        // out of order").
+        var events = (await probe.WaitForAsync(e => e.Count >= 4)).OrderBy(e => e.Seq).ToList();
         Assert.Equal([2L, 3, 4, 5], events.Select(e => e.Seq));
         Assert.All(events, e => Assert.Equal(UserEventKind.Changed, e.Kind));
         Assert.Equal(
