@@ -54,7 +54,8 @@ public sealed partial class OrganisationSocketTests(GatewayHost host)
         // Each topic's frames continue its own seq, one higher each, whatever the others do in between.
         var seqs = snapshots.ToDictionary(s => s.Key, s => (long)s.Value["seq"]!);
         var seen = new List<string>();
-        while (!seen.Contains("group:g1 u3 dnd"))
+        // Until the last change of each topic: topics are ordered each by its own seq, never one against another.
+        while (!seen.Contains("group:g1 u3 dnd") || !seen.Contains("user:u1 u1 away"))
         {
             var frame = await socket.ReceiveAsync();
             var topic = TopicFrames.TopicOf(frame)!;
