@@ -81,7 +81,7 @@ public sealed class FiguresDecayTests(FakeClockClusterFixture fixture)
         clock.Advance(TimeSpan.FromSeconds(1));
 
         var decayed = await probe.WaitForAsync(e => e.Any(x => x.Seq > counted.Seq));
-        var next = decayed.Where(x => x.Seq > counted.Seq).OrderBy(x => x.Seq).First();
+        var next = decayed.First(x => x.Seq > counted.Seq);
         Assert.Equal(counted.Seq + 1, next.Seq);
         Assert.Equal(GroupEventKind.QueueChanged, next.Kind);
         Assert.Equal(new QueuePeriod(5, null, 0, 0, null, null), next.Queue.Window);
@@ -94,7 +94,7 @@ public sealed class FiguresDecayTests(FakeClockClusterFixture fixture)
         Assert.Equal(10, (await group.GetSnapshotAsync().WaitAsync(Bound))!.Queue.AverageWaitSeconds);
         await probe.RenewAsync();
         clock.Advance(TimeSpan.FromSeconds(2));
-        var averaged = (await probe.WaitForAsync(e => e.Any(x => x.Seq > next.Seq))).Where(x => x.Seq > next.Seq).OrderBy(x => x.Seq).ToList();
+        var averaged = (await probe.WaitForAsync(e => e.Any(x => x.Seq > next.Seq))).Where(x => x.Seq > next.Seq).ToList();
         Assert.Equal(next.Seq + 1, averaged[0].Seq);
         Assert.Equal(0, averaged[0].Queue.AverageWaitSeconds);
         Assert.Equal(1, averaged[0].Queue.Today!.Answered);

@@ -1,17 +1,23 @@
 namespace FreedomCti.Presence.Tests.Cluster;
 
-/// <summary>Watches one user or group grain from the cluster client, as a gateway does, and records what arrives.</summary>
+/// <summary>
+/// Watches one user or group grain from the cluster client, as a gateway does, and records what arrives in seq order,
+/// as a gateway's topic applies it: Orleans may deliver one-way events reordered (docs/architecture.md, "Orleans
+/// delivers events out of order"), so a test never reads the arrival order.
+/// </summary>
 public sealed class ObserverProbe<T> : IUserObserver, IGroupObserver, IAsyncDisposable where T : class
 {
     private readonly List<T> _items = [];
     private readonly IClusterClient _client;
     private readonly Func<ObserverProbe<T>, Task> _unwatch;
+    private readonly Func<T, long> _seqOf;
     private int _moved;
     private Func<Task<WatchReceipt>>? _renew;
 
-    private ObserverProbe(IClusterClient client, Func<ObserverProbe<T>, Task> unwatch)
+    private ObserverProbe(IClusterClient client, Func<T, long> seqOf, Func<ObserverProbe<T>, Task> unwatch)
     {
         _client = client;
+        _seqOf = seqOf;
         _unwatch = unwatch;
     }
 
@@ -26,7 +32,7 @@ public sealed class ObserverProbe<T> : IUserObserver, IGroupObserver, IAsyncDisp
     {
         var grain = client.GetGrain<IUserGrain>(PresenceIds.Key(orgId, userId));
         IUserObserver? reference = null;
-        var probe = new ObserverProbe<UserEvent>(client, _ => reference is null ? Task.CompletedTask : grain.UnwatchAsync(reference));
+        var probe = new ObserverProbe<UserEvent>(client, e => e.Seq, _ => reference is null ? Task.CompletedTask : grain.UnwatchAsync(reference));
         reference = client.CreateObjectReference<IUserObserver>(probe);
         probe.Receipt = await grain.WatchAsync(reference, TimeSpan.FromMinutes(2)).WaitAsync(Poll.Timeout);
         return probe;
@@ -36,7 +42,7 @@ public sealed class ObserverProbe<T> : IUserObserver, IGroupObserver, IAsyncDisp
     {
         var grain = client.GetGrain<IGroupGrain>(PresenceIds.Key(orgId, groupId));
         IGroupObserver? reference = null;
-        var probe = new ObserverProbe<GroupEvent>(client, _ => reference is null ? Task.CompletedTask : grain.UnwatchAsync(reference));
+        var probe = new ObserverProbe<GroupEvent>(client, e => e.Seq, _ => reference is null ? Task.CompletedTask : grain.UnwatchAsync(reference));
         reference = client.CreateObjectReference<IGroupObserver>(probe);
         probe._renew = () => grain.WatchAsync(reference, TimeSpan.FromMinutes(2));
         probe.Receipt = await probe.RenewAsync();
@@ -70,7 +76,13 @@ public sealed class ObserverProbe<T> : IUserObserver, IGroupObserver, IAsyncDisp
 
     private Task Record(T? item)
     {
-        if (item is not null) lock (_items) _items.Add(item);
+        if (item is null) return Task.CompletedTask;
+        lock (_items)
+        {
+            var at = _items.Count;
+            while (at > 0 && _seqOf(_items[at - 1]) > _seqOf(item)) at--;
+            _items.Insert(at, item);
+        }
         return Task.CompletedTask;
     }
 

@@ -15,10 +15,8 @@ public class UserGrainTests(ClusterFixture fixture) : PresenceClusterTest(fixtur
         await alice.SetPresenceAsync(new PresenceChange(PresenceStatus.Away, "after this call")).WaitAsync(Bound);
         var ended = await alice.EndCallAsync("c1").WaitAsync(Bound);
 
-        // Ordered by seq, not by arrival: Orleans may deliver one-way events reordered (seen once under load as
-        // 3, 4, 5, 2), which the gateway's topic puts back in order (docs/architecture.md, "Orleans delivers events
-        // out of order").
-        var events = (await probe.WaitForAsync(e => e.Count >= 4)).OrderBy(e => e.Seq).ToList();
+        // In seq order, not arrival order (ObserverProbe): they once arrived as 3, 4, 5, 2 under load.
+        var events = await probe.WaitForAsync(e => e.Count >= 4);
         Assert.Equal([2L, 3, 4, 5], events.Select(e => e.Seq));
         Assert.All(events, e => Assert.Equal(UserEventKind.Changed, e.Kind));
         Assert.Equal(
@@ -82,9 +80,7 @@ public class UserGrainTests(ClusterFixture fixture) : PresenceClusterTest(fixtur
         var recreated = await carol.UpsertProfileAsync(Profile("Carol")).WaitAsync(Bound);
         await carol.SetPresenceAsync(new PresenceChange(PresenceStatus.Away, null)).WaitAsync(Bound);
 
-        // One-way observer calls may arrive reordered (each is handed to the thread pool on its own); the seq orders them,
-        // as a gateway's topic does.
-        var events = (await probe.WaitForAsync(e => e.Count >= 2)).OrderBy(e => e.Seq).ToList();
+        var events = await probe.WaitForAsync(e => e.Count >= 2); // in seq order (ObserverProbe)
         Assert.Equal([UserEventKind.Changed, UserEventKind.Removed], events.Select(e => e.Kind));
         AssertConsecutive(events.Select(e => e.Seq));
         Assert.Null(events[1].User);
