@@ -66,13 +66,15 @@ case "$schedule" in serial|light|all) ;; *) echo "test.sh: TEST_SCHEDULE is seri
 # The processes the tests start live for seconds, not days: the runtime's tuning for long-lived servers (tier-1
 # recompilation with profile-guided instrumentation, a Server GC heap per core) costs them more CPU than it saves, and on
 # a 2-core machine every test shares those cores with several silos. Production processes keep the defaults; the
-# benchmark (bench/run.sh) does not run under test.sh. Node's larger young generation does the same for Azurite.
+# benchmark (bench/run.sh) does not run under test.sh. (Azurite's own setting is in Tests/Cluster.Tests/Infrastructure/Azurite.cs.)
 export DOTNET_TieredPGO=0 DOTNET_TC_CallCountThreshold=1000 DOTNET_gcServer=0
 
 # Each project's output and failures go to files of their own: printed when it ends, and the failures listed again at
 # the very end (CI keeps only the tail of a run's output).
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Where a project's output is kept ("clients/js" has a slash).
+out_of() { echo "$work/${1//\//-}.out"; }
 # Streams a project's output while keeping a copy (one after another), or only keeps it (side by side).
 keep() { if [ "$stream" = 1 ]; then tee "$1"; else cat > "$1"; fi; }
 # Loopback ports for the servers each project starts (Tests/Shared/LoopbackPorts.cs, clients/js/test/support): a range
@@ -84,8 +86,8 @@ ports_of() {
   esac
 }
 test_project() {
-  local name=${1//\//-} rc
-  local out="$work/$name.out"
+  local out rc
+  out=$(out_of "$1")
   export TEST_LOOPBACK_PORTS=$(ports_of "$1")
   set +e
   if [ "$1" = clients/js ]; then
@@ -102,8 +104,8 @@ test_project() {
     /^not ok / { print project ": " $0 } # node --test (TAP)
     left > 0 && /^[[:space:]]*(Passed|Skipped) / { left = 0 }
     left > 0 { if ($0 ~ /Stack Trace:/) stack = 4; if (stack == 0) { left = 0; next }; if (stack > 0) stack--; print "    " $0; left-- }
-  ' "$out" > "$work/$name.failures"
-  [ "$rc" = 0 ] || echo "$1: tests exited $rc" >> "$work/$name.failures"
+  ' "$out" > "${out%.out}.failures"
+  [ "$rc" = 0 ] || echo "$1: tests exited $rc" >> "${out%.out}.failures"
   return "$rc"
 }
 # Runs the named projects one after another, their output streamed.
@@ -117,7 +119,7 @@ run_serial() {
 }
 # Runs lanes side by side ("A B|C D": A then B, beside C then D); each project's output is printed when all have ended.
 run_lanes() {
-  local lane project rc=0 pids=() all=()
+  local lane project rc=0 pids=() all=() lanes=() projects=()
   IFS='|' read -ra lanes <<< "$1"
   for lane in "${lanes[@]}"; do
     read -ra projects <<< "$lane"
@@ -125,7 +127,7 @@ run_lanes() {
     ( r=0; for project in "${projects[@]}"; do stream=0 test_project "$project" "${args[@]}" || r=1; done; exit $r ) & pids+=($!)
   done
   for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
-  for project in "${all[@]}"; do echo "--- $project"; cat "$work/${project//\//-}.out"; done
+  for project in "${all[@]}"; do echo "--- $project"; cat "$(out_of "$project")"; done
   return "$rc"
 }
 args=("$@")

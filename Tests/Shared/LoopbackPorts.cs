@@ -16,8 +16,6 @@ namespace FreedomCti.Presence.Tests;
 public static class LoopbackPorts
 {
     private static readonly (int First, int Last) Range = Parse(Environment.GetEnvironmentVariable("TEST_LOOPBACK_PORTS"));
-    private static int First => Range.First;
-    private static int Last => Range.Last;
     private static readonly HashSet<int> HandedOut = [];
 
     public static int Next()
@@ -26,7 +24,7 @@ public static class LoopbackPorts
         {
             for (var attempt = 0; attempt < 1000; attempt++)
             {
-                var port = Random.Shared.Next(First, Last + 1);
+                var port = Random.Shared.Next(Range.First, Range.Last + 1);
                 if (!HandedOut.Add(port)) continue;
                 try
                 {
@@ -40,7 +38,7 @@ public static class LoopbackPorts
                 }
             }
         }
-        throw new InvalidOperationException($"No free loopback port between {First} and {Last}.");
+        throw new InvalidOperationException($"No free loopback port between {Range.First} and {Range.Last}.");
     }
 
     private static (int, int) Parse(string? range)
