@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FreedomCti.Presence.Gateway.Api;
+using FreedomCti.Presence.Grains;
 using FreedomCti.Presence.Tests.Infrastructure;
 
 namespace FreedomCti.Presence.Tests;
@@ -147,31 +148,46 @@ public sealed class IdempotentWriteTests(GatewayHost host)
     [Fact]
     public async Task WriteNotConfirmedInTime_Is503WithRetryAfter_AndTheKeyedRetryAppliesItExactlyOnce()
     {
-        // 1 tick: the deadline passes before any grain call can answer (1 ms was raced and sometimes lost by a loaded timer).
-        var impatient = await host.StartSecondGatewayAsync("--Api:WriteTimeout=00:00:00.0000001");
+        // The grain calls of this gateway's writes are held until the end, so the deadline passes first on any machine
+        // (a one-tick deadline alone was raced by a loaded timer: the grain answered before the timer's callback ran).
+        var impatient = await host.StartSecondGatewayAsync("--Api:WriteTimeout=00:00:00.2");
         var tenant = await TestTenant.CreateAsync(host, users: 1, withGroup: false);
-        var seq = await SeqAsync(tenant, "u1");
-        var key = Guid.NewGuid().ToString();
-        var url = $"{tenant.UserPath("u1")}/presence";
-        using var client = impatient.HttpFor(tenant.OrgId);
+        var grains = impatient.Get<IGrainFactory>();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        foreach (var userId in new[] { "u1", "u2" })
+        {
+            impatient.Faults.Hold(grains.GetGrain<IUserGrain>(PresenceIds.Key(tenant.OrgId, userId)), release.Task);
+        }
+        try
+        {
+            var seq = await SeqAsync(tenant, "u1");
+            var key = Guid.NewGuid().ToString();
+            var url = $"{tenant.UserPath("u1")}/presence";
+            using var client = impatient.HttpFor(tenant.OrgId);
 
-        var unconfirmed = await SendAsync(client, HttpMethod.Put, url, new { status = "dnd" }, key);
-        var retry = await SendAsync(tenant.Http, HttpMethod.Put, url, new { status = "dnd" }, key);
-        var again = await SendAsync(tenant.Http, HttpMethod.Put, url, new { status = "dnd" }, key);
+            var unconfirmed = await SendAsync(client, HttpMethod.Put, url, new { status = "dnd" }, key);
+            var retry = await SendAsync(tenant.Http, HttpMethod.Put, url, new { status = "dnd" }, key);
+            var again = await SendAsync(tenant.Http, HttpMethod.Put, url, new { status = "dnd" }, key);
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, unconfirmed.Status);
-        Assert.Equal(TimeSpan.FromSeconds(2), unconfirmed.Response.Headers.RetryAfter?.Delta);
-        Assert.Contains("same Idempotency-Key", (string?)unconfirmed.Body!["detail"]);
-        Assert.Equal(HttpStatusCode.OK, retry.Status);
-        Assert.True(Replayed(again.Response));
-        Assert.Equal(seq + 1, (long)retry.Body!["seq"]!);
-        Assert.Equal(seq + 1, await SeqAsync(tenant, "u1"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, unconfirmed.Status);
+            Assert.Equal(TimeSpan.FromSeconds(2), unconfirmed.Response.Headers.RetryAfter?.Delta);
+            Assert.Contains("within 0.2 s (Api:WriteTimeout)", (string?)unconfirmed.Body!["detail"]);
+            Assert.Contains("same Idempotency-Key", (string?)unconfirmed.Body!["detail"]);
+            Assert.Equal(HttpStatusCode.OK, retry.Status);
+            Assert.True(Replayed(again.Response));
+            Assert.Equal(seq + 1, (long)retry.Body!["seq"]!);
+            Assert.Equal(seq + 1, await SeqAsync(tenant, "u1"));
 
-        // Every write is bounded, directory writes too; only the bulk import answers when it is done.
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await SendAsync(client, HttpMethod.Put, tenant.UserPath("u2"), new { displayName = "Two" }, null)).Status);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await SendAsync(client, HttpMethod.Delete, $"{tenant.UserPath("u1")}/calls/c1", null, null)).Status);
-        var import = await SendAsync(client, HttpMethod.Put, $"/organisation/{tenant.OrgId}/directory",
-            new { users = new[] { new { userId = "u3", displayName = "Three" } } }, null);
-        Assert.Equal(HttpStatusCode.OK, import.Status);
+            // Every write is bounded, directory writes too; only the bulk import answers when it is done.
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await SendAsync(client, HttpMethod.Put, tenant.UserPath("u2"), new { displayName = "Two" }, null)).Status);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await SendAsync(client, HttpMethod.Delete, $"{tenant.UserPath("u1")}/calls/c1", null, null)).Status);
+            var import = await SendAsync(client, HttpMethod.Put, $"/organisation/{tenant.OrgId}/directory",
+                new { users = new[] { new { userId = "u3", displayName = "Three" } } }, null);
+            Assert.Equal(HttpStatusCode.OK, import.Status);
+        }
+        finally
+        {
+            release.SetResult();
+        }
     }
 }
