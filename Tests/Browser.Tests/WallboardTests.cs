@@ -207,17 +207,35 @@ public sealed class WallboardTests(BoardFixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task Picker_ShowsTheOrganisation_AndOpensAGroupById()
+    public async Task Picker_ShowsTheOrganisation_AndOpensAGroupById_WhileTheGroupListIsStillLoading()
     {
         await using var picker = await fixture.Browser.NewPageAsync(1280, 800);
-        await picker.GotoAsync($"{Gateway.Address}wallboard?token={Uri.EscapeDataString(Gateway.Supervisor)}");
+        // The group list answers only after the click: a slow gateway must not turn "Open" into a reload of the picker.
+        var listAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await picker.Page.RouteAsync("**/user-group", async route =>
+        {
+            listAsked.TrySetResult();
+            await listHeld.Task;
+            try { await route.ContinueAsync(); }
+            catch (PlaywrightException) { } // the page has moved on to the board
+        });
+        try
+        {
+            await picker.GotoAsync($"{Gateway.Address}wallboard?token={Uri.EscapeDataString(Gateway.Supervisor)}");
 
-        await Assertions.Expect(picker.ByTestId("org-name")).ToContainTextAsync("Example Contact Centre");
-        Assert.DoesNotContain("token=", picker.Page.Url);
-        await picker.Page.GetByLabel("Group id").FillAsync(GatewayProcess.GroupId);
-        await picker.Page.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
-        await picker.WaitUntilLiveAsync(); // the token came along in sessionStorage
-        Assert.EndsWith($"/wallboard/{GatewayProcess.OrgId}/{GatewayProcess.GroupId}", picker.Page.Url);
+            await Assertions.Expect(picker.ByTestId("org-name")).ToContainTextAsync("Example Contact Centre");
+            Assert.DoesNotContain("token=", picker.Page.Url);
+            await listAsked.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            await picker.Page.GetByLabel("Group id").FillAsync(GatewayProcess.GroupId);
+            await picker.Page.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+            await picker.WaitUntilLiveAsync(); // the token came along in sessionStorage
+            Assert.EndsWith($"/wallboard/{GatewayProcess.OrgId}/{GatewayProcess.GroupId}", picker.Page.Url);
+        }
+        finally
+        {
+            listHeld.TrySetResult();
+        }
     }
 
     [Theory]

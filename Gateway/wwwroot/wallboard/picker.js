@@ -32,6 +32,13 @@ async function load(token) {
   }
   const info = await organisation.json();
   $('org-name').textContent = `${info.name} (${org})`;
+  // The form is live as soon as it is shown: a click on Open while the group list still loads would otherwise be a
+  // native submit that reloads the picker.
+  $('open-form').addEventListener('submit', event => {
+    event.preventDefault();
+    const groupId = new FormData(event.target).get('groupId').trim();
+    window.location.assign(boardUrl(org, groupId));
+  });
   $('picker').hidden = false;
 
   const groups = await listGroups(base, headers);
@@ -41,12 +48,6 @@ async function load(token) {
   $('group-list-note').textContent = groups
     ? (entries.length === 0 ? 'This organisation has no groups yet.' : '')
     : (entries.length === 0 ? 'Open a group by its id below; it will be listed here next time.' : 'Groups opened recently in this browser.');
-
-  $('open-form').addEventListener('submit', event => {
-    event.preventDefault();
-    const groupId = new FormData(event.target).get('groupId').trim();
-    window.location.assign(boardUrl(org, groupId));
-  });
 }
 
 /** The group list from the REST API, or null when this gateway does not offer one. */
