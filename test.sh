@@ -56,11 +56,10 @@ dotnet build FreedomCti.Orleans.sln --configuration Release
 # - The other projects mostly wait (on sockets, browser frames, real processes starting) rather than compute: together
 #   they keep under one core busy one after another, so they run in two lanes side by side; their output is printed
 #   when both lanes have ended.
-# TEST_SCHEDULE=serial (one project after another: the default on fewer than 4 cores), light (the others in two lanes,
-# then the cluster tests alone) or all (the cluster tests in a third lane beside them: the default on 4 or more).
-# `light` is about 2.5 minutes faster on 2 cores, but the load it adds still brings out test races in Gateway.Tests
-# (docs/testing.md lists them); it becomes the default on small machines when they are fixed.
-schedule=${TEST_SCHEDULE:-$([ "$(nproc)" -ge 4 ] && echo all || echo serial)}
+# TEST_SCHEDULE=light (the others in two lanes, then the cluster tests alone: the default on fewer than 4 cores),
+# all (the cluster tests in a third lane beside them: the default on 4 or more) or serial (one project after another,
+# each one's output streamed: slower by about 2.5 minutes on 2 cores, for reading a run as it goes).
+schedule=${TEST_SCHEDULE:-$([ "$(nproc)" -ge 4 ] && echo all || echo light)}
 case "$schedule" in serial|light|all) ;; *) echo "test.sh: TEST_SCHEDULE is serial, light or all, not '$schedule'." >&2; exit 2 ;; esac
 
 # The processes the tests start live for seconds, not days: the runtime's tuning for long-lived servers (tier-1
