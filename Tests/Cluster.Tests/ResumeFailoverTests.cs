@@ -152,8 +152,9 @@ public sealed class ResumeFailoverTests(Azurite storage, ITestOutputHelper outpu
                 // death is declared, and at the death Orleans also deactivates survivors' activations whose directory
                 // entry the dead silo held. The client's newer epoch must then end at the truth read again.
                 truth = await readTruth();
-                output.WriteLine($"[resume] {id}: reactivated after the truth was read (seq {truthSeq} → {(long)truth["seq"]!}), read it again");
-                truthSeq = (long)truth["seq"]!;
+                var rereadSeq = (long)truth["seq"]!;
+                output.WriteLine($"[resume] {id}: reactivated after the truth was read (seq {truthSeq} → {rereadSeq}), read it again");
+                truthSeq = rereadSeq;
             }
             if (seq >= truthSeq) break;
             var frame = await client.ReceiveAsync();
