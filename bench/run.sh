@@ -3,7 +3,7 @@
 # Usage: bench/run.sh [--smoke] [--scenarios fanout,writes,writes-fanout,groupsize,storm,stalled,cluster,multiplex,idle-memory,sub-memory,sessions]
 #                     [--sizes 5000,19500] [--repeats 3] [--systems gateway,gateway-split,kestrel-peer,nchan]
 #                     [--gateway-variants "wks:DOTNET_gcServer=0;..."] [--sub-sockets 1000 --sub-topics 200] [--hold SECONDS]
-#                     [--mux-agents 4000] [--mux-supervisors 200] [--mux-writes 100] [--rate 5] [--report docs/performance.md]
+#                     [--mux-agents 4000] [--mux-supervisors 200] [--mux-gateways 1] [--mux-writes 100] [--rate 5] [--report docs/performance.md]
 #                     [--sessions 5000] [--session-window 120] [--session-lease 60] [--session-sweep 60]
 #                     [--gateway-dll PATH (another build of the gateway, e.g. an older commit's)]
 set -euo pipefail

@@ -167,8 +167,10 @@ public static class MarkdownReport
         var groups = first.Agents / MultiplexScenario.AgentsPerTeam;
         s.AppendLine($"#### Multiplexed sockets vs one socket per topic: {first.Agents:N0} agents (session + own user + 2 groups each), " +
             $"{first.Supervisors:N0} supervisors (10 groups each), {groups:N0} groups of {2 * MultiplexScenario.AgentsPerTeam}; " +
-            $"{options.MuxWrites} changes at {options.FixedRate.ToString(CultureInfo.InvariantCulture)}/s over random agents").AppendLine();
-        s.AppendLine("Medians of the repeats; in brackets the worst repeat (highest; for sockets the fewest). RSS per person: all of the gateway's RSS / people; net: (connected − before connecting) / people.").AppendLine();
+            $"{options.MuxWrites} changes at {options.FixedRate.ToString(CultureInfo.InvariantCulture)}/s over random agents" +
+            (options.MuxGateways > 1 ? $"; 1 silo and {options.MuxGateways} gateways" : "")).AppendLine();
+        s.AppendLine("Medians of the repeats; in brackets the worst repeat (highest; for sockets the fewest). RSS per person: all of the gateway's RSS / people; net: (connected − before connecting) / people." +
+            (options.MuxGateways > 1 ? " Gateway RSS is the sum over the gateways (the silo's is not in it); server CPU counts the silo and every gateway." : "")).AppendLine();
         s.AppendLine("| variant | sockets open | gateway RSS MiB | KiB/person | net KiB/person | idle server cores | server µs/delivery | server µs/change | p50 ms | p99 ms | max ms | delivered / expected | lost | closed |");
         s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         static string F(double median, double worst, string format) =>

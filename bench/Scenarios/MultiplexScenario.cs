@@ -46,7 +46,8 @@ public sealed record MultiplexResult
 /// groups they are in; supervisors watch 10 groups each. Per topic an agent needs 3 sockets (its user socket, which
 /// also holds the session, and one per group) and a supervisor 10; multiplexed, one each. Every person has their own
 /// token (<c>sub</c> = the person; agents with role agent, supervisors with role supervisor), minted in the subscriber
-/// processes from the bench's signing key. Each variant gets a fresh gateway (one process, embedded silo) and tenant.
+/// processes from the bench's signing key. Each variant gets a fresh gateway (one process, embedded silo; or one silo and
+/// <c>--mux-gateways</c> client-mode gateways) and tenant.
 /// Measured: sockets open, gateway RSS (idle, all connected), idle server CPU, and at a fixed rate of presence writes
 /// over random agents: server CPU per delivered frame and per write, write-to-frame latency, and every delivery counted.
 /// </summary>
@@ -98,17 +99,17 @@ public sealed class MultiplexScenario(BenchEnvironment env, Action<string> say)
         for (var a = 0; a < agents; a++) groupsOf[a] = [];
         for (var g = 0; g < groups.Length; g++) foreach (var a in groups[g]) groupsOf[a].Add(g);
 
-        await using var gateway = GatewaySystem.Embedded(env);
+        await using var gateway = options.MuxGateways > 1 ? GatewaySystem.Split(env, gateways: options.MuxGateways) : GatewaySystem.Embedded(env);
         await gateway.StartAsync();
         var tenant = new TenantPlan($"bench-{Guid.NewGuid():N}"[..20], agents,
             [.. groups.Select((m, g) => ($"mx{g}", m))]) { Sessions = true };
         await gateway.ProvisionAsync(tenant);
-        var pid = gateway.SocketPids[0];
+        var socketPids = gateway.SocketPids;
         await Task.Delay(2000);
-        var rssBaseline = ProcStats.RssBytes(pid);
+        var rssBaseline = socketPids.Sum(ProcStats.RssBytes);
 
         // Every socket, and which topics it watches: (user topic of agent a) is (-1, a), (group g) is (g, -1).
-        var (sockets, watches) = Plan(variant, gateway, groups, groupsOf, supervisors);
+        var (sockets, watches) = Plan(variant, gateway, options.MuxGateways, groups, groupsOf, supervisors);
         // Who hears a change of agent a: (socket, topic) for its user topic and each of its groups.
         var watchers = new List<(int Socket, int Topic)>[agents];
         for (var a = 0; a < agents; a++) watchers[a] = [];
@@ -133,7 +134,7 @@ public sealed class MultiplexScenario(BenchEnvironment env, Action<string> say)
         var idleClock = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(options.Smoke ? 1 : 10));
         var idleCores = (ProcStats.CpuMicros(gateway.ServerPids) - idleCpu) / 1e6 / idleClock.Elapsed.TotalSeconds;
-        var rssConnected = ProcStats.RssBytes(pid);
+        var rssConnected = socketPids.Sum(ProcStats.RssBytes);
 
         // Fixed rate over random agents (the same sequence for both variants of a repeat); each write alternates the
         // agent's manual status busy/available, a change every time (the session says available).
@@ -174,11 +175,13 @@ public sealed class MultiplexScenario(BenchEnvironment env, Action<string> say)
     }
 
     /// <summary>The sockets of every person in the variant, and per socket what it watches ((group, -1) or (-1, user)).</summary>
+    /// <remarks>Person p's sockets all go to gateway p mod <paramref name="gateways"/> (agents first, then supervisors).</remarks>
     private static (List<PlannedSocket> Sockets, List<List<(int Group, int User)>> Watches) Plan(string variant, GatewaySystem gateway,
-        int[][] groups, List<int>[] groupsOf, int supervisors)
+        int gateways, int[][] groups, List<int>[] groupsOf, int supervisors)
     {
         var org = gateway.OrgId;
-        var baseUrl = gateway.OrganisationSocketUrl();
+        var person = 0;
+        var baseUrl = "";
         var sockets = new List<PlannedSocket>();
         var watches = new List<List<(int, int)>>();
         string Subscribe(int? group, int? user) => group is { } g
@@ -187,6 +190,7 @@ public sealed class MultiplexScenario(BenchEnvironment env, Action<string> say)
         string[] agent = ["agent"], supervisor = ["supervisor"];
         for (var a = 0; a < groupsOf.Length; a++)
         {
+            baseUrl = gateway.OrganisationSocketUrl(person++ % gateways);
             var sub = $"u{a}";
             if (variant == Multiplexed)
             {
@@ -208,6 +212,7 @@ public sealed class MultiplexScenario(BenchEnvironment env, Action<string> say)
         }
         for (var s = 0; s < supervisors; s++)
         {
+            baseUrl = gateway.OrganisationSocketUrl(person++ % gateways);
             var sub = $"sup{s}";
             var watched = SupervisorWatches(s, groups.Length);
             if (variant == Multiplexed)
