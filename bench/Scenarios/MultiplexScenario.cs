@@ -109,7 +109,7 @@ public sealed class MultiplexScenario(BenchEnvironment env, Action<string> say)
         var rssBaseline = socketPids.Sum(ProcStats.RssBytes);
 
         // Every socket, and which topics it watches: (user topic of agent a) is (-1, a), (group g) is (g, -1).
-        var (sockets, watches) = Plan(variant, gateway, options.MuxGateways, groups, groupsOf, supervisors);
+        var (sockets, watches) = Plan(variant, gateway, groups, groupsOf, supervisors);
         // Who hears a change of agent a: (socket, topic) for its user topic and each of its groups.
         var watchers = new List<(int Socket, int Topic)>[agents];
         for (var a = 0; a < agents; a++) watchers[a] = [];
@@ -175,13 +175,11 @@ public sealed class MultiplexScenario(BenchEnvironment env, Action<string> say)
     }
 
     /// <summary>The sockets of every person in the variant, and per socket what it watches ((group, -1) or (-1, user)).</summary>
-    /// <remarks>Person p's sockets all go to gateway p mod <paramref name="gateways"/> (agents first, then supervisors).</remarks>
+    /// <remarks>Person p's sockets all go to gateway p mod the gateway count (agents first, then supervisors).</remarks>
     private static (List<PlannedSocket> Sockets, List<List<(int Group, int User)>> Watches) Plan(string variant, GatewaySystem gateway,
-        int gateways, int[][] groups, List<int>[] groupsOf, int supervisors)
+        int[][] groups, List<int>[] groupsOf, int supervisors)
     {
         var org = gateway.OrgId;
-        var person = 0;
-        var baseUrl = "";
         var sockets = new List<PlannedSocket>();
         var watches = new List<List<(int, int)>>();
         string Subscribe(int? group, int? user) => group is { } g
@@ -190,7 +188,7 @@ public sealed class MultiplexScenario(BenchEnvironment env, Action<string> say)
         string[] agent = ["agent"], supervisor = ["supervisor"];
         for (var a = 0; a < groupsOf.Length; a++)
         {
-            baseUrl = gateway.OrganisationSocketUrl(person++ % gateways);
+            var baseUrl = gateway.OrganisationSocketUrl(a);
             var sub = $"u{a}";
             if (variant == Multiplexed)
             {
@@ -212,7 +210,7 @@ public sealed class MultiplexScenario(BenchEnvironment env, Action<string> say)
         }
         for (var s = 0; s < supervisors; s++)
         {
-            baseUrl = gateway.OrganisationSocketUrl(person++ % gateways);
+            var baseUrl = gateway.OrganisationSocketUrl(groupsOf.Length + s);
             var sub = $"sup{s}";
             var watched = SupervisorWatches(s, groups.Length);
             if (variant == Multiplexed)
